@@ -1,0 +1,58 @@
+# The two commands: `make run` serves the site, `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres lint install install-test messages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Local development: debug on, the SQLite file db.sqlite3 unless DATABASE_URL says otherwise.
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) loaddemo
+	@echo
+	@echo "  Site:  http://127.0.0.1:8000/"
+	@echo "  Admin: http://127.0.0.1:8000/admin/"
+	@echo "  Create an admin account with:  $(MANAGE) createsuperuser"
+	@echo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=newsroom.test_settings $(MANAGE) makemigrations --check --dry-run
+
+# Every test, on SQLite and then on a PostgreSQL server started for the run.
+test: lint
+	rm -f .coverage
+	$(BIN)/pytest --cov --cov-report= $(PYTEST_ARGS)
+	scripts/with-postgres $(BIN)/pytest --cov --cov-append --cov-report= $(PYTEST_ARGS)
+	$(BIN)/coverage report --skip-empty
+
+test-sqlite: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install-test
+	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerate the translation catalogues after changing a string (needs gettext).
+messages: install
+	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale fr --locale en --ignore '.venv/*'
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) .coverage .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,316 @@
+"""The newsroom's content: articles, their tags, image credit and source links."""
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .normalize import normalize_url
+
+# Only web addresses: a javascript: or data: URL must never reach a page.
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the one rule every public page goes through."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_card_data(self):
+        """Everything a list of articles shows, in a fixed number of queries."""
+        return self.select_related("image").prefetch_related("tags")
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, permalink):
+        return self.get(permalink=permalink)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Importance(models.IntegerChoices):
+        LOW = 1, _("Low")
+        NORMAL = 2, _("Normal")
+        HIGH = 3, _("High")
+        TOP = 4, _("Top story")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=255,
+        help_text=_("The end of the article's address, made from the title."),
+    )
+    permalink = models.CharField(
+        _("permalink"),
+        max_length=300,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The article's public address after /papers/, as YYYY-MM-DD-slug. "
+            "Left blank, it is made from the publication date and the slug."
+        ),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_(
+            "Draft: visible only in the admin. Published: on the public site from its publication date."
+        ),
+    )
+    published_at = models.DateTimeField(
+        _("publication date"),
+        default=timezone.now,
+        help_text=_("Readers see the article from this moment on."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Shown as “L’essentiel”."))
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    importance = models.PositiveSmallIntegerField(
+        _("importance"),
+        choices=Importance.choices,
+        null=True,
+        blank=True,
+        help_text=_("Editorial priority; the most important stories lead the home page."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    tags = TaggableManager(through="TaggedArticle", blank=True, verbose_name=_("tags"))
+
+    objects = ArticleManager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:255]
+        if not self.permalink:
+            self.permalink = self.make_permalink()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"permalink": self.permalink})
+
+    def natural_key(self):
+        return (self.permalink,)
+
+    def make_permalink(self):
+        day = timezone.localdate(self.published_at)
+        return f"{day:%Y-%m-%d}-{self.slug}"
+
+    @property
+    def is_published(self):
+        """The admin's mirror of ArticleQuerySet.published()."""
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def source(self):
+        """The original source link, read from prefetched links when there are some."""
+        return next((link for link in self.links.all() if link.kind == SourceLink.Kind.SOURCE), None)
+
+
+class TagManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name__iexact=name)
+
+
+class Tag(TagBase):
+    """A tag whose name is unique whatever its case, with a plain ASCII slug."""
+
+    slug = models.SlugField(_("slug"), unique=True, max_length=100)
+
+    objects = TagManager()
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tag_name_case_insensitive_unique"),
+        ]
+
+    def natural_key(self):
+        return (self.name,)
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag)[:90] or "tag"
+        return slug if i is None else f"{slug}-{i}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticleManager(models.Manager):
+    def get_by_natural_key(self, permalink, tag_name):
+        return self.get(content_object__permalink=permalink, tag__name__iexact=tag_name)
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    objects = TaggedArticleManager()
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_article"),
+        ]
+
+    def natural_key(self):
+        return self.content_object.natural_key() + self.tag.natural_key()
+
+    natural_key.dependencies = ["articles.article", "articles.tag"]
+
+
+class ByArticleManager(models.Manager):
+    def get_by_natural_key(self, permalink, *rest):
+        return self.get(
+            article__permalink=permalink, **dict(zip(self.model.natural_key_fields, rest, strict=True))
+        )
+
+
+class ImageCredit(models.Model):
+    """The article's image, uploaded or linked, and whose it is.
+
+    The site's credit line reads "text — rights — URL", for instance
+    "Image de l’article — droits possiblement réservés — https://…": the three
+    parts are stored apart so that each can be shown and exported again.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="image", verbose_name=_("article")
+    )
+    image = models.ImageField(_("uploaded image"), upload_to="images/%Y/%m/", blank=True)
+    image_url = models.URLField(
+        _("image address"), max_length=1000, blank=True, validators=[http_url_validator]
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    credit = models.CharField(
+        _("credit"), max_length=300, blank=True, help_text=_("Who made the image, e.g. “Image de l’article”.")
+    )
+    rights = models.CharField(
+        _("rights"),
+        max_length=300,
+        blank=True,
+        help_text=_("The licence or rights note, e.g. “droits possiblement réservés”."),
+    )
+    credit_url = models.URLField(
+        _("credit address"),
+        max_length=1000,
+        blank=True,
+        validators=[http_url_validator],
+        help_text=_("Where the image comes from."),
+    )
+
+    natural_key_fields = ()
+    objects = ByArticleManager()
+
+    class Meta:
+        verbose_name = _("image credit")
+        verbose_name_plural = _("image credits")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(image="") | ~models.Q(image_url=""),
+                name="image_uploaded_or_linked",
+                violation_error_message=_("Upload an image or give its address."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.credit_line
+
+    def natural_key(self):
+        return self.article.natural_key()
+
+    natural_key.dependencies = ["articles.article"]
+
+    @property
+    def src(self):
+        return self.image.url if self.image else self.image_url
+
+    @property
+    def credit_line(self):
+        return " — ".join(part for part in (self.credit, self.rights, self.credit_url) if part)
+
+
+class SourceLink(models.Model):
+    """A link to where the story comes from: the original source, or a further reading."""
+
+    class Kind(models.TextChoices):
+        SOURCE = "source", _("Original source")
+        RELATED = "related", _("Further reading")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="links", verbose_name=_("article")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOURCE)
+    url = models.URLField(_("address"), max_length=1000, validators=[http_url_validator])
+    url_normalized = models.CharField(_("normalised address"), max_length=1000, editable=False, db_index=True)
+    publisher = models.CharField(
+        _("publisher"), max_length=200, blank=True, help_text=_("The journal, site or regulator.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    natural_key_fields = ("url",)
+    objects = ByArticleManager()
+
+    class Meta:
+        verbose_name = _("source link")
+        verbose_name_plural = _("source links")
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "url"], name="link_once_per_article"),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(kind="source"),
+                name="one_original_source_per_article",
+                violation_error_message=_("An article has one original source."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+    def save(self, *args, **kwargs):
+        self.url_normalized = normalize_url(self.url)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return self.article.natural_key() + (self.url,)
+
+    natural_key.dependencies = ["articles.article"]
