@@ -13,8 +13,18 @@ from taggit.models import TagBase, TaggedItemBase
 
 from .normalize import normalize_url
 
-# Only web addresses: a javascript: or data: URL must never reach a page.
-http_url_validator = URLValidator(schemes=["http", "https"])
+
+class WebURLField(models.URLField):
+    """A web address: http or https only, so a javascript: or data: URL never reaches a page."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -211,9 +221,7 @@ class ImageCredit(models.Model):
         Article, on_delete=models.CASCADE, related_name="image", verbose_name=_("article")
     )
     image = models.ImageField(_("uploaded image"), upload_to="images/%Y/%m/", blank=True)
-    image_url = models.URLField(
-        _("image address"), max_length=1000, blank=True, validators=[http_url_validator]
-    )
+    image_url = WebURLField(_("image address"), blank=True)
     alt_text = models.CharField(
         _("alternative text"),
         max_length=500,
@@ -229,13 +237,7 @@ class ImageCredit(models.Model):
         blank=True,
         help_text=_("The licence or rights note, e.g. “droits possiblement réservés”."),
     )
-    credit_url = models.URLField(
-        _("credit address"),
-        max_length=1000,
-        blank=True,
-        validators=[http_url_validator],
-        help_text=_("Where the image comes from."),
-    )
+    credit_url = WebURLField(_("credit address"), blank=True, help_text=_("Where the image comes from."))
 
     natural_key_fields = ()
     objects = ByArticleManager()
@@ -279,7 +281,7 @@ class SourceLink(models.Model):
         Article, on_delete=models.CASCADE, related_name="links", verbose_name=_("article")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOURCE)
-    url = models.URLField(_("address"), max_length=1000, validators=[http_url_validator])
+    url = WebURLField(_("address"))
     url_normalized = models.CharField(_("normalised address"), max_length=1000, editable=False, db_index=True)
     publisher = models.CharField(
         _("publisher"), max_length=200, blank=True, help_text=_("The journal, site or regulator.")

@@ -10,6 +10,8 @@ DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
 DATABASE_URL           e.g. postgres://user:password@host:5432/newsroom
                        (default: the SQLite file db.sqlite3 in the project)
 DJANGO_SECURE_PROXY    1 when a proxy in front sets X-Forwarded-Proto
+DJANGO_STATIC_ROOT     where collectstatic writes (default: staticfiles/ in the project)
+DJANGO_MEDIA_ROOT      where uploaded images go (default: media/ in the project)
 """
 
 import os
@@ -116,7 +118,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MEDIA_URL = "media/"

@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 from django.core.management import call_command
 
@@ -14,3 +17,55 @@ def seed(db):
 
     call_command("loaddata", "seed", verbosity=0)
     return Article.objects.get(permalink=SEED_PERMALINK)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or database['NAME']}"
+
+
+# Flags for Debian's Chromium on these machines: no sandbox as root, and no
+# background connections to a network that is not there.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium driven by Playwright; never a downloaded browser."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make around it are still plain synchronous ones.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab that fails the test if a dialog ever opens."""
+    context = browser.new_context(locale="fr-FR")
+    tab = context.new_page()
+    dialogs = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+    assert dialogs == [], f"a dialog opened: {dialogs}"

@@ -1,0 +1,104 @@
+"""The editors' side: the Django admin."""
+
+import pytest
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from articles.models import Article
+
+from .factories import make_article
+
+
+def add_article_form(**overrides):
+    now = timezone.localtime()
+    data = {
+        "title": "Nouvelle recommandation de la HAS",
+        "slug": "nouvelle-recommandation-de-la-has",
+        "summary": "La HAS publie une recommandation.",
+        "body": "Un **commentaire** de la rédaction.",
+        "tags": 'Oncologie, "Santé publique"',
+        "status": "published",
+        "published_at_0": now.strftime("%d/%m/%Y"),
+        "published_at_1": (now - timezone.timedelta(minutes=1)).strftime("%H:%M:%S"),
+        "importance": "3",
+        "permalink": "",
+        "author": "",
+        "image-TOTAL_FORMS": "1",
+        "image-INITIAL_FORMS": "0",
+        "image-MIN_NUM_FORMS": "0",
+        "image-MAX_NUM_FORMS": "1",
+        "image-0-image_url": "https://www.has-sante.fr/image.jpg",
+        "image-0-alt_text": "Le logo de la HAS",
+        "image-0-credit": "HAS",
+        "image-0-rights": "tous droits réservés",
+        "image-0-credit_url": "https://www.has-sante.fr/",
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "links-MIN_NUM_FORMS": "0",
+        "links-MAX_NUM_FORMS": "1000",
+        "links-0-kind": "source",
+        "links-0-url": "https://www.has-sante.fr/recommandation?utm_source=rss",
+        "links-0-publisher": "HAS",
+        "links-0-position": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+class TestArticleAdmin:
+    def test_superuser_adds_an_article_that_appears_on_the_site(self, admin_client, admin_user):
+        response = admin_client.post("/admin/articles/article/add/", add_article_form())
+
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        article = Article.objects.get()
+        assert article.author == admin_user
+        assert sorted(article.tags.names()) == ["Oncologie", "Santé publique"]
+        assert article.image.credit_line == "HAS — tous droits réservés — https://www.has-sante.fr/"
+        assert article.source.url_normalized == "https://www.has-sante.fr/recommandation"
+        home = admin_client.get("/")
+        assertContains(home, "Nouvelle recommandation de la HAS")
+        page = admin_client.get(article.get_absolute_url())
+        assertContains(page, "<strong>commentaire</strong>")
+        assertContains(page, "Crédit image : HAS — tous droits réservés —")
+
+    def test_refuses_a_javascript_source_url(self, admin_client):
+        response = admin_client.post(
+            "/admin/articles/article/add/", add_article_form(**{"links-0-url": "javascript:alert(1)"})
+        )
+
+        assert response.status_code == 200
+        assertContains(response, "Saisissez une URL valide.")
+        assert not Article.objects.exists()
+
+    def test_refuses_two_original_sources(self, admin_client):
+        form = add_article_form(
+            **{
+                "links-TOTAL_FORMS": "2",
+                "links-1-kind": "source",
+                "links-1-url": "https://autre.example.org/",
+                "links-1-position": "1",
+            }
+        )
+
+        response = admin_client.post("/admin/articles/article/add/", form)
+
+        assertContains(response, "Un article a une seule source d’origine.")
+        assert not Article.objects.exists()
+
+    def test_pages_speak_french(self, admin_client):
+        make_article(title="Un article", tags=["France"])
+
+        changelist = admin_client.get("/admin/articles/article/")
+        add = admin_client.get("/admin/articles/article/add/")
+
+        assertContains(changelist, "Un article")
+        assertContains(changelist, "Date de publication")
+        assertContains(add, "L’essentiel")
+        assertContains(add, "Crédit image")
+
+    def test_anonymous_visitors_are_sent_to_the_login_page(self, client):
+        response = client.get("/admin/articles/article/")
+
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")

@@ -1,0 +1,133 @@
+"""Rules the models keep whatever the route content takes."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.models import Article, ImageCredit, SourceLink, Tag
+from articles.normalize import normalize_url
+
+from .factories import make_article
+
+
+@pytest.mark.django_db
+class TestTags:
+    def test_names_differing_only_in_case_are_one_tag(self):
+        first = make_article(tags=["France"])
+        second = make_article(tags=["france"])
+        second.tags.add("FRANCE")
+
+        assert Tag.objects.count() == 1
+        assert list(first.tags.all()) == list(second.tags.all())
+
+    def test_database_refuses_a_second_tag_of_another_case(self):
+        Tag.objects.create(name="Oncologie")
+
+        with pytest.raises(IntegrityError):
+            Tag.objects.create(name="ONCOLOGIE", slug="oncologie-2")
+
+    @pytest.mark.parametrize(
+        ("name", "slug"),
+        [
+            ("Actualité", "actualite"),
+            ("Interventional News — Latest", "interventional-news-latest"),
+            ("Étude clinique", "etude-clinique"),
+            ("États-Unis", "etats-unis"),
+        ],
+    )
+    def test_unicode_names_get_ascii_slugs(self, name, slug):
+        assert make_article(tags=[name]).tags.get().slug == slug
+
+    def test_natural_key_lookup_ignores_case(self):
+        tag = Tag.objects.create(name="Cardiologie")
+
+        assert Tag.objects.get_by_natural_key("cardiologie") == tag
+
+
+@pytest.mark.django_db
+class TestPermalink:
+    def test_made_from_the_publication_day_in_paris(self):
+        # 23:30 UTC on 24 May is already 25 May in Paris.
+        article = make_article(
+            title="Une étude française", published_at=datetime(2024, 5, 24, 23, 30, tzinfo=UTC)
+        )
+
+        assert article.slug == "une-etude-francaise"
+        assert article.permalink == "2024-05-25-une-etude-francaise"
+        assert article.get_absolute_url() == "/papers/2024-05-25-une-etude-francaise"
+
+    def test_a_given_permalink_is_kept(self):
+        article = make_article(title="Titre changé", permalink="2019-01-02-ancien-lien")
+
+        assert article.get_absolute_url() == "/papers/2019-01-02-ancien-lien"
+
+    def test_is_unique(self):
+        make_article(permalink="2024-01-01-doublon")
+
+        with pytest.raises(IntegrityError):
+            make_article(permalink="2024-01-01-doublon")
+
+
+@pytest.mark.django_db
+class TestPublished:
+    def test_only_published_articles_whose_time_has_come(self):
+        visible = make_article(title="visible")
+        make_article(title="draft", status=Article.Status.DRAFT)
+        make_article(title="future", published_at=timezone.now() + timedelta(minutes=5))
+
+        assert list(Article.objects.published()) == [visible]
+        assert [a.is_published for a in Article.objects.order_by("title")] == [False, False, True]
+
+
+@pytest.mark.django_db
+class TestImageCredit:
+    def test_needs_an_upload_or_an_address(self):
+        article = make_article()
+
+        with pytest.raises(IntegrityError):
+            ImageCredit.objects.create(article=article, credit="Sans image")
+
+    def test_refuses_javascript_urls(self):
+        credit = ImageCredit(
+            article=make_article(), image_url="javascript:alert(1)", credit_url="data:text/html,x"
+        )
+
+        with pytest.raises(ValidationError) as error:
+            credit.full_clean()
+        assert set(error.value.message_dict) == {"image_url", "credit_url"}
+
+
+@pytest.mark.django_db
+class TestSourceLink:
+    def test_stores_the_url_verbatim_and_normalised(self):
+        link = SourceLink.objects.create(
+            article=make_article(), url="HTTPS://Journal.Example.org:443/etude/?utm_source=rss&id=7#top"
+        )
+
+        assert link.url == "HTTPS://Journal.Example.org:443/etude/?utm_source=rss&id=7#top"
+        assert SourceLink.objects.get(url_normalized="https://journal.example.org/etude?id=7") == link
+
+    def test_one_original_source_per_article(self):
+        article = make_article()
+        SourceLink.objects.create(article=article, url="https://a.example.org/")
+        SourceLink.objects.create(article=article, url="https://b.example.org/", kind="related")
+
+        with pytest.raises(IntegrityError):
+            SourceLink.objects.create(article=article, url="https://c.example.org/")
+
+
+@pytest.mark.parametrize(
+    ("url", "normalized"),
+    [
+        ("https://Example.org/a/", "https://example.org/a"),
+        ("https://example.org/a?utm_medium=x&b=2&a=1", "https://example.org/a?a=1&b=2"),
+        ("http://example.org:80/a?fbclid=1", "http://example.org/a"),
+        ("https://example.org:8443/a#frag", "https://example.org:8443/a"),
+        ("  ", ""),
+    ],
+)
+def test_normalize_url(url, normalized):
+    assert normalize_url(url) == normalized
