@@ -19,12 +19,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def process_env(overrides):
+    """This process's environment for a child, minus what only the test process may have."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**env, **(overrides or {})}
+
+
 def manage(*args, env=None, check=True):
     """Run `manage.py ARGS` in a fresh process and return the completed process."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
-        env={**os.environ, **(env or {})},
+        env=process_env(env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -39,7 +45,7 @@ def gunicorn(env, timeout=30):
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         cwd=PROJECT,
-        env={**os.environ, **env},
+        env=process_env(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
