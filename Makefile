@@ -40,14 +40,14 @@ lint: install-test
 test: lint
 	rm -f .coverage
 	$(BIN)/pytest --cov --cov-report= $(PYTEST_ARGS)
-	scripts/with-postgres $(BIN)/pytest --cov --cov-append --cov-report= $(PYTEST_ARGS)
+	$(BIN)/python -m tests.pgcluster $(BIN)/pytest --cov --cov-append --cov-report= $(PYTEST_ARGS)
 	$(BIN)/coverage report --skip-empty
 
 test-sqlite: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install-test
-	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.pgcluster $(BIN)/pytest $(PYTEST_ARGS)
 
 # Regenerate the translation catalogues after changing a string (needs gettext).
 messages: install

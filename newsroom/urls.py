@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from articles.views import healthz
 
+handler500 = "newsroom.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
