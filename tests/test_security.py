@@ -1,0 +1,93 @@
+"""Hostile users: forged requests, password guessing, framing, scripts."""
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from .servers import manage
+from .test_settings import PRODUCTION
+
+ADMIN_LOGIN = "/admin/login/?next=/admin/"
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user(
+        "redaction", password="un mot de passe assez long", is_staff=True
+    )
+
+
+def log_in(client, password, address):
+    return client.post(ADMIN_LOGIN, {"username": "redaction", "password": password}, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+class TestHeaders:
+    @pytest.mark.parametrize("path", ["/", "/admin/login/"])
+    def test_every_page_forbids_inline_scripts_and_framing(self, client, path):
+        response = client.get(path)
+
+        policy = dict(
+            directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";")
+        )
+        assert policy["script-src"] == "'self'"
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        assert policy["frame-ancestors"] == "'none'"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+class TestLogin:
+    def test_admin_post_without_csrf_token_is_refused(self, editor):
+        client = Client(enforce_csrf_checks=True)
+
+        response = log_in(client, "un mot de passe assez long", "192.0.2.1")
+
+        assert response.status_code == 403
+
+    def test_five_failures_lock_that_user_from_that_address_only(self, client, editor):
+        for _ in range(4):
+            assert log_in(client, "mauvais", "192.0.2.1").status_code == 200
+        assert log_in(client, "mauvais", "192.0.2.1").status_code == 429  # the fifth failure
+
+        locked = log_in(client, "un mot de passe assez long", "192.0.2.1")
+        elsewhere = log_in(Client(), "un mot de passe assez long", "198.51.100.7")
+
+        assert locked.status_code == 429
+        assert "_auth_user_id" not in client.session
+        assert elsewhere.status_code == 302
+        assert elsewhere["Location"] == "/admin/"
+
+    def test_session_lasts_a_working_day_and_logout_ends_it(self, client, editor):
+        response = log_in(client, "un mot de passe assez long", "192.0.2.1")
+        cookie = response.cookies["sessionid"]
+        assert cookie["max-age"] == 12 * 60 * 60
+        assert cookie["httponly"]
+        assert client.get("/admin/").status_code == 200
+
+        stolen = Client()
+        stolen.cookies["sessionid"] = cookie.value
+        client.post("/admin/logout/")
+
+        assert stolen.get("/admin/").status_code == 302
+
+    def test_passwords_need_twelve_characters(self):
+        with pytest.raises(ValidationError):
+            validate_password("Court-7x!")
+        validate_password("une phrase de passe")
+
+
+def test_production_hashes_passwords_with_argon2():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.contrib.auth.hashers import make_password; print(make_password('x' * 12))",
+        env=PRODUCTION,
+    )
+
+    assert result.stdout.startswith("argon2$argon2id$")
