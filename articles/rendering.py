@@ -1,9 +1,13 @@
-"""Markdown to HTML, sanitized: the one place where content becomes markup.
+"""Content to markup, made safe: the one place where content becomes HTML.
 
-Every piece of HTML that comes from content (an article's body today) goes
-through ``render_markdown`` at display time, so that text arriving by any route
-(the admin, an import, a fixture that bypassed ``save()``) is cleaned the same way.
+Every piece of HTML that comes from content (an article's body) goes through
+``render_markdown``, and every address from content that lands in an ``href``
+or ``src`` goes through ``web_url``, at display time: text arriving by any route
+(the admin, an import, a fixture that bypassed validation) is cleaned the same way.
 """
+
+import re
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -23,6 +27,9 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+WEB_SCHEMES = {"http", "https"}
+# Browsers ignore control characters and white space in a URL's scheme ("java\tscript:").
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
 
 
@@ -42,3 +49,15 @@ def render_markdown(text):
     """Render an article body written in Markdown as safe HTML."""
     html = markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
     return mark_safe(sanitize_html(html))  # noqa: S308 -- nh3 has just cleaned it
+
+
+def web_url(url):
+    """``url`` if it is a web address (http, https, or a path on this site), else ""."""
+    url = (url or "").strip()
+    try:
+        scheme = urlsplit(_INVISIBLE.sub("", url)).scheme.lower()
+    except ValueError:
+        return ""
+    if scheme in WEB_SCHEMES or (not scheme and url.startswith("/")):
+        return url
+    return ""

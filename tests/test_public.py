@@ -1,7 +1,6 @@
 """What readers see: the list, the article at its permalink, tags, and what stays hidden."""
 
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from articles.models import Article
 
 from .conftest import SEED_PERMALINK
 from .factories import make_article
+from .hostile import executable_markup
 
 SEED_URL = f"/papers/{SEED_PERMALINK}"
 SEED_TITLE = (
@@ -23,31 +23,6 @@ SEED_SOURCE = (
     "https://interventionalnews.com/nice-publishes-a-guidance-supporting-the-use-of-selective-"
     "internal-radiation-therapy-for-neuroendocrine-tumors-with-liver-metastasis/"
 )
-
-
-class ExecutableMarkupFinder(HTMLParser):
-    """Collects every element or attribute of a page that a browser could run."""
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"script", "iframe", "object", "embed"}:
-            self.found.append(tag)
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"{tag}[{name}]")
-            if name in {"href", "src", "action"} and (value or "").strip().lower().startswith(
-                ("javascript:", "data:", "vbscript:")
-            ):
-                self.found.append(f"{tag}[{name}={value}]")
-
-
-def executable_markup(html):
-    finder = ExecutableMarkupFinder()
-    finder.feed(html)
-    return finder.found
 
 
 def article_html(response):

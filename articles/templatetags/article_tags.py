@@ -1,6 +1,6 @@
 from django import template
 
-from ..rendering import render_markdown
+from .. import rendering
 
 register = template.Library()
 
@@ -8,4 +8,10 @@ register = template.Library()
 @register.filter
 def markdown(text):
     """Render Markdown as sanitized HTML (see articles.rendering)."""
-    return render_markdown(text)
+    return rendering.render_markdown(text)
+
+
+@register.filter
+def web_url(url):
+    """An address from content, or "" unless it is http, https or a local path."""
+    return rendering.web_url(url)
