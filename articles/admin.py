@@ -420,7 +420,12 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<path:object_id>/preview/", view(self.preview_view), name="articles_article_preview"),
+            # Its own Cache-Control (private, no-cache) rather than the admin's never_cache.
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view, cacheable=True),
+                name="articles_article_preview",
+            ),
             path(
                 "<path:object_id>/history/<int:version_id>/changes/",
                 view(self.changes_view),

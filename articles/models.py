@@ -157,7 +157,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:255]
-        stored = self.stored_address()
+        stored = self.stored_state()
         if not self.permalink or (
             stored
             and self.permalink == stored["permalink"]
@@ -165,9 +165,10 @@ class Article(models.Model):
         ):
             # A permalink made from the date and slug follows them; one given by hand stays.
             self.permalink = self.make_permalink()
+        self.note_first_publication()
         super().save(*args, **kwargs)
         if stored and stored["permalink"] != self.permalink:
-            self.permalink_changed(stored["permalink"])
+            self.permalink_changed(stored)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"permalink": self.permalink})
@@ -175,17 +176,31 @@ class Article(models.Model):
     def natural_key(self):
         return (self.permalink,)
 
-    def stored_address(self):
+    def stored_state(self):
         if self.pk is None:
             return None
-        return Article.objects.filter(pk=self.pk).values("permalink", "slug", "published_at").first()
+        fields = ("permalink", "slug", "published_at", "status", "first_published_at")
+        return Article.objects.filter(pk=self.pk).values(*fields).first()
 
-    def permalink_changed(self, old_permalink):
-        """Keep the old address answering once readers may have seen it."""
+    def note_first_publication(self):
+        """Keep the moment readers could first see the article, while it has not come yet."""
+        now = timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            if self.first_published_at is None or self.first_published_at > now:
+                self.first_published_at = self.published_at
+        elif self.first_published_at and self.first_published_at > now:
+            self.first_published_at = None
+
+    def permalink_changed(self, stored):
+        """Keep the old address answering, for good, once readers may have seen it."""
         PermalinkRedirect.objects.filter(old_permalink=self.permalink).delete()
-        if self.was_public:
+        now = timezone.now()
+        was_public = (stored["first_published_at"] is not None and stored["first_published_at"] <= now) or (
+            stored["status"] == self.Status.PUBLISHED and stored["published_at"] <= now
+        )
+        if was_public:
             PermalinkRedirect.objects.update_or_create(
-                old_permalink=old_permalink, defaults={"article": self}
+                old_permalink=stored["permalink"], defaults={"article": self}
             )
 
     def make_permalink(self, slug=None, published_at=None):
@@ -213,11 +228,6 @@ class Article(models.Model):
             and bool(self.expires_at)
             and self.expires_at <= timezone.now()
         )
-
-    @property
-    def was_public(self):
-        """Whether readers may have seen the article at some point."""
-        return self.first_published_at is not None and self.first_published_at <= timezone.now()
 
     @property
     def source(self):

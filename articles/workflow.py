@@ -166,8 +166,6 @@ def prepare(article, transition, note=""):
     """Set what goes with a move before the article is saved."""
     if transition is None:
         return
-    if transition.target == Status.PUBLISHED and article.first_published_at is None:
-        article.first_published_at = article.published_at
     if transition.name == "send_back" and note:
         article.review_note = note
     if transition.name == "submit":
