@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -268,6 +268,21 @@ class ArticleAdmin(VersionAdmin):
             message = json.dumps(message)
         details = LogEntry(change_message=message).get_change_message()
         return " ; ".join(part for part in (workflow.history_message(obj, transition), details) if part)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django stores changed fields' labels in English and translates them when the
+        # history is shown, which only works for labels in its own catalogue: ours are
+        # stored as the editor read them.
+        message = super().construct_change_message(request, form, formsets, add)
+        with translation.override(None):
+            english = {str(form[name].label): name for name in form.changed_data if name in form.fields}
+        for entry in message:
+            if "changed" in entry and "fields" in entry["changed"] and "name" not in entry["changed"]:
+                fields = entry["changed"]["fields"]
+                entry["changed"]["fields"] = [
+                    str(form[english[label]].label) if label in english else label for label in fields
+                ]
+        return message
 
     def log_addition(self, request, obj, message):
         return super().log_addition(request, obj, self.history_text(obj, message))

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -115,7 +116,7 @@ class TestAuthor:
         assert response.status_code == 302
         article.refresh_from_db()
         assert article.status == Status.REVIEW
-        assert history(article)[0].startswith("Soumis à relecture")
+        assert history(article) == ["Soumis à relecture ; Modification de Statut."]
 
     def test_forged_post_cannot_publish_their_draft(self, author_client, author):
         article = make_article(author=author, status=Status.DRAFT)
@@ -430,6 +431,24 @@ class TestPermalinkRedirects:
         article.save()
 
         assert client.get(old_url).status_code == 404
+
+    def test_redirects_travel_in_fixtures_by_natural_key(self, client, tmp_path):
+        article = make_article(slug="avant")
+        old_url = article.get_absolute_url()
+        article.slug = "apres"
+        article.save()
+        fixture = tmp_path / "articles.json"
+        call_command(
+            "dumpdata", "articles", natural_foreign=True, natural_primary=True, output=fixture, verbosity=0
+        )
+        Article.objects.all().delete()
+        assert not PermalinkRedirect.objects.exists()
+
+        call_command("loaddata", fixture, verbosity=0)
+        call_command("loaddata", fixture, verbosity=0)  # twice: still one of each
+
+        assert PermalinkRedirect.objects.get().article.slug == "apres"
+        assert client.get(old_url).status_code == 301
 
     def test_a_hand_made_permalink_is_kept(self, editor_client):
         article = make_article(permalink="ancienne-adresse-importee", slug="importee")
