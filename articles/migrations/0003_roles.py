@@ -21,9 +21,10 @@ EDITORS = {
 def create_roles(apps, schema_editor):
     # Permissions are normally made after all migrations ran; these groups need them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = True  # historical apps have none; create_permissions skips those
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, grants in [("Authors", AUTHORS), ("Editors", EDITORS)]:
