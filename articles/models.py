@@ -1,5 +1,6 @@
 """The newsroom's content: articles, their tags, image credit and source links."""
 
+import reversion
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
@@ -29,8 +30,17 @@ class WebURLField(models.URLField):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: the one rule every public page goes through."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: the one rule every public page goes through.
+
+        Published, its publication time reached and its expiry time (if any) not yet:
+        a scheduled article appears, and an expiring one disappears, by itself.
+        """
+        now = timezone.now()
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
 
     def with_card_data(self):
         """Everything a list of articles shows, in a fixed number of queries."""
@@ -45,7 +55,10 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        ARCHIVED = "archived", _("Archived")
 
     class Importance(models.IntegerChoices):
         LOW = 1, _("Low")
@@ -75,13 +88,34 @@ class Article(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
         help_text=_(
-            "Draft: visible only in the admin. Published: on the public site from its publication date."
+            "Draft: being written, visible only in the admin. In review: waiting for an editor. "
+            "Published: on the public site from its publication date (scheduled while that date "
+            "is to come) until its expiry date. Unpublished: taken off the site. Archived: kept, "
+            "no longer worked on."
         ),
     )
     published_at = models.DateTimeField(
         _("publication date"),
         default=timezone.now,
-        help_text=_("Readers see the article from this moment on."),
+        help_text=_("Readers see the article from this moment on; a later date schedules it."),
+    )
+    expires_at = models.DateTimeField(
+        _("expiry date"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: readers no longer see the article from this moment on."),
+    )
+    planned_for = models.DateField(
+        _("planned for"),
+        null=True,
+        blank=True,
+        help_text=_("The day the editors plan to run the story; it schedules nothing."),
+    )
+    first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
+    review_note = models.TextField(
+        _("editor's note"),
+        blank=True,
+        help_text=_("Why an editor sent the article back to its author."),
     )
     summary = models.TextField(_("summary"), blank=True, help_text=_("Shown as “L’essentiel”."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
@@ -115,6 +149,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
         ]
+        permissions = [("publish_article", _("Can publish, schedule, unpublish and archive articles"))]
 
     def __str__(self):
         return self.title
@@ -122,9 +157,18 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:255]
-        if not self.permalink:
+        stored = self.stored_state()
+        if not self.permalink or (
+            stored
+            and self.permalink == stored["permalink"]
+            and stored["permalink"] == self.make_permalink(stored["slug"], stored["published_at"])
+        ):
+            # A permalink made from the date and slug follows them; one given by hand stays.
             self.permalink = self.make_permalink()
+        self.note_first_publication()
         super().save(*args, **kwargs)
+        if stored and stored["permalink"] != self.permalink:
+            self.permalink_changed(stored)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"permalink": self.permalink})
@@ -132,14 +176,58 @@ class Article(models.Model):
     def natural_key(self):
         return (self.permalink,)
 
-    def make_permalink(self):
-        day = timezone.localdate(self.published_at)
-        return f"{day:%Y-%m-%d}-{self.slug}"
+    def stored_state(self):
+        if self.pk is None:
+            return None
+        fields = ("permalink", "slug", "published_at", "status", "first_published_at")
+        return Article.objects.filter(pk=self.pk).values(*fields).first()
+
+    def note_first_publication(self):
+        """Keep the moment readers could first see the article, while it has not come yet."""
+        now = timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            if self.first_published_at is None or self.first_published_at > now:
+                self.first_published_at = self.published_at
+        elif self.first_published_at and self.first_published_at > now:
+            self.first_published_at = None
+
+    def permalink_changed(self, stored):
+        """Keep the old address answering, for good, once readers may have seen it."""
+        PermalinkRedirect.objects.filter(old_permalink=self.permalink).delete()
+        now = timezone.now()
+        was_public = (stored["first_published_at"] is not None and stored["first_published_at"] <= now) or (
+            stored["status"] == self.Status.PUBLISHED and stored["published_at"] <= now
+        )
+        if was_public:
+            PermalinkRedirect.objects.update_or_create(
+                old_permalink=stored["permalink"], defaults={"article": self}
+            )
+
+    def make_permalink(self, slug=None, published_at=None):
+        day = timezone.localdate(published_at or self.published_at)
+        return f"{day:%Y-%m-%d}-{slug or self.slug}"
 
     @property
     def is_published(self):
         """The admin's mirror of ArticleQuerySet.published()."""
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def has_expired(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and bool(self.expires_at)
+            and self.expires_at <= timezone.now()
+        )
 
     @property
     def source(self):
@@ -316,3 +404,44 @@ class SourceLink(models.Model):
         return self.article.natural_key() + (self.url,)
 
     natural_key.dependencies = ["articles.article"]
+
+
+class PermalinkRedirectManager(models.Manager):
+    def get_by_natural_key(self, old_permalink):
+        return self.get(old_permalink=old_permalink)
+
+
+class PermalinkRedirect(models.Model):
+    """An address an article once had: it answers for good with a 301 to the article."""
+
+    old_permalink = models.CharField(_("old permalink"), max_length=300, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PermalinkRedirectManager()
+
+    class Meta:
+        verbose_name = _("permalink redirect")
+        verbose_name_plural = _("permalink redirects")
+        ordering = ["old_permalink"]
+
+    def __str__(self):
+        return self.old_permalink
+
+    def natural_key(self):
+        return (self.old_permalink,)
+
+    natural_key.dependencies = ["articles.article"]
+
+
+# Every version of an article holds its tags, image credit and links as they
+# were after the save: the admin adds the article once its inlines and tags are
+# saved (see ArticleAdmin.save_related), and following the relations then
+# captures them whole.
+reversion.register(Tag)
+reversion.register(TaggedArticle, follow=["tag"])
+reversion.register(ImageCredit)
+reversion.register(SourceLink)
+reversion.register(Article, follow=["taggedarticle_set", "image", "links"])

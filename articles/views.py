@@ -1,10 +1,10 @@
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Tag
+from .models import Article, PermalinkRedirect, Tag
 
 
 class PublishedArticleMixin:
@@ -35,6 +35,22 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("links")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address the article had before its title, slug or date changed answers for good.
+            redirect = (
+                PermalinkRedirect.objects.filter(
+                    old_permalink=kwargs["permalink"], article__in=Article.objects.published()
+                )
+                .select_related("article")
+                .first()
+            )
+            if redirect is None:
+                raise
+            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
 
 
 @never_cache

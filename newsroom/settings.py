@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "taggit",
+    "reversion",
     "articles",
 ]
 

@@ -102,3 +102,63 @@ class TestArticleAdmin:
 
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
+class TestDailyWorkColumns:
+    def test_list_shows_status_schedule_tags_and_thumbnail(self, admin_client):
+        make_article(title="Illustré", image=True, tags=["Oncologie"])
+        make_article(title="Demain", published_at=timezone.now() + timezone.timedelta(days=1))
+
+        response = admin_client.get("/admin/articles/article/")
+
+        assertContains(response, 'src="https://images.example.org/')
+        assertContains(response, "Oncologie")
+        assertContains(response, "Programmé pour le")
+        for title in ["file de travail", "statut", "étiquettes", "importance", "auteur", "éditeur"]:
+            assertContains(response, f'data-filter-title="{title}"')
+        assertContains(response, "Calendrier éditorial")
+
+    def test_list_takes_the_same_number_of_queries_for_3_and_30_articles(
+        self, admin_client, django_assert_max_num_queries
+    ):
+        for _ in range(3):
+            make_article(image=True, tags=["Oncologie"])
+        admin_client.get("/admin/articles/article/")  # warm the session and content types
+        with django_assert_max_num_queries(20) as few:
+            admin_client.get("/admin/articles/article/")
+        for _ in range(27):
+            make_article(image=True, tags=["Oncologie"])
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            admin_client.get("/admin/articles/article/")
+
+    def test_search_finds_an_article_by_its_source_address(self, admin_client):
+        article = make_article(title="Trouvé", source=True)
+        make_article(title="Autre")
+
+        response = admin_client.get("/admin/articles/article/", {"q": article.source.url})
+
+        assert [found.title for found in response.context["cl"].result_list] == ["Trouvé"]
+
+    def test_publisher_filter(self, admin_client):
+        make_article(title="Chez Example", source=True)
+        make_article(title="Sans source")
+
+        response = admin_client.get("/admin/articles/article/", {"links__publisher": "Example News"})
+
+        assert [found.title for found in response.context["cl"].result_list] == ["Chez Example"]
+
+    def test_tag_field_offers_existing_tags(self, admin_client):
+        make_article(tags=["Santé publique"])
+
+        response = admin_client.get("/admin/articles/article/add/")
+
+        assertContains(response, 'list="tag-names-id_tags"')
+        assertContains(response, '<option value="Santé publique">', html=True)
+
+    def test_status_help_text_speaks_french(self, admin_client):
+        response = admin_client.get("/admin/articles/article/add/")
+
+        assertContains(response, "En relecture : attend un éditeur.")
+        assertContains(response, "Date d’expiration")
+        assertContains(response, "Prévu pour le")

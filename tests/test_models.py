@@ -81,6 +81,19 @@ class TestPublished:
         assert list(Article.objects.published()) == [visible]
         assert [a.is_published for a in Article.objects.order_by("title")] == [False, False, True]
 
+    def test_is_published_mirrors_the_queryset_for_every_status_and_time(self):
+        now = timezone.now()
+        hour = timedelta(hours=1)
+        for status in Article.Status.values:
+            for published_at in (now - hour, now + hour):
+                for expires_at in (None, now - hour / 2, now + 2 * hour):
+                    make_article(status=status, published_at=published_at, expires_at=expires_at)
+
+        public = set(Article.objects.published())
+
+        assert len(public) == 2  # published, time come, not expired
+        assert {article for article in Article.objects.all() if article.is_published} == public
+
 
 @pytest.mark.django_db
 class TestImageCredit:

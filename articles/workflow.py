@@ -1,0 +1,203 @@
+"""Who may move an article from which status to which: the editorial workflow's one set of rules.
+
+Authors draft, and submit their drafts for review; editors (who hold
+``articles.publish_article``) publish, schedule, send back, unpublish and archive.
+The admin's change form, its bulk actions and any view that changes an article's
+status ask this module; none of them holds a rule of its own.
+"""
+
+from dataclasses import dataclass
+
+import reversion
+from django.core.exceptions import PermissionDenied
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article
+
+PUBLISH_PERMISSION = "articles.publish_article"
+Status = Article.Status
+
+# What only editors may set: when and for how long an article is public, its
+# address, its priority, its planning and whose it is.
+EDITOR_FIELDS = (
+    "published_at",
+    "expires_at",
+    "planned_for",
+    "permalink",
+    "importance",
+    "author",
+    "review_note",
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset
+    target: str
+    editors_only: bool
+    label: str  # what the button or bulk action says
+    done: str  # what the history records
+
+
+TRANSITIONS = (
+    Transition(
+        "submit",
+        frozenset({Status.DRAFT}),
+        Status.REVIEW,
+        False,
+        _("Submit for review"),
+        _("Submitted for review"),
+    ),
+    Transition(
+        "send_back",
+        frozenset({Status.REVIEW}),
+        Status.DRAFT,
+        True,
+        _("Send back to the author"),
+        _("Sent back to the author"),
+    ),
+    Transition(
+        "publish",
+        frozenset({Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED}),
+        Status.PUBLISHED,
+        True,
+        _("Publish"),
+        _("Published"),
+    ),
+    Transition(
+        "unpublish",
+        frozenset({Status.PUBLISHED}),
+        Status.UNPUBLISHED,
+        True,
+        _("Unpublish"),
+        _("Unpublished"),
+    ),
+    Transition(
+        "archive",
+        frozenset({Status.DRAFT, Status.REVIEW, Status.PUBLISHED, Status.UNPUBLISHED}),
+        Status.ARCHIVED,
+        True,
+        _("Archive"),
+        _("Archived"),
+    ),
+    Transition(
+        "reopen",
+        frozenset({Status.UNPUBLISHED, Status.ARCHIVED}),
+        Status.DRAFT,
+        True,
+        _("Reopen as a draft"),
+        _("Reopened as a draft"),
+    ),
+)
+TRANSITIONS_BY_NAME = {transition.name: transition for transition in TRANSITIONS}
+
+
+class WorkflowRefused(PermissionDenied):
+    """A move the user may not make; its message says why, for the editor to read."""
+
+
+def is_editor(user):
+    return user.is_active and user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit(user, article):
+    """Editors edit anything; authors their own new articles and drafts (sent back ones included)."""
+    if is_editor(user):
+        return True
+    if article.pk is None:
+        return user.has_perm("articles.add_article")
+    return (
+        user.has_perm("articles.change_article")
+        and article.author_id == user.pk
+        and article.status == Status.DRAFT
+    )
+
+
+def locked_fields(user):
+    """The article fields that ``user`` may see but not set."""
+    return () if is_editor(user) else EDITOR_FIELDS
+
+
+def find_transition(source, target):
+    for transition in TRANSITIONS:
+        if source in transition.sources and transition.target == target:
+            return transition
+    return None
+
+
+def may_make(user, article, transition, source=None):
+    source = source or article.status
+    return (
+        can_edit(user, article)
+        and source in transition.sources
+        and (is_editor(user) or not transition.editors_only)
+    )
+
+
+def allowed_statuses(user, article, source=None):
+    """The statuses ``user`` may give ``article``, its present one first."""
+    source = source or (article.status if article.pk else Status.DRAFT)
+    targets = [source]
+    for transition in TRANSITIONS:
+        if transition.target not in targets and may_make(user, article, transition, source):
+            targets.append(transition.target)
+    return targets
+
+
+def check_move(user, article, source, target):
+    """Return the transition from ``source`` to ``target``, None when the status stays; refuse the rest."""
+    if not can_edit(user, article):
+        raise WorkflowRefused(gettext("You may not change “%(title)s”.") % {"title": article})
+    if source == target:
+        return None
+    transition = find_transition(source, target)
+    if transition is None or not may_make(user, article, transition, source):
+        raise WorkflowRefused(
+            gettext("You may not move “%(title)s” from “%(source)s” to “%(target)s”.")
+            % {"title": article, "source": Status(source).label, "target": Status(target).label}
+        )
+    return transition
+
+
+def prepare(article, transition, note=""):
+    """Set what goes with a move before the article is saved."""
+    if transition is None:
+        return
+    if transition.name == "send_back" and note:
+        article.review_note = note
+    if transition.name == "submit":
+        article.review_note = ""
+
+
+def history_message(article, transition):
+    """What the admin's history says of a move, e.g. “Programmé pour 3 décembre 2026 10:00”."""
+    if transition.target == Status.PUBLISHED and article.published_at > timezone.now():
+        when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+        return gettext("Scheduled for %(when)s") % {"when": when}
+    return str(transition.done)
+
+
+def apply(user, article, transition_name, note=""):
+    """Make a named move on a saved article, with its version and history; refuse what may not be done.
+
+    Returns the history message. Used by the bulk actions and any view that changes a status.
+    """
+    transition = TRANSITIONS_BY_NAME[transition_name]
+    if article.status not in transition.sources:
+        raise WorkflowRefused(
+            gettext("“%(title)s” cannot be moved from “%(source)s” by “%(action)s”.")
+            % {"title": article, "source": article.get_status_display(), "action": transition.label}
+        )
+    check_move(user, article, article.status, transition.target)
+    prepare(article, transition, note)
+    article.status = transition.target
+    message = history_message(article, transition)
+    with reversion.create_revision():
+        article.save()
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(message)
+    return message
