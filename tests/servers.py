@@ -26,16 +26,21 @@ def process_env(overrides):
 
 
 def manage(*args, env=None, check=True):
-    """Run `manage.py ARGS` in a fresh process and return the completed process."""
-    return subprocess.run(
+    """Run `manage.py ARGS` in a fresh process; with check, fail showing what it printed."""
+    result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
         env=process_env(env),
         capture_output=True,
         text=True,
-        timeout=120,
-        check=check,
+        timeout=300,
+        check=False,
     )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"manage.py {args[0]} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+        )
+    return result
 
 
 @contextlib.contextmanager
