@@ -190,8 +190,8 @@ def refuse_tags_and_aliases(front_matter):
             line = event.start_mark.line + 2  # the file's line: the front matter starts on line 2
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise ImportFailure(f"line {line}: YAML anchors and aliases are not allowed")
-            tag = getattr(event, "tag", None)
-            if tag and not getattr(event, "implicit", (True,))[0] and tag != "!":
+            tag = getattr(event, "tag", None)  # None unless the file writes one
+            if tag is not None:
                 raise ImportFailure(f"line {line}: the YAML tag {tag!r} is not allowed")
     finally:
         loader.dispose()
