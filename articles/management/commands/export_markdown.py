@@ -2,7 +2,6 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from articles.exporters import articles_to_export, export_articles
 from articles.models import Article
@@ -13,9 +12,7 @@ def since_date(value):
     try:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise CommandError(
-            _("--since: %(value)r is not a date (YYYY-MM-DD)") % {"value": value}, returncode=2
-        ) from None
+        raise CommandError(f"--since: {value!r} is not a date (YYYY-MM-DD)", returncode=2) from None
     if moment.tzinfo is not None:
         return moment
     if len(value) == 10:
@@ -38,4 +35,4 @@ class Command(BaseCommand):
     def handle(self, *args, outdir, status, since, **options):
         since = since_date(since) if since else None
         count = export_articles(outdir, articles_to_export(status=status, since=since))
-        self.stdout.write(_("exported %(count)d articles to %(outdir)s") % {"count": count, "outdir": outdir})
+        self.stdout.write(f"exported {count} articles to {outdir}")

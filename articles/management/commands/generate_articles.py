@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
 
 from articles.generators import generate
 
@@ -25,4 +24,4 @@ class Command(BaseCommand):
         outdir.mkdir(parents=True, exist_ok=True)
         for name, text in generate(count, seed):
             (outdir / name).write_text(text, encoding="utf-8")
-        self.stdout.write(_("wrote %(count)d articles to %(outdir)s") % {"count": count, "outdir": outdir})
+        self.stdout.write(f"wrote {count} articles to {outdir}")

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from articles.importers import FixtureWriter, Importer, find_markdown_files
 from articles.models import Article
@@ -67,8 +66,7 @@ class Command(BaseCommand):
         try:
             files = find_markdown_files(paths)
         except FileNotFoundError as error:
-            message = _("No such file or folder: %(path)s") % {"path": error.args[0]}
-            raise CommandError(message, returncode=2) from None
+            raise CommandError(f"No such file or folder: {error.args[0]}", returncode=2) from None
         self.progress = sys.stderr.isatty() and options["verbosity"] > 0
         if to_fixture:
             with (
@@ -76,28 +74,21 @@ class Command(BaseCommand):
                 FixtureWriter(file, status=status) as fixture,
             ):
                 counts, failures = self.run(fixture.write_files(files))
-            summary = _("wrote %(count)d articles to %(file)s, failed %(failed)d") % {
-                "count": fixture.count,
-                "file": to_fixture,
-                "failed": len(failures),
-            }
+            summary = f"wrote {fixture.count} articles to {to_fixture}, failed {len(failures)}"
         else:
             importer = Importer(status=status, dry_run=dry_run)
             with sqlite_write_ahead_log():
                 counts, failures = self.run(importer.import_files(files))
-            summary = (
-                _("imported %(imported)d, updated %(updated)d, unchanged %(unchanged)d, failed %(failed)d")
-                % counts
+            summary = "imported {imported}, updated {updated}, unchanged {unchanged}, failed {failed}".format(
+                **counts
             )
             if dry_run:
-                summary = _("dry run, nothing written: %(summary)s") % {"summary": summary}
+                summary = f"dry run, nothing written: {summary}"
         for path, reason in failures:
             self.stderr.write(f"{path}: {reason}")
         self.stdout.write(summary)
         if failures:
-            raise CommandError(
-                _("%(count)d file(s) could not be imported") % {"count": len(failures)}, returncode=1
-            )
+            raise CommandError(f"{len(failures)} file(s) could not be imported", returncode=1)
 
     def run(self, results):
         counts = {Importer.IMPORTED: 0, Importer.UPDATED: 0, Importer.UNCHANGED: 0, Importer.FAILED: 0}
