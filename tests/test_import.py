@@ -1,7 +1,11 @@
 """Markdown files brought in with `manage.py import_markdown` and articles.importers."""
 
 import json
+import os
+import pty
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +18,7 @@ from articles import importers
 from articles.models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
 
 from .conftest import SEED_PERMALINK
-from .servers import manage
+from .servers import PROJECT, manage, process_env
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "markdown" / "000_75fbb4d40bbd88af.txt"
 SEED_SOURCE = (
@@ -485,17 +489,22 @@ class TestDryRunAndFixture:
         assert out.strip() == "imported 0, updated 0, unchanged 2, failed 0"
 
 
-def test_exit_statuses_of_the_command_line(tmp_path, seed_file):
+@pytest.fixture
+def command_line(tmp_path):
+    """The environment of a `manage.py` process with a migrated SQLite database of its own."""
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
         "DJANGO_SETTINGS_MODULE": "newsroom.test_settings",
     }
     manage("migrate", "--no-input", "-v0", env=env)
+    return env
 
-    ok = manage("import_markdown", str(seed_file), env=env, check=False)
+
+def test_exit_statuses_of_the_command_line(tmp_path, seed_file, command_line):
+    ok = manage("import_markdown", str(seed_file), env=command_line, check=False)
     bad = write(tmp_path / "more", "bad.md", "pas de front matter\n")
-    failed = manage("import_markdown", str(seed_file), str(bad), env=env, check=False)
-    missing = manage("import_markdown", str(tmp_path / "nowhere"), env=env, check=False)
+    failed = manage("import_markdown", str(seed_file), str(bad), env=command_line, check=False)
+    missing = manage("import_markdown", str(tmp_path / "nowhere"), env=command_line, check=False)
 
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, "imported 1, updated 0, unchanged 0, failed 0\n", "")
     assert failed.returncode == 1
@@ -503,3 +512,25 @@ def test_exit_statuses_of_the_command_line(tmp_path, seed_file):
     assert f"{bad}: no front matter" in failed.stderr
     assert missing.returncode == 2
     assert "No such file or folder" in missing.stderr
+
+
+def test_progress_is_counted_on_a_terminal_only(tmp_path, command_line):
+    manage("generate_articles", "250", str(tmp_path / "corpus"), env=command_line)
+    quiet = manage("import_markdown", "--dry-run", str(tmp_path / "corpus"), env=command_line)
+    controller, terminal = pty.openpty()
+    with open(controller, "rb", buffering=0) as screen:
+        shown = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "import_markdown", str(tmp_path / "corpus")],
+            cwd=PROJECT,
+            env=process_env(command_line),
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=120,
+            check=True,
+        )
+        os.close(terminal)
+        progress = screen.read(4096).decode()
+
+    assert quiet.stderr == ""
+    assert "\r100 files…\r200 files…" in progress
+    assert shown.stdout.decode() == "imported 250, updated 0, unchanged 0, failed 0\n"

@@ -100,5 +100,5 @@ class Command(BaseCommand):
             if self.progress and done % PROGRESS_EVERY == 0:
                 sys.stderr.write(f"\r{done} files…")
         if self.progress:
-            sys.stderr.write("\r")
+            sys.stderr.write("\r\033[K")  # clear the count's line for the summary
         return counts, failures
