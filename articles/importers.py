@@ -169,6 +169,8 @@ def load_front_matter(front_matter):
         values = yaml.load(front_matter, Loader=SafeLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
         raise ImportFailure(f"the front matter is not valid YAML: {describe_yaml_error(error)}") from None
+    except RecursionError:
+        raise ImportFailure("the front matter nests lists or mappings too deeply") from None
     if not isinstance(values, dict):
         raise ImportFailure("the front matter is not a list of 'key: value' lines")
     unknown = [str(key) for key in values if key not in FIELDS]

@@ -6,8 +6,10 @@ For each size, writes that many articles with `manage.py generate_articles`,
 migrates a new SQLite database in a temporary folder, then times
 `manage.py import_markdown` (first import, then the same files again, which
 change nothing) and reports files per second and the import process's peak
-memory (its maximum resident set size, from the kernel). Comparing the sizes
-shows that memory stays flat as the number of files grows.
+memory (its maximum resident set size, from the kernel), with the CPU time
+it used: on a shared machine the wall time depends on the other loads, the
+CPU time much less. Comparing the sizes shows that memory stays flat as the
+number of files grows.
 """
 
 import argparse
@@ -23,7 +25,7 @@ MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
 def run(args, env):
-    """Run a manage.py command; return its wall time in seconds and peak RSS in MiB."""
+    """Run a manage.py command; return its wall and CPU times in seconds, peak RSS in MiB, last line."""
     start = time.perf_counter()
     process = subprocess.Popen([*MANAGE, *args], env=env, stdout=subprocess.PIPE)  # noqa: S603
     output = process.stdout.read().decode()
@@ -32,7 +34,8 @@ def run(args, env):
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"{' '.join(args)} failed with status {process.returncode}:\n{output}")
-    return elapsed, usage.ru_maxrss / 1024, output.strip().rpartition("\n")[2]
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss / 1024, output.strip().rpartition("\n")[2]
 
 
 def bench(count, seed):
@@ -47,10 +50,10 @@ def bench(count, seed):
         run(["generate_articles", str(count), str(corpus), "--seed", str(seed)], env)
         run(["migrate", "--no-input", "--verbosity", "0"], env)
         for label in ("first import", "again, unchanged"):
-            elapsed, peak, summary = run(["import_markdown", str(corpus)], env)
+            elapsed, cpu, peak, summary = run(["import_markdown", str(corpus)], env)
             print(
                 f"{count:>7} files  {label:<17} {elapsed:6.1f} s  {count / elapsed:7.0f} files/s  "
-                f"peak RSS {peak:5.0f} MiB  ({summary})",
+                f"CPU {cpu:5.1f} s  peak RSS {peak:5.0f} MiB  ({summary})",
                 flush=True,
             )
 
@@ -60,7 +63,8 @@ def main():
     parser.add_argument("--files", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, SQLite")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs (load average {load}), Python {sys.version.split()[0]}, SQLite")
     for count in args.files:
         bench(count, args.seed)
 

@@ -19,19 +19,6 @@ from .conftest import SEED_PERMALINK
 from .factories import make_article
 from .test_import import SEED_FILE, counts
 
-SEED_KEYS = [
-    "title",
-    "date",
-    "publishedDate",
-    "summary",
-    "importance",
-    "sourceUrl",
-    "tags",
-    "permalink",
-    "imageUrl",
-    "imageCredit",
-]
-
 
 def export(outdir, **options):
     out = StringIO()
@@ -67,8 +54,9 @@ class TestRoundTrips:
         exported = tmp_path / "out" / f"{SEED_PERMALINK}.md"
         assert out.strip() == f"exported 1 articles to {tmp_path / 'out'}"
         original, back = front_matter(SEED_FILE), front_matter(exported)
-        assert list(back) == list(original) == SEED_KEYS
-        for key in SEED_KEYS:
+        assert list(back) == list(original)
+        assert len(original) == 10
+        for key in original:
             assert decoded(back[key]) == decoded(original[key]), key
         # The body too: the whole file is the seed's, with its one entity decoded.
         assert exported.read_text(encoding="utf-8") == SEED_FILE.read_text(encoding="utf-8").replace(

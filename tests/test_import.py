@@ -295,6 +295,7 @@ BAD_FILES = [
         "not UTF-8",
     ),
     ("list-title.md", markdown(title="[a, b]"), "title: expected text"),
+    ("deep.md", markdown(tags="[" * 20000 + "]" * 20000), "exceeded maximum nesting depth"),
     (
         "aliases.md",
         markdown(title='&t "Titre"', summary="*t"),
