@@ -14,7 +14,14 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from .importers import IMAGE_CREDIT_PREFIX, SOURCE_HEADING, escape_summary, first_source, with_markdown_parts
+from .importers import (
+    IMAGE_CREDIT_PREFIX,
+    SOURCE_HEADING,
+    SUMMARY_HEADINGS,
+    escape_summary,
+    first_source,
+    with_markdown_parts,
+)
 from .models import Article
 
 MONTHS_FR = (
@@ -31,7 +38,6 @@ MONTHS_FR = (
     "novembre",
     "décembre",
 )
-SUMMARY_HEADING = "## L’essentiel"
 # Characters YAML does not allow raw in a document, or reads as line breaks.
 YAML_UNSAFE_RE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
@@ -88,7 +94,7 @@ def to_markdown(article):
         if credit_line:
             blocks.append(f"{IMAGE_CREDIT_PREFIX}{credit_line}*")
     if summary:
-        blocks.append(f"{SUMMARY_HEADING}\n\n{summary}")
+        blocks.append(f"{SUMMARY_HEADINGS[0]}\n\n{summary}")
     if article.body.strip():
         blocks.append(article.body.replace("\r\n", "\n").strip())
     if source:

@@ -99,14 +99,19 @@ class TestRoundTrips:
         export(tmp_path / "after")
         assert files(tmp_path / "after") == files(tmp_path / "before")
 
-    def test_text_that_looks_like_an_entity_survives(self, tmp_path):
-        make_article(title="Esperluette", summary="AT&amp;T et R&D", body="Du texte.")
+    def test_awkward_text_survives(self, tmp_path):
+        title = 'Il dit : « oui » — "vraiment" \\ #1 [x]\u2028fin'
+        summary = "AT&amp;T et R&D: 50 %\tsur 2\u00a0ans"
+        make_article(title=title, summary=summary, body="## L’essentiel\n\nUn autre résumé.", tags=["a, b"])
 
         export(tmp_path / "first")
         empty_database()
         call_command("import_markdown", str(tmp_path / "first"), stdout=StringIO())
 
-        assert Article.objects.get().summary == "AT&amp;T et R&D"
+        article = Article.objects.get()
+        assert (article.title, article.summary) == (title, summary)
+        assert article.body == "## L’essentiel\n\nUn autre résumé."
+        assert list(article.tags.names()) == ["a, b"]
 
 
 @pytest.mark.django_db
