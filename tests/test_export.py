@@ -171,11 +171,15 @@ class TestFormat:
 
         export(tmp_path / "published", status="published")
         export(tmp_path / "since", since="2024-01-01")
+        export(tmp_path / "since-utc", since="2024-06-01T00:00:00")
+        export(tmp_path / "since-offset", since="2024-06-01T02:00:01+02:00")
         export(tmp_path / "drafts", status="draft")
 
         assert set(files(tmp_path / "published")) == {f"{old.permalink}.md", f"{new.permalink}.md"}
         assert set(files(tmp_path / "since")) == {f"{new.permalink}.md", f"{draft.permalink}.md"}
         assert set(files(tmp_path / "drafts")) == {f"{draft.permalink}.md"}
+        assert set(files(tmp_path / "since-utc")) == {f"{new.permalink}.md", f"{draft.permalink}.md"}
+        assert set(files(tmp_path / "since-offset")) == {f"{draft.permalink}.md"}
 
     def test_a_bad_since_date_is_a_usage_error(self, tmp_path):
         with pytest.raises(CommandError, match="is not a date") as error:

@@ -243,6 +243,15 @@ class TestBody:
 
         assert Article.objects.get().body == body.strip()
 
+    def test_a_file_may_end_with_its_front_matter(self, tmp_path):
+        import_markdown(write(tmp_path, "a.md", markdown().rstrip("\n") + "\n"))
+        import_markdown(
+            write(tmp_path, "b.md", markdown(permalink=None, title="B").removesuffix("---\n\n") + "---")
+        )
+
+        assert Article.objects.count() == 2
+        assert set(Article.objects.values_list("body", flat=True)) == {""}
+
     def test_the_image_lines_alternative_text_is_kept(self, tmp_path):
         body = (
             "![Un cathéter sous scanner](https://img.example.org/a.jpg)\n\n"
@@ -295,6 +304,19 @@ BAD_FILES = [
         "not UTF-8",
     ),
     ("list-title.md", markdown(title="[a, b]"), "title: expected text"),
+    ("a-list.md", "---\n- title\n- date\n---\n", "not a list of 'key: value' lines"),
+    (
+        "credit-alone.md",
+        markdown(imageCredit='"Photo AP"'),
+        "imageCredit: given without an imageUrl",
+    ),
+    ("long-title.md", markdown(title=json.dumps("x" * 301)), "title: longer than 300 characters (301)"),
+    ("number-date.md", markdown(date="12"), "date: 12 is not an ISO 8601 date"),
+    ("number-permalink.md", markdown(permalink="12"), "permalink: expected text, got 12"),
+    ("unreal-day.md", markdown(permalink='"/papers/2024-13-45-x"'), "does not start with a real date"),
+    ("yes-importance.md", markdown(importance="yes"), "importance: unknown value True"),
+    ("mapping-tags.md", markdown(tags="{a: b}"), "tags: expected a list or comma-separated text"),
+    ("number-tag.md", markdown(tags="[France, 12]"), "tags: 12 is not text"),
     ("deep.md", markdown(tags="[" * 20000 + "]" * 20000), "exceeded maximum nesting depth"),
     (
         "aliases.md",
