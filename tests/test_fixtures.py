@@ -74,6 +74,17 @@ class TestLoadDemo:
 
         assert Article.objects.filter(permalink=SEED_PERMALINK).exists()
 
+    def test_the_demo_has_about_thirty_varied_articles_readers_can_open(self, client):
+        call_command("loaddemo", verbosity=0)
+
+        articles = Article.objects.published().with_card_data()
+        assert articles.count() == 31
+        assert 0 < ImageCredit.objects.count() < 31
+        assert len({article.published_at.year for article in articles}) >= 4
+        assert Tag.objects.count() >= 15
+        for article in articles:
+            assert client.get(article.get_absolute_url()).status_code == 200
+
     def test_leaves_a_database_with_articles_alone(self, capsys):
         make_article(title="Déjà là")
 

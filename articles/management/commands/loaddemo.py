@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 
 from articles.models import Article
 
-DEMO_FIXTURES = ["seed"]
+DEMO_FIXTURES = ["seed", "demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,187 @@
+"""Synthetic articles in the site's markdown format, for demos and benchmarks.
+
+``generate(count, seed)`` yields ``(file name, text)`` pairs; the same seed gives
+the same files, and the first N files do not depend on how many follow. The
+files vary the way the archive does: tags, dates over several years, with and
+without image, importance or source, extra commentary and sections, tags as a
+list or as comma-separated text, dates in UTC or with an offset.
+"""
+
+import datetime
+import random
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .exporters import MONTHS_FR, yaml_value
+
+COUNTRIES = (
+    "France",
+    "Belgique",
+    "Suisse",
+    "Canada",
+    "Royaume-Uni",
+    "États-Unis",
+    "Allemagne",
+    "Italie",
+    "Espagne",
+    "Japon",
+    "Pays-Bas",
+    "Suède",
+)
+KINDS = (
+    "Actualité",
+    "Étude clinique",
+    "Recommandation",
+    "Congrès",
+    "Dispositif médical",
+    "Essai randomisé",
+    "Revue systématique",
+    "Réglementation",
+)
+SOURCES = (
+    ("Interventional News", "interventionalnews.com"),
+    ("Vascular News", "vascularnews.com"),
+    ("Cardiovascular News", "cardiovascularnews.com"),
+    ("Radiology Business", "radiologybusiness.com"),
+    ("The Lancet", "www.thelancet.com"),
+    ("Haute Autorité de santé", "www.has-sante.fr"),
+    ("CIRSE", "www.cirse.org"),
+)
+TOPICS = (
+    "selective internal radiation therapy",
+    "transarterial chemoembolisation",
+    "microwave ablation",
+    "cryoablation",
+    "prostate artery embolisation",
+    "genicular artery embolisation",
+    "mechanical thrombectomy",
+    "venous stenting",
+    "uterine fibroid embolisation",
+    "histotripsy",
+    "portal vein embolisation",
+    "carotid stenting",
+)
+ACTORS = (
+    "NICE",
+    "FDA",
+    "HAS",
+    "CIRSE",
+    "EMA",
+    "Terumo",
+    "Boston Scientific",
+    "Medtronic",
+    "A French registry",
+    "A multicentre team",
+    "Cochrane reviewers",
+    "The NHS",
+)
+VERBS = (
+    "publishes guidance on",
+    "reports outcomes of",
+    "approves",
+    "launches a trial of",
+    "reviews the evidence for",
+    "updates its recommendations on",
+    "questions the cost of",
+    "expands access to",
+)
+WORDS = tuple(
+    [
+        "patients",
+        "outcomes",
+        "imaging",
+        "procedure",
+        "catheter",
+        "evidence",
+        "survival",
+        "safety",
+        "cohort",
+        "follow-up",
+        "trial",
+        "dose",
+        "embolic",
+        "registry",
+        "liver",
+        "tumour",
+        "lesion",
+        "metastasis",
+        "artery",
+        "clinical",
+        "guidance",
+        "approval",
+        "device",
+        "response",
+        "rate",
+        "complication",
+        "efficacy",
+    ]
+)
+COMMENTARY = (
+    "Notre avis : une étape attendue, mais les données à long terme manquent encore.",
+    "À retenir : le suivi médian reste court et la population très sélectionnée.",
+    "Pour les équipes françaises, la question du remboursement reste ouverte.",
+)
+IMPORTANCE = ("", "", "", "", "1", "2", "2", "3", "4", "haute", "top", "normale")
+START = datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
+SPAN_SECONDS = 7 * 365 * 24 * 3600
+
+
+def generate(count, seed=1):
+    rng = random.Random(seed)
+    for number in range(count):
+        yield make_article(rng, number)
+
+
+def make_article(rng, number):
+    source, host = rng.choice(SOURCES)
+    topic = rng.choice(TOPICS)
+    title = f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {topic} in a cohort of {number + 12} patients"
+    when = START + datetime.timedelta(seconds=rng.randrange(SPAN_SECONDS))
+    slug = slugify(title)
+    day = timezone.localdate(when)
+    source_url = f"https://{host}/{when:%Y/%m}/{slug}/" if rng.random() < 0.95 else ""
+    has_image = rng.random() < 0.8
+    image_url = f"https://{host}/wp-content/uploads/{when:%Y/%m}/{slug[:40]}.jpg" if has_image else ""
+    credit = (
+        f"Image de l’article — droits possiblement réservés — {source_url or f'https://{host}/'}"
+        if has_image
+        else ""
+    )
+    sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 80))).capitalize()
+    summary = f"{title}. {sentence} [&#8230;] The post {title} appeared first on {source} ."
+    tags = [rng.choice(COUNTRIES), rng.choice(KINDS), f"{source} — Latest"]
+    if rng.random() < 0.4:
+        tags.append(topic.capitalize())
+    tags = list(dict.fromkeys(tags))
+    if rng.random() < 0.2:
+        date = when.astimezone(datetime.timezone(datetime.timedelta(hours=2))).isoformat()
+    else:
+        date = f"{when:%Y-%m-%dT%H:%M:%S}.000Z"
+    front_matter = {
+        "title": title,
+        "date": date,
+        "publishedDate": f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}",
+        "summary": summary,
+        "importance": rng.choice(IMPORTANCE),
+        "sourceUrl": source_url,
+        "tags": ", ".join(tags) if rng.random() < 0.1 else tags,
+        "permalink": f"/papers/{when:%Y-%m-%d}-{slug}" if rng.random() < 0.95 else "",
+        "imageUrl": image_url,
+        "imageCredit": credit,
+    }
+    blocks = []
+    if has_image:
+        blocks += [f"![{title}]({image_url})", f"*Crédit image : {credit}*"]
+    blocks += ["## L’essentiel", summary]
+    for _ in range(rng.choice((0, 0, 1, 2))):
+        blocks.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 120))).capitalize() + ".")
+    if rng.random() < 0.3:
+        blocks.append(rng.choice(COMMENTARY))
+    if rng.random() < 0.1:
+        blocks += ["## Pour aller plus loin", f"- [{source}](https://{host}/)\n- {rng.choice(KINDS)}"]
+    if source_url:
+        blocks += ["## Lien source", source_url]
+    lines = ["---", *(f"{key}: {yaml_value(value)}" for key, value in front_matter.items()), "---", ""]
+    name = f"{number:07d}-{slug[:60]}.md"
+    return name, "\n".join(lines) + "\n" + "\n\n".join(blocks) + "\n"
