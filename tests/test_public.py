@@ -33,6 +33,9 @@ class ExecutableMarkupFinder(HTMLParser):
         self.found = []
 
     def handle_starttag(self, tag, attrs):
+        # A JSON-LD block is data a browser never runs; any other script is code.
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+            return
         if tag in {"script", "iframe", "object", "embed"}:
             self.found.append(tag)
         for name, value in attrs:
