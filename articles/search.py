@@ -19,7 +19,7 @@ SEARCH_CONFIG = "french_unaccent"
 # Longer queries are not questions a reader asks: they get an empty result at once.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"[^\W_]+")  # letters and digits: "_" and "%" mean nothing here
 
 
 def document_vector():
@@ -55,12 +55,15 @@ def search(queryset, query):
 
 def _full_text_search(queryset, terms):
     query = SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain")
-    tagged = TaggedArticle.objects.annotate(document=SearchVector("tag__name", config=SEARCH_CONFIG)).filter(
-        document=query
-    )
+    # Two subqueries rather than one OR'ed condition: each can use its index.
+    text_matches = queryset.model.objects.annotate(document=document_vector()).filter(document=query)
+    tag_matches = TaggedArticle.objects.annotate(
+        document=SearchVector("tag__name", config=SEARCH_CONFIG)
+    ).filter(document=query)
+    matches = Q(pk__in=text_matches.values("pk")) | Q(pk__in=tag_matches.values("content_object_id"))
     return (
-        queryset.annotate(document=document_vector(), rank=SearchRank(document_vector(), query))
-        .filter(Q(document=query) | Q(pk__in=tagged.values("content_object_id")))
+        queryset.filter(matches)
+        .annotate(rank=SearchRank(document_vector(), query))
         .order_by("-rank", "-published_at", "-id")
     )
 
