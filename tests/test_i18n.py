@@ -85,7 +85,7 @@ def test_every_page_in_both_languages(client, url, french, english):
 
     assertContains(client.get(url), f"<h1>{french}</h1>", html=True)
     assertContains(client.get(f"/en{url}"), f"<h1>{english}</h1>", html=True)
-    assertNotContains(client.get(f"/en{url}"), "Passer au contenu")
+    assertNotContains(client.get(f"/en{url}"), "Aller au contenu")
     assertContains(client.get(f"/en{url}"), "Skip to content")
 
 
