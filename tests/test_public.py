@@ -13,6 +13,7 @@ from articles.models import Article
 
 from .conftest import SEED_PERMALINK
 from .factories import make_article
+from .queries import queries_for
 
 SEED_URL = f"/papers/{SEED_PERMALINK}"
 SEED_TITLE = (
@@ -168,17 +169,12 @@ class TestList:
         assert client.get("/?page=abc").status_code == 404
 
     def test_same_number_of_queries_for_5_and_50_articles(self, client):
-        def queries_for_home_page():
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get("/").status_code == 200
-            return len(queries)
-
         for _ in range(5):
             make_article(tags=["Santé", "France", f"tag-{_}"], image=True, source=True)
-        few = queries_for_home_page()
+        few = queries_for(client, "/")
         for _ in range(45):
             make_article(tags=["Santé", "Europe", f"autre-{_}", "x", "y"], image=True, source=True)
-        many = queries_for_home_page()
+        many = queries_for(client, "/")
 
         assert few == many
         assert many <= 4
@@ -473,38 +469,27 @@ class TestQueryCounts:
         now = timezone.localtime()
         url = url.format(year=now.year, month=now.month)
 
-        def queries():
-            with CaptureQueriesContext(connection) as captured:
-                assert client.get(url).status_code == 200
-            return len(captured)
-
         for number in range(3):
             make_article(
                 tags=["Santé", f"t{number}"],
                 image=True,
-                published_at=timezone.now() - timedelta(minutes=number),
+                published_at=timezone.now() - timedelta(seconds=number),
             )
-        few = queries()
+        few = queries_for(client, url)
         for number in range(30):
             make_article(
                 tags=["Santé", f"u{number}", "v"],
                 image=True,
-                published_at=timezone.now() - timedelta(minutes=number),
+                published_at=timezone.now() - timedelta(seconds=number),
             )
 
-        assert queries() == few <= limit
+        assert queries_for(client, url) == few <= limit
 
     def test_article_page_with_related_articles(self, client):
-        article = make_article(tags=["Santé", "France"], image=True, source=True)
-
-        def queries():
-            with CaptureQueriesContext(connection) as captured:
-                assert client.get(article.get_absolute_url()).status_code == 200
-            return len(captured)
-
+        url = make_article(tags=["Santé", "France"], image=True, source=True).get_absolute_url()
         make_article(tags=["Santé"], image=True)
-        few = queries()
+        few = queries_for(client, url)
         for number in range(10):
             make_article(tags=["Santé", "France", f"x{number}"], image=True, source=True)
 
-        assert queries() == few <= 4
+        assert queries_for(client, url) == few <= 4
