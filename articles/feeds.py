@@ -66,6 +66,7 @@ class LatestArticlesFeed(Feed):
         sources = SourceLink.objects.filter(article=OuterRef("pk"), kind=SourceLink.Kind.SOURCE)
         articles = list(
             self.articles(subject)
+            .defer("search_document")
             .select_related("image")
             .prefetch_related("tags")
             .annotate(

@@ -7,6 +7,7 @@ list them (``srcset``) without touching the disk. Linked images (an address
 elsewhere) are shown as they are.
 """
 
+import logging
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -15,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 WIDTHS = (320, 640, 960, 1280)
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -107,6 +110,11 @@ def update_renditions(sender, instance, **kwargs):
         rendition_name(field_file.name, rendition_widths(instance.image_width)[0], "webp")
     ):
         return
-    width, height = make_renditions(field_file)
+    try:
+        width, height = make_renditions(field_file)
+    except (OSError, Image.DecompressionBombError):
+        # The upload is kept and shown as it is; the page simply has no smaller copies.
+        logger.exception("Could not make renditions of %s", field_file.name)
+        return
     type(instance).objects.filter(pk=instance.pk).update(image_width=width, image_height=height)
     instance.image_width, instance.image_height = width, height

@@ -1,6 +1,7 @@
 """The newsroom's content: articles, their tags, image credit and source links."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -105,6 +106,10 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     tags = TaggableManager(through="TaggedArticle", blank=True, verbose_name=_("tags"))
+
+    # The weighted title, summary and body for full-text search, written by a PostgreSQL
+    # trigger (migration 0010, articles.search); left empty on other databases.
+    search_document = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = ArticleManager()
 

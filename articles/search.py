@@ -3,7 +3,9 @@
 The one place that knows which database answers. On PostgreSQL the words are
 matched with the ``french_unaccent`` text search configuration (French stemming,
 accents ignored: "radiothérapie" finds "radiotherapie" and "radiothérapies"),
-ranked by where they appear, through the GIN index made in migration 0010.
+ranked by where they appear (title, then summary, then body), through the
+``search_document`` column that a trigger keeps up to date and its GIN index
+(migration 0010).
 Elsewhere each word must appear, in any case, in the title, summary, body or tags.
 """
 
@@ -11,7 +13,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .models import TaggedArticle
 
@@ -20,19 +22,6 @@ SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 WORD = re.compile(r"[^\W_]+")  # letters and digits: "_" and "%" mean nothing here
-
-
-def document_vector():
-    """Title, summary and body, weighted in that order.
-
-    Migration 0010 indexes exactly this expression; a query written any other
-    way would not use the index.
-    """
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
 
 
 def search_terms(query):
@@ -56,14 +45,14 @@ def search(queryset, query):
 def _full_text_search(queryset, terms):
     query = SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain")
     # Two subqueries rather than one OR'ed condition: each can use its index.
-    text_matches = queryset.model.objects.annotate(document=document_vector()).filter(document=query)
+    text_matches = queryset.model.objects.filter(search_document=query)
     tag_matches = TaggedArticle.objects.annotate(
         document=SearchVector("tag__name", config=SEARCH_CONFIG)
     ).filter(document=query)
     matches = Q(pk__in=text_matches.values("pk")) | Q(pk__in=tag_matches.values("content_object_id"))
     return (
         queryset.filter(matches)
-        .annotate(rank=SearchRank(document_vector(), query))
+        .annotate(rank=SearchRank(F("search_document"), query))
         .order_by("-rank", "-published_at", "-id")
     )
 

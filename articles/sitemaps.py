@@ -23,10 +23,13 @@ class LocalizedSitemap(Sitemap):
 
 class ArticleSitemap(LocalizedSitemap):
     def items(self):
-        return Article.objects.published().order_by("published_at", "id")
+        return Article.objects.published().only("permalink", "updated_at").order_by("published_at", "id")
 
     def lastmod(self, article):
         return article.updated_at
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class TagSitemap(LocalizedSitemap):

@@ -28,7 +28,8 @@ class PublishedArticleMixin:
     paginate_by = 20
 
     def get_queryset(self):
-        return Article.objects.published().with_card_data()
+        # The search document is for the database's eyes only: no page reads it.
+        return Article.objects.published().with_card_data().defer("search_document")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

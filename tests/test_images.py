@@ -148,3 +148,17 @@ def test_each_accepted_format_gets_renditions(media_root, image_format):
 
     assert credit.renditions is not None
     assert len(list((media_root / "renditions").rglob("image-*w.webp"))) == 3
+
+
+def test_a_truncated_upload_is_kept_and_shown_without_renditions(client, media_root, caplog):
+    article = make_article(title="Image abîmée")
+    credit = ImageCredit(article=article, alt_text="Abîmée", credit="Moi")
+    credit.image = SimpleUploadedFile("broken.jpg", image_bytes((900, 500))[:600])
+    credit.save()
+
+    response = client.get(article.get_absolute_url())
+    [img] = collect(response).images
+
+    assert "Could not make renditions of images/" in caplog.text
+    assert img["src"] == credit.image.url and "srcset" not in img
+    assert not (media_root / "renditions").exists()

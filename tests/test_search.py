@@ -137,6 +137,7 @@ class TestFullTextSearchOnPostgreSQL:
 
         for number in range(30):
             make_article(title=f"Article {number}", body="texte " * 50)
+        make_article(title="Embolisation")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_article")
             cursor.execute("SET enable_seqscan = off")
@@ -156,3 +157,17 @@ def test_words_are_taken_from_a_query_and_oversized_ones_refused():
     assert search_terms("radiothérapie " * 1_000) == []
     assert search_terms("…!?") == []
     assert search_terms("  Radiothérapie,  foie ") == ["Radiothérapie", "foie"]
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_an_edited_article_is_found_by_its_new_words(client):
+    article = make_article(title="Ancien titre")
+    assert found(client, "embolisation") == []
+
+    article.title = "Embolisation de la prostate"
+    article.save()
+    assert found(client, "embolisation") == ["Embolisation de la prostate"]
+
+    Article.objects.filter(pk=article.pk).update(body="Un mot sur la curiethérapie.")
+    assert found(client, "curiethérapie") == ["Embolisation de la prostate"]

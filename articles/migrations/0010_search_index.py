@@ -1,51 +1,58 @@
-"""Full-text search on PostgreSQL: unaccent, a French configuration that ignores accents,
-and a GIN index over the weighted title, summary and body (articles.search.document_vector).
+"""Full-text search on PostgreSQL.
 
-Nothing happens on other databases, where search falls back to substring matching.
+The ``unaccent`` extension; a ``french_unaccent`` text search configuration
+(French stemming, accents ignored); a trigger that keeps
+``Article.search_document`` equal to the weighted title (A), summary (B) and
+body (C) whatever way a row is written; and a GIN index on that column.
+On other databases only the (empty) column is added: search falls back to
+substring matching there (articles.search).
 """
 
-from django.contrib.postgres.indexes import GinIndex
+import django.contrib.postgres.search
 from django.contrib.postgres.operations import UnaccentExtension
-from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-CONFIG = "french_unaccent"
-INDEX_NAME = "article_search_idx"
+CREATE = """
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'french_unaccent') THEN
+        CREATE TEXT SEARCH CONFIGURATION french_unaccent (COPY = french);
+        ALTER TEXT SEARCH CONFIGURATION french_unaccent
+            ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+    END IF;
+END $$;
+
+CREATE FUNCTION articles_article_search_document() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.search_document :=
+        setweight(to_tsvector('french_unaccent', coalesce(NEW.title, '')), 'A')
+        || setweight(to_tsvector('french_unaccent', coalesce(NEW.summary, '')), 'B')
+        || setweight(to_tsvector('french_unaccent', coalesce(NEW.body, '')), 'C');
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER articles_article_search_document
+    BEFORE INSERT OR UPDATE OF title, summary, body, search_document ON articles_article
+    FOR EACH ROW EXECUTE FUNCTION articles_article_search_document();
+
+UPDATE articles_article SET title = title;
+
+CREATE INDEX article_search_idx ON articles_article USING gin (search_document);
+"""
+
+DROP = """
+DROP INDEX IF EXISTS article_search_idx;
+DROP TRIGGER IF EXISTS articles_article_search_document ON articles_article;
+DROP FUNCTION IF EXISTS articles_article_search_document();
+DROP TEXT SEARCH CONFIGURATION IF EXISTS french_unaccent;
+"""
 
 
-def document_vector():
-    # The same expression as articles.search.document_vector(), or the index goes unused;
-    # tests/test_search.py checks that PostgreSQL's planner picks it.
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("summary", weight="B", config=CONFIG)
-        + SearchVector("body", weight="C", config=CONFIG)
-    )
+def on_postgresql(sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
 
-
-def create_search_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"""
-        DO $$ BEGIN
-            IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
-                CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = french);
-                ALTER TEXT SEARCH CONFIGURATION {CONFIG}
-                    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
-            END IF;
-        END $$;
-        """
-    )
-    Article = apps.get_model("articles", "Article")
-    schema_editor.add_index(Article, GinIndex(document_vector(), name=INDEX_NAME))
-
-
-def drop_search_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX_NAME}")
-    schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}")
+    return run
 
 
 class Migration(migrations.Migration):
@@ -53,5 +60,10 @@ class Migration(migrations.Migration):
 
     operations = [
         UnaccentExtension(),
-        migrations.RunPython(create_search_index, drop_search_index),
+        migrations.AddField(
+            model_name="article",
+            name="search_document",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, serialize=False),
+        ),
+        migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP)),
     ]
