@@ -124,7 +124,7 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         article = self.object
         canonical_url = self.request.build_absolute_uri(article.get_absolute_url())
         image = getattr(article, "image", None)
-        image_url = image and self.request.build_absolute_uri(image.src)
+        image_url = image and self.request.build_absolute_uri(shared_image_url(image))
         description = Truncator(article.summary or article.title).words(30)
         return super().get_context_data(
             related=self.related_articles(),
@@ -149,6 +149,12 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
             .select_related("image")
             .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
         )
+
+
+def shared_image_url(image):
+    """The image that link previews and search engines get: the largest rendition, never a huge original."""
+    renditions = image.renditions
+    return renditions[1][-1].url if renditions else image.src
 
 
 def news_article_data(article, url, image_url, description, request):

@@ -17,13 +17,15 @@ pytestmark = pytest.mark.django_db
 class ImageCollector(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.images, self.sources = [], []
+        self.images, self.sources, self.meta = [], [], {}
 
     def handle_starttag(self, tag, attrs):
         if tag == "img":
             self.images.append(dict(attrs))
         if tag == "source":
             self.sources.append(dict(attrs))
+        if tag == "meta" and dict(attrs).get("property"):
+            self.meta[dict(attrs)["property"]] = dict(attrs)["content"]
 
 
 def collect(response):
@@ -94,6 +96,8 @@ def test_article_page_serves_picture_with_srcset_sizes_and_dimensions(client, me
         assert [descriptor for _path, descriptor in files] == ["320w", "640w", "960w", "1280w"]
         assert all(path.is_file() for path, _descriptor in files)
     assert (media_root / img["src"].removeprefix("/media/")).is_file()
+    assert page.meta["og:image"] == f"http://testserver{img['src']}"  # the 1280 px JPEG, not the original
+    assert img["src"].endswith("-1280w.jpg")
 
 
 def test_cards_below_the_first_load_lazily_and_show_the_credit(client, media_root):
