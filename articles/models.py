@@ -2,6 +2,7 @@
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .images import renditions, validate_image_format
 from .normalize import normalize_url
 
 
@@ -138,6 +140,10 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     tags = TaggableManager(through="TaggedArticle", blank=True, verbose_name=_("tags"))
+
+    # The weighted title, summary and body for full-text search, written by a PostgreSQL
+    # trigger (migration 0010, articles.search); left empty on other databases.
+    search_document = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = ArticleManager()
 
@@ -308,7 +314,13 @@ class ImageCredit(models.Model):
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, related_name="image", verbose_name=_("article")
     )
-    image = models.ImageField(_("uploaded image"), upload_to="images/%Y/%m/", blank=True)
+    image = models.ImageField(
+        _("uploaded image"),
+        upload_to="images/%Y/%m/",
+        blank=True,
+        validators=[validate_image_format],
+        help_text=_("JPEG, PNG, WebP or GIF."),
+    )
     image_url = WebURLField(_("image address"), blank=True)
     alt_text = models.CharField(
         _("alternative text"),
@@ -326,6 +338,10 @@ class ImageCredit(models.Model):
         help_text=_("The licence or rights note, e.g. “droits possiblement réservés”."),
     )
     credit_url = WebURLField(_("credit address"), blank=True, help_text=_("Where the image comes from."))
+
+    # The upright size of the uploaded image, set with its renditions (articles.images).
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     natural_key_fields = ()
     objects = ByArticleManager()
@@ -352,6 +368,13 @@ class ImageCredit(models.Model):
     @property
     def src(self):
         return self.image.url if self.image else self.image_url
+
+    @property
+    def renditions(self):
+        """(WebP, fallback) renditions of an uploaded image, or None for a linked one."""
+        if not self.image or not self.image_width:
+            return None
+        return renditions(self.image, self.image_width)
 
     @property
     def credit_line(self):

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -14,4 +14,11 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="articles:detail", permanent=True, query_string=True),
     ),
     path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("archives/", views.ArticleArchiveIndexView.as_view(), name="archive"),
+    path("archives/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
+    path("archives/<int:year>/<int:month>/", views.ArticleMonthArchiveView.as_view(), name="archive-month"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
 ]

@@ -1,24 +1,62 @@
+from datetime import timedelta
+
 from django.db import DatabaseError, connection
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView
+from django.views.decorators.http import require_GET
+from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from .models import Article, PermalinkRedirect, Tag
+from .rendering import web_url
+from .search import search
+
+# "À la une": the most important stories of the last days, above the latest ones.
+FEATURED_IMPORTANCE = Article.Importance.HIGH
+FEATURED_DAYS = 7
+FEATURED_COUNT = 3
+RELATED_COUNT = 4
 
 
 class PublishedArticleMixin:
     """What readers may see, with what a page of articles shows, in fixed queries."""
 
+    paginate_by = 20
+
     def get_queryset(self):
-        return Article.objects.published().with_card_data()
+        # The search document is for the database's eyes only: no page reads it.
+        return Article.objects.published().with_card_data().defer("search_document")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        if page is not None and page.paginator.num_pages > 1:
+            context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
+        return context
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
-    paginate_by = 20
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["featured"] = (
+                Article.objects.published()
+                .filter(
+                    importance__gte=FEATURED_IMPORTANCE,
+                    published_at__gte=timezone.now() - timedelta(days=FEATURED_DAYS),
+                )
+                .select_related("image")
+                .order_by("-importance", "-published_at")[:FEATURED_COUNT]
+            )
+        return context
 
 
-class TagArticleListView(ArticleListView):
+class TagArticleListView(PublishedArticleMixin, ListView):
     template_name = "articles/tag_article_list.html"
 
     def get_queryset(self):
@@ -27,6 +65,53 @@ class TagArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(PublishedArticleMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "")
+        return search(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query.strip(), **kwargs)
+
+
+class ArchiveMixin(PublishedArticleMixin):
+    """Year and month pages: only periods that hold published articles, in fixed queries.
+
+    allow_empty stays on so that Django does not look up the previous and next
+    periods (two queries each page); an empty period is a 404 all the same.
+    """
+
+    date_field = "published_at"
+    allow_empty = True
+    month_format = "%m"
+
+    def get_dated_items(self):
+        date_list, object_list, extra = super().get_dated_items()
+        if not date_list:
+            raise Http404("No articles in this period.")
+        return date_list, object_list, extra
+
+
+class ArticleArchiveIndexView(PublishedArticleMixin, ArchiveIndexView):
+    """Every month that holds articles, grouped by year."""
+
+    date_field = "published_at"
+    date_list_period = "month"
+    paginate_by = None
+    allow_empty = True
+    template_name = "articles/archive_index.html"
+
+
+class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+
+class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
+    pass
 
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
@@ -51,6 +136,84 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
             if redirect is None:
                 raise
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        canonical_url = self.request.build_absolute_uri(article.get_absolute_url())
+        image = getattr(article, "image", None)
+        image_src = shared_image_url(image) if image else ""
+        image_url = image_src and self.request.build_absolute_uri(image_src)
+        description = Truncator(article.summary or article.title).words(30)
+        return super().get_context_data(
+            related=self.related_articles(),
+            canonical_url=canonical_url,
+            image_url=image_url,
+            description=description,
+            og_locale="en_GB" if get_language() == "en" else "fr_FR",
+            structured_data=news_article_data(article, canonical_url, image_url, description, self.request),
+            **kwargs,
+        )
+
+    def related_articles(self):
+        """Public articles sharing the most tags with this one, the newest first among equals."""
+        tag_ids = [tag.pk for tag in self.object.tags.all()]
+        if not tag_ids:
+            return []
+        return (
+            Article.objects.published()
+            .filter(tags__in=tag_ids)
+            .exclude(pk=self.object.pk)
+            .annotate(shared_tags=Count("tags"))
+            .select_related("image")
+            .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
+        )
+
+
+def shared_image_url(image):
+    """The image that link previews and search engines get: the largest rendition, never a huge original."""
+    renditions = image.renditions
+    return renditions[1][-1].url if renditions else web_url(image.src)
+
+
+def news_article_data(article, url, image_url, description, request):
+    """schema.org NewsArticle for search engines, as a dict: serialized by the json_ld filter."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": article.title[:110],
+        "description": description,
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "inLanguage": get_language(),
+        "keywords": [tag.name for tag in article.tags.all()],
+        "publisher": {
+            "@type": "Organization",
+            "name": gettext("Newsroom"),
+            "url": request.build_absolute_uri(reverse("articles:list")),
+        },
+    }
+    if image_url:
+        data["image"] = [image_url]
+    source_url = web_url(article.source.url) if article.source else ""
+    if source_url:
+        data["isBasedOn"] = source_url
+    return data
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers are welcome everywhere but the admin, and told where the sitemaps are."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /en/admin/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-news'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

@@ -1,17 +1,45 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.views import healthz
+from articles.sitemaps import NEWS_SITEMAP, SITEMAPS
+from articles.views import healthz, robots_txt
 
 handler500 = "newsroom.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    # Before the sections, whose pattern would take "news" for a section name.
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": NEWS_SITEMAP, "template_name": "sitemaps/news.xml", "content_type": "application/xml"},
+        name="sitemap-news",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+]
+
+# French needs no prefix, so the old permalinks stay as they were; English lives under /en/.
+urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
-]
+    prefix_default_language=False,
+)
 
 # In development, runserver serves uploaded images; in production the web server does.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -72,3 +72,19 @@ def page(browser):
     yield tab
     context.close()
     assert dialogs == [], f"a dialog opened: {dialogs}"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded images and their renditions go to a fresh folder for each test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in the site's language: a request under /en/ leaves English active in the thread."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield

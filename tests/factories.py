@@ -33,3 +33,40 @@ def make_article(*, tags=(), image=False, source=False, **fields):
             article=article, url=f"https://news.example.org/{number}/", publisher="Example News"
         )
     return article
+
+
+def image_bytes(size=(1600, 900), image_format="JPEG", color=(30, 110, 170)):
+    """A real image file's bytes, drawn by Pillow: a diagonal gradient and a disc."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw, ImageOps
+
+    width, height = size
+    shade = Image.linear_gradient("L").rotate(45, expand=True).resize(size)
+    image = ImageOps.colorize(shade, black=color, white=tuple(255 - (255 - c) // 3 for c in color))
+    radius = min(size) // 3
+    ImageDraw.Draw(image).ellipse(
+        (width * 2 // 3 - radius, height // 2 - radius, width * 2 // 3 + radius, height // 2 + radius),
+        fill=tuple(min(255, c + 60) for c in color),
+    )
+    if image_format in {"PNG", "WEBP"}:
+        image = image.convert("RGBA")
+    buffer = BytesIO()
+    image.save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def make_uploaded_image(
+    article, *, name="photo.jpg", size=(1600, 900), image_format="JPEG", color=(30, 110, 170), **fields
+):
+    """An ImageCredit with an uploaded file, saved as the admin would save it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fields.setdefault("alt_text", "Un scanner dans une salle d’hôpital")
+    fields.setdefault("credit", "Photo : Hôpital Exemple")
+    fields.setdefault("rights", "CC BY 4.0")
+    credit = ImageCredit(article=article, **fields)
+    credit.image = SimpleUploadedFile(name, image_bytes(size, image_format, color))
+    credit.full_clean()
+    credit.save()
+    return credit

@@ -13,6 +13,7 @@ from articles.models import Article
 from .conftest import SEED_PERMALINK
 from .factories import make_article
 from .hostile import executable_markup
+from .queries import queries_for
 
 SEED_URL = f"/papers/{SEED_PERMALINK}"
 SEED_TITLE = (
@@ -140,17 +141,12 @@ class TestList:
         assert client.get("/?page=abc").status_code == 404
 
     def test_same_number_of_queries_for_5_and_50_articles(self, client):
-        def queries_for_home_page():
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get("/").status_code == 200
-            return len(queries)
-
         for _ in range(5):
             make_article(tags=["Santé", "France", f"tag-{_}"], image=True, source=True)
-        few = queries_for_home_page()
+        few = queries_for(client, "/")
         for _ in range(45):
             make_article(tags=["Santé", "Europe", f"autre-{_}", "x", "y"], image=True, source=True)
-        many = queries_for_home_page()
+        many = queries_for(client, "/")
 
         assert few == many
         assert many <= 4
@@ -185,3 +181,287 @@ class TestBodyIsSanitized:
         assertContains(
             response, '<a href="https://journal.example.org/etude" rel="noopener noreferrer">Étude</a>'
         )
+
+
+def json_ld_blocks(response):
+    """The JSON-LD blocks of a page, parsed: each must be valid JSON."""
+    import json
+    import re
+
+    blocks = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), flags=re.S
+    )
+    return [json.loads(block) for block in blocks]
+
+
+def meta(response, attribute, name):
+    import re
+
+    match = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)">', response.content.decode())
+    return match and match.group(1)
+
+
+LISTING_PATHS = [
+    "/",
+    "/tags/visible/",
+    "/archives/{year}/",
+    "/archives/{year}/{month:02d}/",
+    "/search/?q=Visibilité",
+    "/feed/",
+    "/feed/atom/",
+    "/tags/visible/feed/",
+    "/sitemap-articles.xml",
+    "/sitemap-news.xml",
+    "/en/",
+    "/en/search/?q=Visibilité",
+]
+
+
+@pytest.mark.django_db
+class TestOneDraftThroughEveryListing:
+    """A draft and a scheduled article appear nowhere, then everywhere once public."""
+
+    def listings(self, client, when):
+        pages = {}
+        for path in LISTING_PATHS:
+            local = timezone.localtime(when)
+            response = client.get(path.format(year=local.year, month=local.month))
+            pages[path] = response.content.decode() if response.status_code == 200 else ""
+        return pages
+
+    def test_hidden_until_published_then_everywhere(self, client):
+        now = timezone.now()
+        make_article(title="Visibilité témoin", tags=["Visible"], published_at=now - timedelta(hours=1))
+        draft = make_article(
+            title="Visibilité brouillon", tags=["Visible"], status=Article.Status.DRAFT, published_at=now
+        )
+        future = make_article(
+            title="Visibilité programmée", tags=["Visible"], published_at=now + timedelta(hours=1)
+        )
+
+        for path, content in self.listings(client, now).items():
+            assert "Visibilité témoin" in content or "visibilite-temoin" in content, path
+            assert "brouillon" not in content, path
+            assert "programm" not in content, path
+
+        Article.objects.filter(pk=draft.pk).update(status=Article.Status.PUBLISHED)
+        Article.objects.filter(pk=future.pk).update(published_at=now - timedelta(minutes=1))
+
+        for path, content in self.listings(client, now).items():
+            assert "brouillon" in content, path
+            assert "programm" in content, path
+
+
+@pytest.mark.django_db
+class TestHomePage:
+    def test_top_stories_lead_the_home_page(self, client):
+        now = timezone.now()
+        make_article(title="Ordinaire récent", published_at=now)
+        make_article(
+            title="Important", importance=Article.Importance.HIGH, published_at=now - timedelta(hours=2)
+        )
+        make_article(
+            title="À la une", importance=Article.Importance.TOP, published_at=now - timedelta(hours=5)
+        )
+        make_article(
+            title="Ancien mais majeur",
+            importance=Article.Importance.TOP,
+            published_at=now - timedelta(days=20),
+        )
+        make_article(title="Brouillon majeur", importance=Article.Importance.TOP, status=Article.Status.DRAFT)
+
+        response = client.get("/")
+
+        assert [a.title for a in response.context["featured"]] == ["À la une", "Important"]
+        assertContains(response, '<h2 id="featured-heading">À la une</h2>', html=True)
+        assertContains(response, "<h2>Toute l’actualité</h2>", html=True)
+        assertNotContains(response, "Brouillon majeur")
+
+    def test_no_top_stories_block_without_important_recent_articles(self, client):
+        make_article(title="Ordinaire")
+
+        response = client.get("/")
+
+        assertNotContains(response, "featured-heading")
+        assertContains(response, '<h2><a href="', count=1)
+
+    def test_page_links_are_numbered(self, client):
+        now = timezone.now()
+        for number in range(130):
+            make_article(published_at=now - timedelta(hours=number))
+
+        response = client.get("/?page=4")
+
+        assertContains(response, '<a aria-current="page" href="?page=4">', count=1)
+        for number in (1, 2, 3, 5, 6, 7):
+            assertContains(response, f'href="?page={number}"')
+        assertContains(response, 'rel="prev" href="?page=3"')
+        assertContains(response, 'rel="next" href="?page=5"')
+
+
+@pytest.mark.django_db
+class TestArchives:
+    @pytest.fixture
+    def articles(self):
+        def at(year, month, day, **fields):
+            return make_article(
+                published_at=timezone.make_aware(timezone.datetime(year, month, day, 10)), **fields
+            )
+
+        at(2024, 5, 24, title="Mai 2024")
+        at(2024, 3, 2, title="Mars 2024")
+        at(2023, 12, 31, title="Décembre 2023")
+        at(2024, 4, 1, title="Avril brouillon", status=Article.Status.DRAFT)
+
+    def test_index_lists_months_with_articles(self, client, articles):
+        response = client.get("/archives/")
+
+        assertContains(response, '<a href="/archives/2024/05/">mai 2024</a>', html=True)
+        assertContains(response, '<a href="/archives/2024/03/">mars 2024</a>', html=True)
+        assertContains(response, '<a href="/archives/2023/12/">décembre 2023</a>', html=True)
+        assertNotContains(response, "avril")
+
+    def test_year_lists_its_articles_and_months(self, client, articles):
+        response = client.get("/archives/2024/")
+
+        assert [a.title for a in response.context["article_list"]] == ["Mai 2024", "Mars 2024"]
+        assertContains(response, "<h1>Archives : 2024</h1>", html=True)
+        assertContains(response, '<a href="/archives/2024/05/">mai</a>', html=True)
+
+    def test_month_lists_its_articles(self, client, articles):
+        response = client.get("/archives/2024/05/")
+
+        assert [a.title for a in response.context["article_list"]] == ["Mai 2024"]
+        assertContains(response, "<h1>Archives : mai 2024</h1>", html=True)
+
+    def test_periods_without_public_articles_are_404(self, client, articles):
+        assert client.get("/archives/2024/04/").status_code == 404  # only a draft
+        assert client.get("/archives/2022/").status_code == 404
+        assert client.get("/archives/2024/13/").status_code == 404
+        next_year = timezone.now().year + 1
+        make_article(title="Programmé", published_at=timezone.now().replace(year=next_year))
+        assert client.get(f"/archives/{next_year}/").status_code == 404
+
+
+@pytest.mark.django_db
+class TestRelatedArticles:
+    def test_most_shared_tags_first_then_newest(self, client):
+        now = timezone.now()
+        article = make_article(title="Principal", tags=["A", "B", "C"], published_at=now)
+        make_article(title="Un tag récent", tags=["A"], published_at=now - timedelta(hours=1))
+        make_article(title="Deux tags", tags=["A", "B"], published_at=now - timedelta(days=9))
+        make_article(title="Un tag ancien", tags=["C"], published_at=now - timedelta(days=5))
+        make_article(title="Aucun tag commun", tags=["Z"], published_at=now - timedelta(hours=2))
+        make_article(title="Brouillon lié", tags=["A", "B", "C"], status=Article.Status.DRAFT)
+
+        response = client.get(article.get_absolute_url())
+
+        assert [a.title for a in response.context["related"]] == [
+            "Deux tags",
+            "Un tag récent",
+            "Un tag ancien",
+        ]
+        assertContains(response, '<h2 id="related-heading">Articles liés</h2>', html=True)
+
+
+@pytest.mark.django_db
+class TestMetadata:
+    HOSTILE = 'Étude </script><script>alert("x")</script> & « guillemets »'
+
+    def test_article_has_description_canonical_open_graph_and_twitter(self, client):
+        article = make_article(
+            title="Un scanner neuf", summary="Le résumé de l’article.", image=True, source=True
+        )
+
+        response = client.get(article.get_absolute_url())
+        url = f"http://testserver{article.get_absolute_url()}"
+
+        assertContains(response, '<meta name="description" content="Le résumé de l’article.">')
+        assertContains(response, f'<link rel="canonical" href="{url}">')
+        assert meta(response, "property", "og:title") == "Un scanner neuf"
+        assert meta(response, "property", "og:type") == "article"
+        assert meta(response, "property", "og:url") == url
+        assert meta(response, "property", "og:image") == article.image.image_url
+        assert meta(response, "property", "og:locale") == "fr_FR"
+        assert meta(response, "name", "twitter:card") == "summary_large_image"
+        assert meta(response, "name", "twitter:image") == article.image.image_url
+
+    def test_json_ld_news_article(self, client):
+        article = make_article(title="Un scanner neuf", image=True, source=True)
+
+        [data] = json_ld_blocks(client.get(article.get_absolute_url()))
+
+        assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+        assert data["headline"] == "Un scanner neuf"
+        assert data["datePublished"] == article.published_at.isoformat()
+        assert data["dateModified"] == article.updated_at.isoformat()
+        assert data["image"] == [article.image.image_url]
+        assert data["publisher"] == {"@type": "Organization", "name": "Newsroom", "url": "http://testserver/"}
+        assert data["isBasedOn"] == article.source.url
+
+    def test_hostile_title_stays_text_in_json_ld_and_meta(self, client):
+        article = make_article(title=self.HOSTILE, summary=self.HOSTILE)
+
+        response = client.get(article.get_absolute_url())
+
+        [data] = json_ld_blocks(response)
+        assert data["headline"] == self.HOSTILE
+        assert executable_markup(response.content.decode()) == []
+        assertContains(response, "\\u003C/script\\u003E")
+
+
+@pytest.mark.django_db
+class TestErrorPages:
+    def test_500_page_in_the_site_design_without_the_database(self, client):
+        from django.template.loader import render_to_string
+
+        with CaptureQueriesContext(connection) as queries:
+            html = render_to_string("500.html")
+
+        assert len(queries) == 0
+        assert '<html lang="fr">' in html
+        assert "<h1>Erreur du serveur</h1>" in html
+        assert "site.css" in html and 'class="skip-link"' in html
+
+
+@pytest.mark.django_db
+class TestQueryCounts:
+    """Pages cost the same number of queries for a few articles or many."""
+
+    @pytest.mark.parametrize(
+        ("url", "limit"),
+        [
+            ("/tags/sante/", 4),
+            ("/archives/", 4),
+            ("/archives/{year}/", 4),
+            ("/archives/{year}/{month:02d}/", 4),
+        ],
+    )
+    def test_listing_pages(self, client, url, limit):
+        now = timezone.localtime()
+        url = url.format(year=now.year, month=now.month)
+
+        for number in range(3):
+            make_article(
+                tags=["Santé", f"t{number}"],
+                image=True,
+                published_at=timezone.now() - timedelta(seconds=number),
+            )
+        few = queries_for(client, url)
+        for number in range(30):
+            make_article(
+                tags=["Santé", f"u{number}", "v"],
+                image=True,
+                published_at=timezone.now() - timedelta(seconds=number),
+            )
+
+        assert queries_for(client, url) == few <= limit
+
+    def test_article_page_with_related_articles(self, client):
+        url = make_article(tags=["Santé", "France"], image=True, source=True).get_absolute_url()
+        make_article(tags=["Santé"], image=True)
+        few = queries_for(client, url)
+        for number in range(10):
+            make_article(tags=["Santé", "France", f"x{number}"], image=True, source=True)
+
+        assert queries_for(client, url) == few <= 4

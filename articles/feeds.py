@@ -1,0 +1,133 @@
+"""RSS 2.0 and Atom feeds of the latest articles, and one per tag."""
+
+import mimetypes
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, SourceLink, Tag
+
+FEED_LENGTH = 30
+
+
+class RssWithSource(Rss201rev2Feed):
+    """RSS 2.0 naming, in <source>, where each story comes from."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("source_url"):
+            handler.addQuickElement(
+                "source", item["source_publisher"] or item["source_url"], {"url": item["source_url"]}
+            )
+
+
+class AtomWithSource(Atom1Feed):
+    """Atom naming the source of each story with a rel="via" link (RFC 4287)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("source_url"):
+            attributes = {"rel": "via", "href": item["source_url"]}
+            if item["source_publisher"]:
+                attributes["title"] = item["source_publisher"]
+            handler.addQuickElement("link", "", attributes)
+
+
+@dataclass
+class FeedSubject:
+    request: HttpRequest
+    tag: Tag | None = None
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = RssWithSource
+    description = _("Curated medical news, with a link to every source.")
+
+    def get_object(self, request, *args, **kwargs):
+        return FeedSubject(request)
+
+    def title(self, subject):
+        return gettext("Newsroom")
+
+    def link(self, subject):
+        return reverse("articles:list")
+
+    def articles(self, subject):
+        return Article.objects.published()
+
+    def items(self, subject):
+        sources = SourceLink.objects.filter(article=OuterRef("pk"), kind=SourceLink.Kind.SOURCE)
+        articles = list(
+            self.articles(subject)
+            .defer("search_document")
+            .select_related("image")
+            .prefetch_related("tags")
+            .annotate(
+                source_url=Subquery(sources.values("url")[:1]),
+                source_publisher=Subquery(sources.values("publisher")[:1]),
+            )[:FEED_LENGTH]
+        )
+        for article in articles:
+            # Enclosures must be absolute, and syndication leaves them as they are given.
+            image = getattr(article, "image", None)
+            article.enclosure = image and subject.request.build_absolute_uri(image.src)
+        return articles
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+    def item_enclosure_url(self, article):
+        return article.enclosure
+
+    def item_enclosure_length(self, article):
+        image = article.image
+        if image.image:
+            try:
+                return image.image.size
+            except OSError:
+                return 0
+        return 0  # unknown for an image elsewhere; RSS allows 0
+
+    def item_enclosure_mime_type(self, article):
+        return mimetypes.guess_type(article.enclosure)[0] or "image/jpeg"
+
+    def item_extra_kwargs(self, article):
+        return {"source_url": article.source_url, "source_publisher": article.source_publisher}
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = AtomWithSource
+    subtitle = LatestArticlesFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return FeedSubject(request, get_object_or_404(Tag, slug=slug))
+
+    def title(self, subject):
+        return gettext("Newsroom — %(tag)s") % {"tag": subject.tag.name}
+
+    def link(self, subject):
+        return subject.tag.get_absolute_url()
+
+    def articles(self, subject):
+        return super().articles(subject).filter(tags=subject.tag)

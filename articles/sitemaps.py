@@ -1,0 +1,91 @@
+"""Sitemaps of what the public may see: articles, tag pages and archives, and Google News."""
+
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Article, Tag
+
+NEWS_DAYS = 2
+
+
+class LocalizedSitemap(Sitemap):
+    """Each page in French (unprefixed) and English, naming its other language."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ArticleSitemap(LocalizedSitemap):
+    def items(self):
+        return Article.objects.published().only("permalink", "updated_at").order_by("published_at", "id")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class TagSitemap(LocalizedSitemap):
+    """Tags that hold at least one public article, as fresh as their latest one."""
+
+    def items(self):
+        latest = Article.objects.published().filter(tags=OuterRef("pk")).order_by("-updated_at")
+        return (
+            Tag.objects.annotate(lastmod=Subquery(latest.values("updated_at")[:1]))
+            .filter(lastmod__isnull=False)
+            .order_by("slug")
+        )
+
+    def lastmod(self, tag):
+        return tag.lastmod
+
+
+class ArchiveSitemap(LocalizedSitemap):
+    """Every year and month page that holds a public article."""
+
+    def items(self):
+        months = (
+            Article.objects.published()
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(lastmod=Max("updated_at"))
+            .order_by("month")
+        )
+        years = {}
+        items = []
+        for row in months:
+            month = timezone.localtime(row["month"]) if timezone.is_aware(row["month"]) else row["month"]
+            items.append((month.year, month.month, row["lastmod"]))
+            years[month.year] = max(years.get(month.year, row["lastmod"]), row["lastmod"])
+        return [(year, None, lastmod) for year, lastmod in years.items()] + items
+
+    def location(self, item):
+        year, month, _lastmod = item
+        if month is None:
+            return reverse("articles:archive-year", kwargs={"year": year})
+        return reverse("articles:archive-month", kwargs={"year": year, "month": f"{month:02d}"})
+
+    def lastmod(self, item):
+        return item[2]
+
+
+class NewsSitemap(Sitemap):
+    """Google News: the articles of the last two days (sitemaps/news.xml)."""
+
+    def items(self):
+        since = timezone.now() - timedelta(days=NEWS_DAYS)
+        return Article.objects.published().filter(published_at__gte=since).order_by("-published_at")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "archives": ArchiveSitemap}
+NEWS_SITEMAP = {"news": NewsSitemap}

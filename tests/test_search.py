@@ -1,0 +1,173 @@
+"""Search: what a reader finds at /search/?q=…, on SQLite and on PostgreSQL."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+
+from .factories import make_article
+from .queries import queries_for
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+
+
+def found(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return [article.title for article in response.context["article_list"]]
+
+
+@pytest.mark.django_db
+class TestSearchOnEveryDatabase:
+    def test_finds_words_in_title_summary_body_and_tags(self, client):
+        make_article(title="Radiothérapie du foie")
+        make_article(title="Résumé seulement", summary="Une étude sur la curiethérapie.")
+        make_article(title="Corps seulement", body="Le mot **embolisation** est dans le texte.")
+        make_article(title="Tag seulement", tags=["Oncologie"])
+        make_article(title="Sans rapport", summary="Cardiologie.")
+
+        assert found(client, "Radiothérapie") == ["Radiothérapie du foie"]
+        assert found(client, "curiethérapie") == ["Résumé seulement"]
+        assert found(client, "embolisation") == ["Corps seulement"]
+        assert found(client, "oncologie") == ["Tag seulement"]
+
+    def test_every_word_must_match(self, client):
+        make_article(title="Radiothérapie du foie")
+        make_article(title="Radiothérapie du poumon")
+
+        assert found(client, "radiothérapie foie") == ["Radiothérapie du foie"]
+
+    def test_only_public_articles_are_found(self, client):
+        make_article(title="Embolisation publiée")
+        make_article(title="Embolisation brouillon", status=Article.Status.DRAFT)
+        make_article(title="Embolisation future", published_at=timezone.now() + timedelta(hours=1))
+
+        assert found(client, "embolisation") == ["Embolisation publiée"]
+
+    def test_page_shows_the_query_and_the_count(self, client):
+        make_article(title="Embolisation publiée")
+
+        response = client.get("/search/", {"q": "embolisation"})
+
+        assertContains(response, "1 article trouvé pour « embolisation ».")
+        assertContains(response, 'value="embolisation"')
+        assertContains(response, '<meta name="robots" content="noindex">')
+
+    def test_no_result_says_so(self, client):
+        response = client.get("/search/", {"q": "introuvable"})
+
+        assertContains(response, "0 article trouvé pour « introuvable ».")
+        assertContains(response, "Essayez d’autres mots, ou moins de mots.")
+
+    @pytest.mark.parametrize("query", ["", "   ", "?!…;«»—", "a" * 10_000, "é " * 5_000, "%_\\'\"<>"])
+    def test_empty_and_absurd_queries_answer_quickly_with_nothing(self, client, query):
+        make_article(title="Un article")
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"q": query})
+
+        assert response.status_code == 200
+        assert list(response.context["article_list"]) == []
+        assert len(queries) == 0  # nothing is asked of the database
+        assertNotContains(response, "<script")
+
+    def test_query_is_escaped_on_the_page(self, client):
+        response = client.get("/search/", {"q": "<script>alert(1)</script> embolisation"})
+
+        assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt; embolisation")
+        assertNotContains(response, "<script>alert(1)")
+
+    def test_pages_keep_the_query(self, client):
+        now = timezone.now()
+        for number in range(25):
+            make_article(title=f"Embolisation {number}", published_at=now - timedelta(hours=number))
+
+        first = client.get("/search/", {"q": "embolisation"})
+        second = client.get("/search/", {"q": "embolisation", "page": 2})
+
+        assertContains(first, 'href="?q=embolisation&amp;page=2"')
+        assert len(first.context["article_list"]) == 20
+        assert len(second.context["article_list"]) == 5
+
+    def test_same_number_of_queries_for_few_and_many_results(self, client):
+
+        for number in range(3):
+            make_article(title=f"Santé {number}", tags=["Santé", f"t{number}"], image=True)
+        few = queries_for(client, "/search/", {"q": "santé"})
+        for number in range(30):
+            make_article(title=f"Santé bis {number}", tags=["Santé", f"u{number}", "v"], image=True)
+
+        assert queries_for(client, "/search/", {"q": "santé"}) == few <= 4
+
+
+@on_postgresql
+@pytest.mark.django_db
+class TestFullTextSearchOnPostgreSQL:
+    def test_accents_and_french_plurals_do_not_matter(self, client):
+        make_article(title="La radiothérapie progresse")
+        make_article(title="Deux radiothérapies comparées")
+        make_article(title="Radiotherapie sans accent")
+
+        assert sorted(found(client, "radiothérapie")) == [
+            "Deux radiothérapies comparées",
+            "La radiothérapie progresse",
+            "Radiotherapie sans accent",
+        ]
+        assert len(found(client, "RADIOTHERAPIES")) == 3
+
+    def test_title_matches_rank_above_body_matches(self, client):
+        now = timezone.now()
+        make_article(title="Note", body="Un mot sur l’embolisation.", published_at=now)
+        make_article(title="Embolisation", published_at=now - timedelta(days=30))
+
+        assert found(client, "embolisation") == ["Embolisation", "Note"]
+
+    def test_tags_are_searched_without_accents(self, client):
+        make_article(title="Nouvelles du jour", tags=["Actualité"])
+
+        assert found(client, "actualite") == ["Nouvelles du jour"]
+
+    def test_the_gin_index_serves_the_search(self, client):
+        from articles.search import search
+
+        for number in range(30):
+            make_article(title=f"Article {number}", body="texte " * 50)
+        make_article(title="Embolisation")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_article")
+            cursor.execute("SET enable_seqscan = off")
+        try:
+            queryset = search(Article.objects.published(), "embolisation")
+            plan = queryset.explain()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_seqscan")
+
+        assert "article_search_idx" in plan
+
+
+def test_words_are_taken_from_a_query_and_oversized_ones_refused():
+    from articles.search import search_terms
+
+    assert search_terms("radiothérapie " * 1_000) == []
+    assert search_terms("…!?") == []
+    assert search_terms("  Radiothérapie,  foie ") == ["Radiothérapie", "foie"]
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_an_edited_article_is_found_by_its_new_words(client):
+    article = make_article(title="Ancien titre")
+    assert found(client, "embolisation") == []
+
+    article.title = "Embolisation de la prostate"
+    article.save()
+    assert found(client, "embolisation") == ["Embolisation de la prostate"]
+
+    Article.objects.filter(pk=article.pk).update(body="Un mot sur la curiethérapie.")
+    assert found(client, "curiethérapie") == ["Embolisation de la prostate"]

@@ -1,0 +1,162 @@
+"""Sitemaps and robots.txt: what crawlers are told, and only what the public may see."""
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from articles.sitemaps import ArticleSitemap
+
+from .factories import make_article
+from .queries import queries_for
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+HOST = "http://testserver"
+
+
+def get_xml(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/xml")
+    return ET.fromstring(response.content)  # noqa: S314 -- our own output; raises if malformed
+
+
+def locations(urlset):
+    return [url.findtext(f"{SM}loc") for url in urlset.findall(f"{SM}url")]
+
+
+@pytest.fixture
+def content():
+    may = timezone.make_aware(datetime(2024, 5, 24, 15, 22))
+    public = make_article(title="Publié", slug="publie", tags=["Oncologie"], published_at=may)
+    make_article(title="Brouillon", slug="brouillon", tags=["Secret"], status=Article.Status.DRAFT)
+    make_article(
+        title="Programmé",
+        slug="programme",
+        tags=["Futur"],
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    return public
+
+
+def test_index_lists_the_sections(client, content):
+    index = get_xml(client, "/sitemap.xml")
+
+    sitemaps = [sitemap.findtext(f"{SM}loc") for sitemap in index.findall(f"{SM}sitemap")]
+    assert sitemaps == [
+        f"{HOST}/sitemap-articles.xml",
+        f"{HOST}/sitemap-tags.xml",
+        f"{HOST}/sitemap-archives.xml",
+    ]
+    assert all(sitemap.findtext(f"{SM}lastmod") for sitemap in index.findall(f"{SM}sitemap"))
+
+
+def test_articles_in_both_languages_with_lastmod_and_alternates(client, content):
+    urlset = get_xml(client, "/sitemap-articles.xml")
+
+    assert locations(urlset) == [
+        f"{HOST}/papers/2024-05-24-publie",
+        f"{HOST}/en/papers/2024-05-24-publie",
+    ]
+    first = urlset.find(f"{SM}url")
+    assert first.findtext(f"{SM}lastmod") == timezone.localdate(content.updated_at).isoformat()
+    alternates = {link.get("hreflang"): link.get("href") for link in first.findall(f"{XHTML}link")}
+    assert alternates == {
+        "fr": f"{HOST}/papers/2024-05-24-publie",
+        "en": f"{HOST}/en/papers/2024-05-24-publie",
+        "x-default": f"{HOST}/papers/2024-05-24-publie",
+    }
+
+
+def test_tags_only_with_public_articles(client, content):
+    urlset = get_xml(client, "/sitemap-tags.xml")
+
+    assert locations(urlset) == [f"{HOST}/tags/oncologie/", f"{HOST}/en/tags/oncologie/"]
+    assert all(url.findtext(f"{SM}lastmod") for url in urlset.findall(f"{SM}url"))
+
+
+def test_archives_for_years_and_months_with_public_articles(client, content):
+    urlset = get_xml(client, "/sitemap-archives.xml")
+
+    assert sorted(locations(urlset)) == sorted(
+        [
+            f"{HOST}/archives/2024/",
+            f"{HOST}/en/archives/2024/",
+            f"{HOST}/archives/2024/05/",
+            f"{HOST}/en/archives/2024/05/",
+        ]
+    )
+    for location in locations(urlset):
+        assert client.get(location.removeprefix(HOST)).status_code == 200
+
+
+def test_every_listed_page_answers_200(client, content):
+    for section in ("articles", "tags", "archives"):
+        for location in locations(get_xml(client, f"/sitemap-{section}.xml")):
+            assert client.get(location.removeprefix(HOST)).status_code == 200, location
+
+
+def test_sitemap_is_paginated_past_its_limit(client, content, monkeypatch):
+    """Past 50,000 addresses (here, past 3) the index points to further pages."""
+    for number in range(3):
+        make_article(title=f"Encore {number}")
+    monkeypatch.setattr(ArticleSitemap, "limit", 3)
+
+    index = get_xml(client, "/sitemap.xml")
+    sitemaps = [sitemap.findtext(f"{SM}loc") for sitemap in index.findall(f"{SM}sitemap")]
+
+    assert sitemaps[:3] == [
+        f"{HOST}/sitemap-articles.xml",
+        f"{HOST}/sitemap-articles.xml?p=2",
+        f"{HOST}/sitemap-articles.xml?p=3",
+    ]
+    pages = [locations(get_xml(client, f"/sitemap-articles.xml?p={page}")) for page in (1, 2, 3)]
+    assert [len(page) for page in pages] == [3, 3, 2]
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+
+
+def test_google_news_sitemap_has_the_last_two_days(client, content):
+    make_article(title="Hier <&>", slug="hier", published_at=timezone.now() - timedelta(days=1))
+    make_article(title="Il y a trois jours", slug="avant", published_at=timezone.now() - timedelta(days=3))
+
+    urlset = get_xml(client, "/sitemap-news.xml")
+
+    [url] = urlset.findall(f"{SM}url")
+    assert url.findtext(f"{SM}loc").startswith(f"{HOST}/papers/") and url.findtext(f"{SM}loc").endswith(
+        "-hier"
+    )
+    news = url.find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}title") == "Hier <&>"
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Newsroom"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "fr"
+    assert news.findtext(f"{NEWS}publication_date")
+
+
+@pytest.mark.parametrize("url", ["/sitemap-articles.xml", "/sitemap-tags.xml", "/sitemap-archives.xml"])
+def test_a_sitemap_page_takes_at_most_three_queries(client, url):
+
+    for number in range(3):
+        make_article(tags=[f"t{number}"])
+    few = queries_for(client, url)
+    for number in range(30):
+        make_article(tags=[f"u{number}", "v"], published_at=timezone.now() - timedelta(days=40 * number))
+
+    assert queries_for(client, url) == few <= 3
+
+
+def test_robots_names_the_sitemaps_and_keeps_the_admin_out(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines and "Disallow: /en/admin/" in lines
+    assert f"Sitemap: {HOST}/sitemap.xml" in lines
+    assert f"Sitemap: {HOST}/sitemap-news.xml" in lines
