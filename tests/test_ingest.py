@@ -140,7 +140,7 @@ class TestItemsBecomeDrafts:
         version = Version.objects.get_for_object(by_link(GAE_LINK)).get()
         assert version.revision.get_comment() in {
             "Ingested from Interventional News",
-            "Importé de Interventional News",
+            "Importé du flux Interventional News",
         }
 
 

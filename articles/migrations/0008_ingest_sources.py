@@ -3,13 +3,32 @@
 import articles.models
 import django.db.models.deletion
 import taggit.managers
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def let_editors_manage_sources(apps, schema_editor):
+    # As in 0003_roles: permissions are normally made after all migrations ran.
+    app_config = apps.get_app_config("articles")
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    editors = Group.objects.filter(name="Editors").first()
+    if editors is not None:
+        codenames = [f"{action}_source" for action in ("add", "change", "delete", "view")]
+        editors.permissions.add(
+            *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+        )
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0005_image_size'),
+        ('articles', '0003_roles'),
     ]
 
     operations = [
@@ -71,4 +90,5 @@ class Migration(migrations.Migration):
             model_name='taggedsource',
             constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='tag_once_per_source'),
         ),
+        migrations.RunPython(let_editors_manage_sources, migrations.RunPython.noop),
     ]
