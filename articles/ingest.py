@@ -22,6 +22,7 @@ import datetime
 import hashlib
 import io
 import json
+import logging
 import xml.sax
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,7 +30,7 @@ from pathlib import Path
 import feedparser
 import reversion
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -40,6 +41,8 @@ from .importers import IMAGE_FIELDS, ImportFailure, check_web_url, image_values,
 from .models import Article, ImageCredit, IngestedItem, Source, SourceLink
 from .normalize import normalize_url
 from .rendering import html_to_text
+
+logger = logging.getLogger(__name__)
 
 # A run holds a source this long at most: a run that died leaves it to the next one after that.
 CLAIM = datetime.timedelta(minutes=15)
@@ -165,6 +168,9 @@ def ingest_source(source, location=None):
             ingest_feed(body, source, report)
     except (FetchError, FeedError) as error:
         report.status, report.error = FAILED, str(error)
+    except Exception as error:  # a bug or a database outage: say so, and let the other sources go on
+        logger.exception("Ingesting %s failed", source.name)
+        report.status, report.error = FAILED, f"unexpected error: {error!r}"
     finally:
         fields = {"claimed_until": None}
         if location is None:
@@ -252,6 +258,9 @@ def ingest_feed(body, source, report):
                 outcome = store(item, source)
         except IntegrityError:
             outcome = DUPLICATE  # another run stored the same link a moment ago
+        except DatabaseError as error:
+            outcome = INVALID
+            report.problems.append(f"item {number}: {error}")
         report.counts[outcome] += 1
 
 

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 from reversion.models import Version
 
 from articles.models import Article, IngestedItem, Source
@@ -410,7 +411,14 @@ def test_a_second_run_at_the_same_time_skips_the_source_it_holds(server):
     release = threading.Event()
     make_source(url=server.serve("/feed/", "wordpress.xml", wait=release), tags=SEED_TAGS)
     first = {}
-    thread = threading.Thread(target=lambda: first.update(result=ingest()))
+
+    def first_run():
+        try:
+            first["result"] = ingest()
+        finally:
+            connections.close_all()  # this thread's own connection, or the test database stays in use
+
+    thread = threading.Thread(target=first_run)
     thread.start()
     try:
         assert server.arrived.wait(timeout=10)
