@@ -538,3 +538,7 @@ class PermalinkRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_permalink", "article", "created_at"]
     search_fields = ["old_permalink", "article__title"]
     autocomplete_fields = ["article"]
+
+
+# Feed sources and the review of what they brought (issue 8) live in their own module.
+from . import ingest_admin  # noqa: E402, F401

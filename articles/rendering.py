@@ -6,6 +6,7 @@ or ``src`` goes through ``web_url``, at display time: text arriving by any route
 (the admin, an import, a fixture that bypassed validation) is cleaned the same way.
 """
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -61,3 +62,18 @@ def web_url(url):
     if scheme in WEB_SCHEMES or (not scheme and url.startswith("/")):
         return url
     return ""
+
+
+# Where one block of HTML ends and the next begins: a space keeps their words apart.
+_BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/blockquote|/tr|/td|/th)\b[^>]*>", re.IGNORECASE)
+
+
+def html_to_text(fragment):
+    """The text of an HTML fragment (a feed's summary) on one line: no tag, entities decoded once.
+
+    nh3 drops every tag (and what scripts and styles hold) and escapes the
+    text it keeps, so decoding the entities once afterwards gives back the
+    text as written: « [&#8230;] » becomes « […] », « &amp;lt; » becomes « &lt; ».
+    """
+    text = nh3.clean(_BLOCK_END.sub(" ", fragment or ""), tags=set())
+    return " ".join(html.unescape(text).split())

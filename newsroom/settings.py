@@ -12,6 +12,9 @@ DATABASE_URL           e.g. postgres://user:password@host:5432/newsroom
 DJANGO_SECURE_PROXY    1 when a proxy in front sets X-Forwarded-Proto
 DJANGO_STATIC_ROOT     where collectstatic writes (default: staticfiles/ in the project)
 DJANGO_MEDIA_ROOT      where uploaded images go (default: media/ in the project)
+INGEST_TIMEOUT         seconds allowed to fetch one feed (default: 20)
+INGEST_MAX_BYTES       the largest feed answer read (default: 5 MiB)
+INGEST_ALLOW_LOOPBACK  1 to let feeds be fetched from loopback addresses (default: off)
 """
 
 import os
@@ -199,3 +202,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Feed ingestion (manage.py ingest_feeds, articles/fetching.py): seconds per fetch, bytes per answer,
+# and whether loopback addresses may be fetched (never in production; the tests serve feeds on 127.0.0.1).
+INGEST_TIMEOUT = int(os.environ.get("INGEST_TIMEOUT", "20"))
+INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
+INGEST_ALLOW_LOOPBACK = env_flag("INGEST_ALLOW_LOOPBACK")

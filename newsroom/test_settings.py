@@ -22,3 +22,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Serve static files from the source folders, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The ingestion tests serve their feeds on 127.0.0.1; private and link-local addresses stay refused.
+INGEST_ALLOW_LOOPBACK = True

@@ -1,0 +1,432 @@
+"""Feed items into drafts for review: the curator's daily intake (``manage.py ingest_feeds``).
+
+``ingest_source(source)`` claims a source (a second run at the same time
+skips it), fetches its feed safely (``articles.fetching``), parses it with
+feedparser and stores each item:
+
+- an item whose normalised link is already an article's source (imported,
+  typed by hand, or ingested from another feed) is skipped;
+- a new item becomes an article in review with its title, link, date, summary
+  as text, image and credit, and the source's tags;
+- an item that changed upstream updates its article only while nobody has
+  touched it: the ``IngestedItem`` keeps what was written (a fingerprint) and
+  the article's ``updated_at`` after writing, and an article that differs in
+  either is left as it is.
+
+Every outcome is recorded on the source, and nothing stops the other sources.
+"""
+
+import collections
+import dataclasses
+import datetime
+import hashlib
+import io
+import json
+import logging
+import xml.sax
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import reversion
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext
+
+from .fetching import FetchError, fetch
+from .importers import IMAGE_FIELDS, ImportFailure, check_web_url, image_values, publisher_for
+from .models import Article, ImageCredit, IngestedItem, Source, SourceLink
+from .normalize import normalize_url
+from .rendering import html_to_text
+
+logger = logging.getLogger(__name__)
+
+# A run holds a source this long at most: a run that died leaves it to the next one after that.
+CLAIM = datetime.timedelta(minutes=15)
+FOOTER_START = "The post "
+FOOTER_MIDDLE = " appeared first on "
+
+CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID = (
+    "created",
+    "updated",
+    "unchanged",
+    "kept as edited",
+    "already on the site",
+    "invalid",
+)
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID)
+FETCHED, NOT_MODIFIED, FAILED, BUSY = "fetched", "not modified", "failed", "busy"
+
+
+class FeedError(Exception):
+    """A feed that cannot be read, and why."""
+
+
+@dataclasses.dataclass
+class Report:
+    """What one run did with one feed."""
+
+    name: str
+    status: str = FETCHED
+    error: str = ""
+    counts: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    problems: list = dataclasses.field(default_factory=list)
+
+    def describe(self):
+        if self.status == FETCHED:
+            return f"{self.name}: " + ", ".join(f"{self.counts[outcome]} {outcome}" for outcome in OUTCOMES)
+        if self.status == BUSY:
+            return f"{self.name}: skipped, another run is fetching it"
+        if self.status == NOT_MODIFIED:
+            return f"{self.name}: not modified since the last fetch"
+        return f"{self.name}: failed: {self.error}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """One feed item as it will be stored."""
+
+    link: str
+    title: str
+    published_at: datetime.datetime
+    summary: str
+    image_url: str
+    publisher: str
+    tags: tuple
+
+    @property
+    def link_normalized(self):
+        return normalize_url(self.link)
+
+    def image_values(self):
+        if not self.image_url:
+            return image_values(None)
+        credit_line = (ImageCredit.ARTICLE_IMAGE_CREDIT, ImageCredit.ARTICLE_IMAGE_RIGHTS, self.link)
+        return (self.image_url, self.title[:500], *credit_line)
+
+    def fingerprint(self):
+        return fingerprint(
+            title=self.title,
+            summary=self.summary,
+            body="",
+            status=Article.Status.REVIEW,
+            published_at=self.published_at,
+            image=self.image_values(),
+            source=(self.link, self.publisher),
+            tags=self.tags,
+        )
+
+
+def fingerprint(**values):
+    values["published_at"] = values["published_at"].astimezone(datetime.UTC).isoformat()
+    values["tags"] = sorted(name.lower() for name in values["tags"])
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+def article_fingerprint(article):
+    """The fingerprint of the article as it is stored now, to compare with what was written."""
+    image = ImageCredit.objects.filter(article=article).first()
+    source = SourceLink.objects.filter(article=article, kind=SourceLink.Kind.SOURCE).first()
+    return fingerprint(
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        status=article.status,
+        published_at=article.published_at,
+        image=image_values(image),
+        source=(source.url, source.publisher) if source else None,
+        tags=list(article.tags.names()),
+    )
+
+
+# Running sources -------------------------------------------------------------
+
+
+def ingest_source(source, location=None):
+    """Fetch ``source``'s feed (or read ``location``, a file or an address, instead) and store its items.
+
+    Returns a Report; never raises for a feed that cannot be fetched or read.
+    The outcome is recorded on the source when its own feed was fetched.
+    """
+    report = Report(source.name)
+    if not claim(source):
+        report.status = BUSY
+        return report
+    answer = None
+    try:
+        if location is None:
+            answer = fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified)
+            body = answer.body
+            if answer.not_modified:
+                report.status = NOT_MODIFIED
+        else:
+            body = read_location(location)
+        if report.status == FETCHED:
+            ingest_feed(body, source, report)
+    except (FetchError, FeedError) as error:
+        report.status, report.error = FAILED, str(error)
+    except Exception as error:  # a bug or a database outage: say so, and let the other sources go on
+        logger.exception("Ingesting %s failed", source.name)
+        report.status, report.error = FAILED, f"unexpected error: {error!r}"
+    finally:
+        fields = {"claimed_until": None}
+        if location is None:
+            fields.update(last_fetched_at=timezone.now(), last_message=report.error or report.describe())
+            fields["last_outcome"] = {
+                FETCHED: Source.Outcome.OK,
+                NOT_MODIFIED: Source.Outcome.NOT_MODIFIED,
+                FAILED: Source.Outcome.FAILED,
+            }[report.status]
+            if report.status == FETCHED and answer is not None:
+                # Only a feed that was read whole may be asked for again conditionally.
+                fields.update(etag=answer.etag, last_modified=answer.last_modified)
+        Source.objects.filter(pk=source.pk).update(**fields)
+    return report
+
+
+def ingest_location(location):
+    """Read a feed that is no source's (a file, or an address): items get no tags."""
+    report = Report(str(location))
+    try:
+        ingest_feed(read_location(location), None, report)
+    except (FetchError, FeedError) as error:
+        report.status, report.error = FAILED, str(error)
+    return report
+
+
+def claim(source):
+    """Hold ``source`` for this run; False when another run holds it.
+
+    One conditional UPDATE, atomic on every database: of two runs, only one
+    changes the row. No transaction stays open while the feed is fetched, and a
+    run that dies loses its claim after CLAIM.
+    """
+    now = timezone.now()
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    return Source.objects.filter(free, pk=source.pk).update(claimed_until=now + CLAIM) == 1
+
+
+def read_location(location):
+    location = str(location)
+    if location.startswith(("http://", "https://")):
+        return fetch(location).body
+    limit = settings.INGEST_MAX_BYTES
+    try:
+        with Path(location).open("rb") as file:
+            body = file.read(limit + 1)
+    except OSError as error:
+        raise FeedError(f"{location}: {error.strerror}") from None
+    if len(body) > limit:
+        raise FeedError(f"{location}: larger than {limit} bytes")
+    return body
+
+
+# Reading a feed --------------------------------------------------------------
+
+
+def parse_feed(body):
+    # A stream, never bytes: feedparser would open bytes that name a file.
+    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
+    if parsed.bozo and isinstance(parsed.bozo_exception, xml.sax.SAXException):
+        raise FeedError(f"the feed is not well-formed XML: {parsed.bozo_exception}")
+    if not parsed.version:
+        raise FeedError("not an RSS or Atom feed")
+    return parsed
+
+
+def ingest_feed(body, source, report):
+    parsed = parse_feed(body)
+    tags = tuple(source.tags.names()) if source else ()
+    publisher = (publisher_for(tags, "") or source.name) if source else parsed.feed.get("title", "")
+    keep_footer = source.keep_footer if source else True
+    seen = set()
+    for number, entry in enumerate(parsed.entries, start=1):
+        try:
+            item = parse_entry(entry, tags=tags, publisher=publisher[:200], keep_footer=keep_footer)
+        except ImportFailure as error:
+            report.counts[INVALID] += 1
+            report.problems.append(f"item {number}: {error}")
+            continue
+        if item.link_normalized in seen:
+            continue  # the same story twice in one feed: the first one counts
+        seen.add(item.link_normalized)
+        try:
+            with transaction.atomic():
+                outcome = store(item, source)
+        except IntegrityError:
+            outcome = DUPLICATE  # another run stored the same link a moment ago
+        except DatabaseError as error:
+            outcome = INVALID
+            report.problems.append(f"item {number}: {error}")
+        report.counts[outcome] += 1
+
+
+def parse_entry(entry, *, tags, publisher, keep_footer):
+    link = (entry.get("link") or "").strip()
+    if not link:
+        raise ImportFailure("no link")
+    check_web_url("link", link)
+    title = entry_text(entry, "title")[:300] or link[:300]
+    summary = entry_text(entry, "summary") or content_text(entry)
+    if not keep_footer:
+        summary = without_footer(summary)
+    return Item(
+        link=link,
+        title=title,
+        published_at=entry_date(entry),
+        summary=summary,
+        image_url=find_image(entry),
+        publisher=publisher,
+        tags=tags,
+    )
+
+
+def entry_text(entry, field):
+    value = entry.get(field) or ""
+    if entry.get(f"{field}_detail", {}).get("type") == "text/plain":
+        return " ".join(value.split())
+    return html_to_text(value)
+
+
+def content_text(entry):
+    return next((html_to_text(part.value) for part in entry.get("content", []) if part.get("value")), "")
+
+
+def entry_date(entry):
+    moment = entry.get("published_parsed") or entry.get("updated_parsed")
+    now = timezone.now()
+    if moment is None:
+        return now.replace(microsecond=0)
+    return min(datetime.datetime(*moment[:6], tzinfo=datetime.UTC), now)
+
+
+def without_footer(summary):
+    """``summary`` without WordPress's “The post … appeared first on ….” at its end."""
+    start = summary.rfind(FOOTER_START)
+    if start == -1 or FOOTER_MIDDLE not in summary[start:]:
+        return summary
+    return summary[:start].rstrip()
+
+
+def find_image(entry):
+    """The item's image: media:content, media:thumbnail, an image enclosure, or the first <img>."""
+    candidates = [
+        media.get("url")
+        for media in entry.get("media_content", [])
+        if media.get("medium") == "image"
+        or media.get("type", "").startswith("image/")
+        or not (media.get("medium") or media.get("type"))
+    ]
+    candidates += [media.get("url") for media in entry.get("media_thumbnail", [])]
+    candidates += [
+        link.get("href")
+        for link in entry.get("links", [])
+        if link.get("rel") == "enclosure" and link.get("type", "").startswith("image/")
+    ]
+    for part in [*entry.get("content", []), {"value": entry.get("summary", "")}]:
+        candidates.append(first_image_src(part.get("value") or ""))
+    for url in candidates:
+        url = (url or "").strip()
+        try:
+            check_web_url("image", url)
+        except ImportFailure:
+            continue
+        return url
+    return ""
+
+
+class _FirstImage(HTMLParser):
+    src = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and self.src is None:
+            self.src = dict(attrs).get("src")
+
+
+def first_image_src(fragment):
+    if "<img" not in fragment.lower():
+        return None
+    parser = _FirstImage()
+    parser.feed(fragment)
+    parser.close()
+    return parser.src
+
+
+# Storing ---------------------------------------------------------------------
+
+
+def store(item, source):
+    """Store one item in the caller's transaction; return what happened to it."""
+    record = IngestedItem.objects.filter(link_normalized=item.link_normalized).first()
+    if record is None:
+        duplicate = SourceLink.objects.filter(
+            kind=SourceLink.Kind.SOURCE, url_normalized=item.link_normalized
+        ).exists()
+        if duplicate:
+            return DUPLICATE
+        article = write_article(Article(status=Article.Status.REVIEW), item, source, created=True)
+        IngestedItem.objects.create(
+            link_normalized=item.link_normalized,
+            source=source,
+            article=article,
+            fingerprint=item.fingerprint(),
+            article_updated_at=article.updated_at,
+        )
+        return CREATED
+    if record.source_id != (source.pk if source else None):
+        return DUPLICATE  # another feed brought it first
+    new_fingerprint = item.fingerprint()
+    if record.fingerprint == new_fingerprint:
+        return UNCHANGED
+    # Locked until the transaction ends, so an editor's save cannot slip in between.
+    article = Article.objects.select_for_update().filter(pk=record.article_id).first()
+    if (
+        article is None
+        or article.updated_at != record.article_updated_at
+        or article_fingerprint(article) != record.fingerprint
+    ):
+        return EDITED
+    write_article(article, item, source, created=False)
+    record.fingerprint = new_fingerprint
+    record.article_updated_at = article.updated_at
+    record.save(update_fields=["fingerprint", "article_updated_at"])
+    return UPDATED
+
+
+def write_article(article, item, source, *, created):
+    article.title = item.title
+    article.slug = slugify(item.title)[:255] or "article"
+    article.published_at = item.published_at
+    article.summary = item.summary
+    article.permalink = unique_permalink(article)
+    name = source.name if source else item.publisher
+    with reversion.create_revision():
+        article.save()
+        if item.image_url:
+            image = ImageCredit.objects.filter(article=article).first() or ImageCredit(article=article)
+            for field, value in zip(IMAGE_FIELDS, item.image_values(), strict=True):
+                setattr(image, field, value)
+            image.save()
+        else:
+            ImageCredit.objects.filter(article=article).delete()
+        link = SourceLink.objects.filter(article=article, kind=SourceLink.Kind.SOURCE).first()
+        link = link or SourceLink(article=article, kind=SourceLink.Kind.SOURCE)
+        link.url, link.publisher = item.link, item.publisher
+        link.save()
+        article.tags.set(item.tags)
+        reversion.add_to_revision(article)
+        message = gettext("Ingested from %(source)s") if created else gettext("Updated from %(source)s")
+        reversion.set_comment(message % {"source": name})
+    return article
+
+
+def unique_permalink(article):
+    base = article.make_permalink()[:300]
+    permalink, number = base, 2
+    while Article.objects.filter(permalink=permalink).exclude(pk=article.pk).exists():
+        suffix = f"-{number}"
+        permalink, number = base[: 300 - len(suffix)] + suffix, number + 1
+    return permalink

@@ -1,0 +1,71 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.ingest import BUSY, FAILED, FETCHED, NOT_MODIFIED, OUTCOMES, ingest_location, ingest_source
+from articles.models import Source
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch the active sources' feeds (RSS 2.0, RSS 1.0, Atom) and turn their new items into "
+        "articles in review. An item already on the site is skipped, and an article someone edited "
+        "is never overwritten, so running it again (or twice at once) does no harm."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "locations",
+            nargs="*",
+            metavar="FILE_OR_URL",
+            help="Read these feeds instead: files or addresses (as --source's feed when one is named).",
+        )
+        parser.add_argument(
+            "--source", metavar="NAME", help="Only this source (fetched even when it is inactive)."
+        )
+
+    def handle(self, *args, locations, source, **options):
+        named = None
+        if source:
+            named = Source.objects.filter(name=source).first()
+            if named is None:
+                raise CommandError(f"No source named {source!r}", returncode=2)
+        for location in locations:
+            if not location.startswith(("http://", "https://")) and not Path(location).is_file():
+                raise CommandError(f"No such file: {location}", returncode=2)
+        reports = [self.show(report) for report in self.run(named, locations)]
+        counts = {outcome: sum(report.counts[outcome] for report in reports) for outcome in OUTCOMES}
+        statuses = {status: sum(report.status == status for report in reports) for status in self.STATUSES}
+        self.stdout.write(
+            ", ".join(f"{outcome} {count}" for outcome, count in counts.items())
+            + "; feeds: "
+            + ", ".join(f"{status} {count}" for status, count in statuses.items())
+        )
+        if statuses[FAILED]:
+            raise CommandError(f"{statuses[FAILED]} feed(s) could not be read", returncode=1)
+
+    STATUSES = (FETCHED, NOT_MODIFIED, FAILED, BUSY)
+
+    def run(self, named, locations):
+        if not locations:
+            sources = [named] if named else Source.objects.filter(is_active=True)
+            for source in sources:
+                yield ingest_source(source)
+            return
+        by_url = {source.feed_url: source for source in Source.objects.filter(feed_url__in=locations)}
+        for location in locations:
+            if named:
+                yield ingest_source(named, location)
+            elif location in by_url:
+                yield ingest_source(by_url[location])
+            else:
+                yield ingest_location(location)
+
+    def show(self, report):
+        if report.status == FAILED:
+            self.stderr.write(report.describe())
+        else:
+            self.stdout.write(report.describe())
+        for problem in report.problems:
+            self.stderr.write(f"{report.name}: {problem}")
+        return report

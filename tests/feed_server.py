@@ -1,0 +1,75 @@
+"""A real HTTP server on 127.0.0.1, in a thread, serving feeds the way the ingestion tests need."""
+
+import dataclasses
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
+
+
+@dataclasses.dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    headers: dict = dataclasses.field(default_factory=dict)
+    etag: str = ""  # answer 304 to a request that sends it back
+    send_length: bool = True
+    wait: threading.Event | None = None  # hold the answer until the test sets it
+
+
+class FeedServer:
+    def __init__(self):
+        self.routes = {}
+        self.requests = []  # (path, headers) of every request, in order
+        self.arrived = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests.append((self.path, dict(self.headers)))
+                server.arrived.set()
+                route = server.routes.get(self.path)
+                if route is None:
+                    self.send_error(404)
+                    return
+                if route.wait is not None:
+                    route.wait.wait(timeout=30)
+                if route.etag and self.headers.get("If-None-Match") == route.etag:
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(route.status)
+                for name, value in {**route.headers, **({"ETag": route.etag} if route.etag else {})}.items():
+                    self.send_header(name, value)
+                if route.send_length:
+                    self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.httpd.server_port}{path}"
+
+    def serve(self, path, body=b"", **options):
+        """Serve ``body`` (bytes, or the name of a file in tests/data/feeds) at ``path``; return its URL."""
+        if isinstance(body, str):
+            body = (FEEDS / body).read_bytes()
+        self.routes[path] = Route(body=body, **options)
+        return self.url(path)
+
+    def paths(self):
+        return [path for path, _ in self.requests]

@@ -1,0 +1,152 @@
+"""The curator in the admin: sources with their last fetch, and the review of ingested drafts."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article, Source
+
+from .factories import make_article
+from .queries import queries_for
+from .test_ingest import FEEDS, PAE_LINK, SEED_TAGS, WORDPRESS, by_link, ingest, make_source
+from .test_workflow import client_for, staff
+
+REVIEW = "/admin/articles/source/review/"
+
+
+@pytest.fixture
+def editor_client(client, db):
+    return client_for(client, staff("redactrice", "Editors"))
+
+
+@pytest.fixture
+def ingested(db):
+    make_source(tags=SEED_TAGS)
+    make_source("Santé publique", "https://sante.example.org/atom.xml")
+    ingest("--source", "Interventional News", WORDPRESS)
+    ingest("--source", "Santé publique", str(FEEDS / "atom.xml"))
+    ingest(str(FEEDS / "rss1.xml"))
+
+
+@pytest.mark.django_db
+class TestSourceAdmin:
+    def test_an_editor_adds_a_source_with_its_tags(self, editor_client):
+        response = editor_client.post(
+            "/admin/articles/source/add/",
+            {
+                "name": "Interventional News",
+                "feed_url": "https://interventionalnews.com/feed/",
+                "tags": 'France, Actualité, "Interventional News — Latest"',
+                "is_active": "on",
+            },
+        )
+
+        assert response.status_code == 302
+        source = Source.objects.get()
+        assert sorted(source.tags.names()) == sorted(SEED_TAGS)
+        assert source.keep_footer is False  # an unticked box
+
+    def test_a_feed_address_must_be_http_or_https(self, editor_client):
+        response = editor_client.post(
+            "/admin/articles/source/add/", {"name": "Local", "feed_url": "file:///etc/passwd", "tags": ""}
+        )
+
+        assert response.status_code == 200
+        assert not Source.objects.exists()
+
+    def test_the_list_shows_each_sources_last_fetch(self, editor_client, tmp_path):
+        make_source("Broken News", "http://127.0.0.1:9/feed")  # nothing listens on port 9
+        make_source("Never fetched", "https://never.example.org/feed", is_active=False)
+        ingest()
+
+        response = editor_client.get("/admin/articles/source/")
+
+        assertContains(response, "Broken News")
+        assertContains(response, '<span class="fetch-failed">Échec</span>', html=True)
+        assertContains(response, "127.0.0.1")
+        assertContains(response, REVIEW)
+
+
+@pytest.mark.django_db
+class TestReview:
+    def test_ingested_drafts_are_grouped_by_source_with_summaries_and_images(self, editor_client, ingested):
+        make_article(title="Brouillon écrit à la main", status=Article.Status.REVIEW)
+
+        response = editor_client.get(REVIEW)
+
+        text = response.content.decode()
+        assert text.index("<h2>Interventional News") < text.index("<h2>Santé publique")
+        assert text.index("<h2>Santé publique") < text.index("<h2>Autres flux")
+        assertContains(response, "Prostate artery embolisation: a registry of 1,000 patients")
+        assertContains(response, "durable relief of urinary symptoms.")
+        assertContains(response, 'src="https://sante.example.org/images/grippe.jpg"')
+        assertContains(response, "Image de l’article — droits possiblement réservés — ")
+        assertContains(response, 'name="articles"', count=7)
+        assertNotContains(response, "Brouillon écrit à la main")
+        pae = by_link(PAE_LINK)
+        assertContains(response, f'href="/admin/articles/article/{pae.pk}/change/"')
+
+    def test_an_editor_publishes_several_at_once(self, editor_client, ingested):
+        chosen = list(Article.objects.filter(links__url__contains="interventionalnews.com")[:2])
+
+        response = editor_client.post(
+            REVIEW, {"action": "publish", "articles": [article.pk for article in chosen]}, follow=True
+        )
+
+        assertContains(response, "Publié : 2 articles.")
+        for article in chosen:
+            article.refresh_from_db()
+            assert article.is_published
+            assertNotContains(response, f'value="{article.pk}"')
+        assert LogEntry.objects.filter(change_message="Publié").count() == 2
+        public = editor_client.get(chosen[0].get_absolute_url())
+        assert public.status_code == 200
+
+    def test_an_editor_discards_several_at_once_and_they_do_not_come_back(self, editor_client, ingested):
+        chosen = list(Article.objects.filter(links__url__contains="sante.example.org"))
+
+        response = editor_client.post(
+            REVIEW, {"action": "archive", "articles": [article.pk for article in chosen]}, follow=True
+        )
+
+        assertContains(response, "Archivé : 2 articles.")
+        assert set(
+            Article.objects.filter(pk__in=[a.pk for a in chosen]).values_list("status", flat=True)
+        ) == {Article.Status.ARCHIVED}
+        out, err, status = ingest("--source", "Santé publique", str(FEEDS / "atom.xml"))
+        assert "0 created" in out
+        assertNotContains(editor_client.get(REVIEW), "Rougeole")
+
+    def test_an_author_may_not_publish_from_the_review(self, client, ingested):
+        author = staff("autrice", "Authors")
+        client_for(client, author)
+        article = by_link(PAE_LINK)
+
+        response = client.post(REVIEW, {"action": "publish", "articles": [article.pk]}, follow=True)
+
+        assertContains(response, "Refusé pour 1 article")
+        article.refresh_from_db()
+        assert article.status == Article.Status.REVIEW
+
+    def test_people_without_article_rights_get_403(self, client, db):
+        from django.contrib.auth.models import User
+
+        client.force_login(User.objects.create_user("visiteur", password="x" * 12, is_staff=True))
+
+        assert client.get(REVIEW).status_code == 403
+        assert client.post(REVIEW, {"action": "publish"}).status_code == 403
+
+    def test_the_review_costs_the_same_queries_for_more_drafts(self, editor_client, ingested, tmp_path):
+        few = queries_for(editor_client, REVIEW)
+        items = "".join(
+            f"<item><title>Brève {number}</title><link>https://sante.example.org/breves/{number}</link>"
+            f'<enclosure url="https://sante.example.org/images/{number}.jpg" type="image/jpeg" length="1"/>'
+            "</item>"
+            for number in range(10)
+        )
+        feed = tmp_path / "more.xml"
+        feed.write_text(f'<rss version="2.0"><channel><title>Brèves</title>{items}</channel></rss>')
+        ingest("--source", "Santé publique", str(feed))
+
+        assert Article.objects.filter(status=Article.Status.REVIEW).count() == 17
+        assert queries_for(editor_client, REVIEW) == few
