@@ -462,6 +462,7 @@ class Importer:
             "summary": data.summary,
             "body": data.body,
             "importance": data.importance,
+            "origin": Article.Origin.IMPORTED,
         }
         changes = self._changes(article, data, fields)
         if not changes:
@@ -624,6 +625,7 @@ class FixtureWriter:
                 "summary": data.summary,
                 "body": data.body,
                 "importance": data.importance,
+                "origin": Article.Origin.IMPORTED,
                 "author": None,
                 "created_at": moment,
                 "updated_at": moment,

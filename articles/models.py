@@ -15,6 +15,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from .images import renditions, validate_image_format
 from .normalize import normalize_url
+from .rendering import link_rel
 
 
 class WebURLField(models.URLField):
@@ -61,6 +62,11 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
         ARCHIVED = "archived", _("Archived")
+
+    class Origin(models.TextChoices):
+        WRITTEN = "written", _("Written here")
+        IMPORTED = "imported", _("Imported from a file")
+        INGESTED = "ingested", _("Ingested from a feed")
 
     class Importance(models.IntegerChoices):
         LOW = 1, _("Low")
@@ -135,6 +141,18 @@ class Article(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="articles",
+    )
+    # Where the text comes from: links in text the newsroom did not write get rel="nofollow".
+    origin = models.CharField(
+        _("origin"),
+        max_length=20,
+        choices=Origin.choices,
+        default=Origin.WRITTEN,
+        editable=False,
+        help_text=_(
+            "Written here: by the newsroom, in the admin. Imported from a file: by import_markdown. "
+            "Ingested from a feed: by the feed ingestion."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -212,6 +230,11 @@ class Article(models.Model):
     def make_permalink(self, slug=None, published_at=None):
         day = timezone.localdate(published_at or self.published_at)
         return f"{day:%Y-%m-%d}-{slug or self.slug}"
+
+    @property
+    def link_rel(self):
+        """The rel of links this article's content makes: search engines vouch only for our own text."""
+        return link_rel(nofollow=self.origin != self.Origin.WRITTEN)
 
     @property
     def is_published(self):
