@@ -132,7 +132,7 @@ def test_no_public_address_shows_a_private_article(reader, articles, values):
     for article in private:
         assert reader.get(article.get_absolute_url()).status_code == 404
     assert {route for route, _ in addresses(values)} >= {
-        "papers/<str:permalink>", "en/papers/<str:permalink>", "feed/", "en/feed/atom/",
+        "papers/<permalink:permalink>", "en/papers/<permalink:permalink>", "feed/", "en/feed/atom/",
         "tags/<slug:slug>/feed/", "sitemap-news.xml", "sitemap-<section>.xml", "search/",
         "archives/<int:year>/",
     }  # fmt: skip
