@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .images import renditions, validate_image_format
+from .images import ImageUploadField, clean_upload, renditions, validate_image_format
 from .normalize import normalize_url
 from .rendering import link_rel
 
@@ -29,6 +29,13 @@ class WebURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class UploadedImageField(models.ImageField):
+    """An uploaded image, checked by articles.images in the form and in the model alike."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ImageUploadField, **kwargs})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -337,12 +344,12 @@ class ImageCredit(models.Model):
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, related_name="image", verbose_name=_("article")
     )
-    image = models.ImageField(
+    image = UploadedImageField(
         _("uploaded image"),
         upload_to="images/%Y/%m/",
         blank=True,
         validators=[validate_image_format],
-        help_text=_("JPEG, PNG, WebP or GIF."),
+        help_text=_("JPEG, PNG, WebP or GIF. Its metadata (EXIF, GPS position) is removed."),
     )
     image_url = WebURLField(_("image address"), blank=True)
     alt_text = models.CharField(
@@ -382,6 +389,14 @@ class ImageCredit(models.Model):
 
     def __str__(self):
         return self.credit_line
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            # A new upload: stored re-encoded without its metadata, under a clean name.
+            cleaned = clean_upload(self.image)
+            if cleaned is not None:
+                self.image = cleaned
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return self.article.natural_key()
