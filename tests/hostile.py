@@ -47,6 +47,14 @@ class ExecutableMarkupFinder(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+def assert_no_inline_scripts_allowed(response):
+    """The page's Content-Security-Policy lets only the site's own script files run."""
+    policy = dict(
+        directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'" and "unsafe-inline" not in response["Content-Security-Policy"]
+
+
 def is_script_url(value):
     return _INVISIBLE.sub("", value or "").lower().startswith(DANGEROUS_SCHEMES)
 

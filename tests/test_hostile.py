@@ -28,7 +28,13 @@ from reversion.models import Version
 from articles.models import Article
 
 from .factories import make_article
-from .hostile import executable_in_xml, executable_markup, json_script_urls, structured_data
+from .hostile import (
+    assert_no_inline_scripts_allowed,
+    executable_in_xml,
+    executable_markup,
+    json_script_urls,
+    structured_data,
+)
 
 DATA = Path(__file__).parent / "data"
 HOSTILE_FIXTURE = DATA / "hostile.json"
@@ -133,6 +139,7 @@ def test_public_pages_carry_nothing_that_runs(client, hostile, path):
     response = client.get(path)
 
     assert response.status_code == 200
+    assert_no_inline_scripts_allowed(response)
     html = response.content.decode()
     assert executable_markup(html) == []
     for data in structured_data(html):
@@ -188,6 +195,7 @@ def test_admin_pages_carry_nothing_that_runs(admin_client, hostile):
         response = admin_client.get(path)
 
         assert response.status_code == 200, path
+        assert_no_inline_scripts_allowed(response)
         assert executable_markup(response.content.decode()) == [], path
 
 
