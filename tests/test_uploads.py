@@ -89,6 +89,19 @@ def test_admin_refuses_a_hostile_file_with_a_clear_error(admin_client, media_roo
     assert not media_root.exists() or not any(media_root.rglob("*.*"))
 
 
+def test_a_large_photo_full_of_detail_is_not_taken_for_a_polyglot(media_root):
+    import random
+
+    from articles.images import validate_image_format
+
+    noise = Image.frombytes("RGB", (2400, 1600), random.Random(7).randbytes(2400 * 1600 * 3))
+    buffer = BytesIO()
+    noise.save(buffer, format="JPEG", quality=95)  # compressed pixels that look random
+
+    assert buffer.tell() > 4 * 1024 * 1024
+    validate_image_format(SimpleUploadedFile("bruit.jpg", buffer.getvalue()))
+
+
 def test_limits_come_from_the_settings(admin_client, media_root, settings):
     settings.IMAGE_MAX_PIXELS = 100 * 100
     settings.IMAGE_UPLOAD_MAX_BYTES = 1000 * 1024
