@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint install install-test messages clean
+.PHONY: run test test-sqlite test-postgres test-load lint install install-test messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ test-sqlite: install-test
 
 test-postgres: install-test
 	$(BIN)/python -m tests.pgcluster $(BIN)/pytest $(PYTEST_ARGS)
+
+# Fifty readers and four editors for a minute, through gunicorn, on a throwaway PostgreSQL
+# (tests/test_load.py; LOAD_SECONDS, LOAD_READERS, LOAD_EDITORS change that). Not part of `make test`.
+test-load: install-test
+	$(BIN)/pytest -m slow -s -p no:cacheprovider tests/test_load.py
 
 # Regenerate the translation catalogues after changing a string (needs gettext).
 messages: install

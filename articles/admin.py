@@ -98,7 +98,9 @@ class ArticleAdminForm(forms.ModelForm):
             allowed = workflow.allowed_statuses(self.user, self.instance, self.original_status)
             self.fields["status"].choices = [choice for choice in Status.choices if choice[0] in allowed]
         if self.instance.pk:
-            self.fields["edit_token"].initial = self.stored_token()
+            # The save time of the very row the form shows: read apart, a save by someone
+            # else in between would pass the check below and be overwritten unseen.
+            self.fields["edit_token"].initial = self.instance.updated_at.isoformat()
 
     def stored_token(self, lock=False):
         articles = Article.objects.filter(pk=self.instance.pk)

@@ -9,10 +9,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, SourceLink, Tag
+from .rendering import web_url
 
 FEED_LENGTH = 30
 
@@ -77,14 +79,16 @@ class LatestArticlesFeed(Feed):
         for article in articles:
             # Enclosures must be absolute, and syndication leaves them as they are given.
             image = getattr(article, "image", None)
-            article.enclosure = image and subject.request.build_absolute_uri(image.src)
+            image_src = web_url(image.src) if image else ""
+            article.enclosure = image_src and subject.request.build_absolute_uri(image_src)
         return articles
 
     def item_title(self, article):
         return article.title
 
     def item_description(self, article):
-        return article.summary
+        # Readers show an item's description as HTML: the summary is text, so it is escaped.
+        return escape(article.summary)
 
     def item_pubdate(self, article):
         return article.published_at
@@ -111,7 +115,7 @@ class LatestArticlesFeed(Feed):
         return mimetypes.guess_type(article.enclosure)[0] or "image/jpeg"
 
     def item_extra_kwargs(self, article):
-        return {"source_url": article.source_url, "source_publisher": article.source_publisher}
+        return {"source_url": web_url(article.source_url), "source_publisher": article.source_publisher}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -39,6 +39,7 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_TAGS = 50  # a real article has a handful; thousands would be a file meant to flood the tag list
 
 FIELDS = (
     "title",
@@ -316,6 +317,8 @@ def parse_tags(value):
         names = value
     else:
         raise ImportFailure(f"tags: expected a list or comma-separated text, got {value!r}")
+    if len(names) > MAX_TAGS:
+        raise ImportFailure(f"tags: {len(names)} tags, at most {MAX_TAGS} are allowed")
     tags = {}
     for name in names:
         if not isinstance(name, str):
@@ -462,6 +465,7 @@ class Importer:
             "summary": data.summary,
             "body": data.body,
             "importance": data.importance,
+            "origin": Article.Origin.IMPORTED,
         }
         changes = self._changes(article, data, fields)
         if not changes:
@@ -624,6 +628,7 @@ class FixtureWriter:
                 "summary": data.summary,
                 "body": data.body,
                 "importance": data.importance,
+                "origin": Article.Origin.IMPORTED,
                 "author": None,
                 "created_at": moment,
                 "updated_at": moment,

@@ -367,7 +367,9 @@ def store(item, source):
         ).exists()
         if duplicate:
             return DUPLICATE
-        article = write_article(Article(status=Article.Status.REVIEW), item, source, created=True)
+        article = write_article(
+            Article(status=Article.Status.REVIEW, origin=Article.Origin.INGESTED), item, source, created=True
+        )
         IngestedItem.objects.create(
             link_normalized=item.link_normalized,
             source=source,

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .images import renditions, validate_image_format
+from .images import ImageUploadField, clean_upload, renditions, validate_image_format
 from .normalize import normalize_url
+from .rendering import link_rel
 
 
 class WebURLField(models.URLField):
@@ -28,6 +29,13 @@ class WebURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class UploadedImageField(models.ImageField):
+    """An uploaded image, checked by articles.images in the form and in the model alike."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ImageUploadField, **kwargs})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -61,6 +69,11 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
         ARCHIVED = "archived", _("Archived")
+
+    class Origin(models.TextChoices):
+        WRITTEN = "written", _("Written here")
+        IMPORTED = "imported", _("Imported from a file")
+        INGESTED = "ingested", _("Ingested from a feed")
 
     class Importance(models.IntegerChoices):
         LOW = 1, _("Low")
@@ -135,6 +148,18 @@ class Article(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="articles",
+    )
+    # Where the text comes from: links in text the newsroom did not write get rel="nofollow".
+    origin = models.CharField(
+        _("origin"),
+        max_length=20,
+        choices=Origin.choices,
+        default=Origin.WRITTEN,
+        editable=False,
+        help_text=_(
+            "Written here: by the newsroom, in the admin. Imported from a file: by import_markdown. "
+            "Ingested from a feed: by the feed ingestion."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -212,6 +237,11 @@ class Article(models.Model):
     def make_permalink(self, slug=None, published_at=None):
         day = timezone.localdate(published_at or self.published_at)
         return f"{day:%Y-%m-%d}-{slug or self.slug}"
+
+    @property
+    def link_rel(self):
+        """The rel of links this article's content makes: search engines vouch only for our own text."""
+        return link_rel(nofollow=self.origin != self.Origin.WRITTEN)
 
     @property
     def is_published(self):
@@ -314,12 +344,12 @@ class ImageCredit(models.Model):
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, related_name="image", verbose_name=_("article")
     )
-    image = models.ImageField(
+    image = UploadedImageField(
         _("uploaded image"),
         upload_to="images/%Y/%m/",
         blank=True,
         validators=[validate_image_format],
-        help_text=_("JPEG, PNG, WebP or GIF."),
+        help_text=_("JPEG, PNG, WebP or GIF. Its metadata (EXIF, GPS position) is removed."),
     )
     image_url = WebURLField(_("image address"), blank=True)
     alt_text = models.CharField(
@@ -363,6 +393,14 @@ class ImageCredit(models.Model):
 
     def __str__(self):
         return self.credit_line
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            # A new upload: stored re-encoded without its metadata, under a clean name.
+            cleaned = clean_upload(self.image)
+            if cleaned is not None:
+                self.image = cleaned
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return self.article.natural_key()

@@ -32,24 +32,32 @@ WEB_SCHEMES = {"http", "https"}
 # Browsers ignore control characters and white space in a URL's scheme ("java\tscript:").
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
+# Every link from content opens without access to this page nor its address; links in text
+# the newsroom did not write (imported, ingested) also get "nofollow".
+LINK_REL = "noopener noreferrer"
+UNVOUCHED_LINK_REL = "noopener noreferrer nofollow"
 
 
-def sanitize_html(html):
+def link_rel(*, nofollow=False):
+    return UNVOUCHED_LINK_REL if nofollow else LINK_REL
+
+
+def sanitize_html(html, rel=LINK_REL):
     """Keep only harmless markup: no script, no event handler, no javascript: URL."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
+        link_rel=rel,
         strip_comments=True,
     )
 
 
-def render_markdown(text):
-    """Render an article body written in Markdown as safe HTML."""
+def render_markdown(text, rel=LINK_REL):
+    """Render an article body written in Markdown as safe HTML; ``rel`` goes on every link."""
     html = markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    return mark_safe(sanitize_html(html))  # noqa: S308 -- nh3 has just cleaned it
+    return mark_safe(sanitize_html(html, rel))  # noqa: S308 -- nh3 has just cleaned it
 
 
 def web_url(url):

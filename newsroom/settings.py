@@ -196,6 +196,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 
+# Uploaded images (articles.images): larger files, or images with more pixels, are refused
+# with a clear message before they are decoded.
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_IMAGE_MAX_BYTES", 10 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("DJANGO_IMAGE_MAX_PIXELS", 50_000_000))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

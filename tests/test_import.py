@@ -323,7 +323,17 @@ BAD_FILES = [
         markdown(title='&t "Titre"', summary="*t"),
         "YAML anchors and aliases are not allowed",
     ),
+    ("many-tags.md", markdown(tags=json.dumps([f"t{n}" for n in range(51)])), "tags: 51 tags, at most 50"),
+    ("many-tags-text.md", markdown(tags=json.dumps(",".join("x" * 51))), "tags: 51 tags, at most 50"),
 ]
+
+
+def billion_laughs(levels=9):
+    """``levels`` levels of ten aliases each: 10**levels strings once expanded, in under 1 KB."""
+    lines = ['lol0: &l0 "lol"']
+    for level in range(1, levels + 1):
+        lines.append(f"lol{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]")
+    return "---\n" + "\n".join(lines) + f"\ntitle: *l{levels}\ndate: 2024-03-02\n---\n\nCorps.\n"
 
 
 @pytest.mark.django_db
@@ -354,6 +364,25 @@ class TestErrors:
         assert f"{bad}: line 2: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'" in err
         assert not marker.exists()
         assert Article.objects.count() == 0
+
+    def test_a_billion_laughs_is_refused_before_anything_is_expanded(self, tmp_path, seed_file):
+        import tracemalloc
+
+        # Ten million laughs, not a billion, so that a broken guard fails this test in seconds
+        # rather than taking the machine down; bench/hostile_imports.py runs the billion.
+        bad = write(tmp_path, "laughs.md", billion_laughs(7))
+        tracemalloc.start()
+        try:
+            out, err, status = import_markdown(tmp_path)
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+
+        assert status == 1
+        assert f"{bad}: line 2: YAML anchors and aliases are not allowed" in err
+        assert "imported 1, updated 0, unchanged 0, failed 1" in out
+        assert list(Article.objects.values_list("permalink", flat=True)) == [SEED_PERMALINK]
+        assert peak < 20 * 1024 * 1024  # expanded, it is hundreds of megabytes
 
     def test_an_oversized_front_matter_is_refused_before_it_is_read(self, tmp_path):
         text = markdown(summary=json.dumps("x" * (importers.MAX_FRONT_MATTER_BYTES + 1)))

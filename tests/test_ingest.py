@@ -78,6 +78,7 @@ class TestItemsBecomeDrafts:
         assert article.source.publisher == "Interventional News"
         assert sorted(article.tags.names()) == sorted(SEED_TAGS)
         assert article.ingested_item.source == wordpress_source
+        assert article.origin == Article.Origin.INGESTED  # its links get rel="nofollow"
         assert (
             article.permalink
             == "2024-05-24-embolisation-of-the-genicular-artery-eases-knee-pain-at-two-years"

@@ -53,7 +53,9 @@ class TestSeedArticle:
         assert body.count("<h2>L’essentiel</h2>") == 1
         assert body.count("Terumo Europe recently shared") == 1
         assert body.count("<h2>Lien source</h2>") == 1
-        assert body.count(f'<a href="{SEED_SOURCE}" rel="noopener noreferrer">') == 2  # credit + source
+        assert (
+            body.count(f'<a href="{SEED_SOURCE}" rel="noopener noreferrer nofollow">') == 2
+        )  # imported: credit + source
         for tag, slug in [
             ("France", "france"),
             ("Actualité", "actualite"),

@@ -349,6 +349,25 @@ class TestEditConflict:
         assertContains(changes_page, "Titre de l’éditrice")
         assertContains(changes_page, "Titre d’origine")
 
+    def test_the_form_carries_the_save_time_of_the_row_it_shows(self, rf, editor):
+        # The change page reads the article, then builds its form: a save by someone else in
+        # between must leave the form stale (refused on save), not fresh with the old text.
+        # `make test-load` caught this race under concurrent saves on PostgreSQL.
+        from django.contrib import admin
+
+        article = make_article(title="Avant")
+        shown = Article.objects.get(pk=article.pk)
+        Article.objects.filter(pk=article.pk).update(
+            title="Entre-temps", updated_at=timezone.now() + timedelta(seconds=1)
+        )
+        request = rf.get(change_url(article))
+        request.user = editor
+
+        form = admin.site._registry[Article].get_form(request, shown, change=True)(instance=shown)
+
+        assert form["edit_token"].initial == shown.updated_at.isoformat()
+        assert form["edit_token"].initial != form.stored_token()
+
     def test_a_bulk_action_meanwhile_also_makes_the_form_stale(self, client, editor, author):
         article = make_article(author=author, status=Status.DRAFT)
         author_client = client_for(client.__class__(), author)

@@ -27,8 +27,7 @@ def let_editors_manage_sources(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_image_size'),
-        ('articles', '0003_roles'),
+        ('articles', '0007_security_origin_uploads'),
     ]
 
     operations = [

@@ -17,9 +17,9 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 
 
 @register.filter
-def markdown(text):
-    """Render Markdown as sanitized HTML (see articles.rendering)."""
-    return rendering.render_markdown(text)
+def markdown(text, rel=rendering.LINK_REL):
+    """Render Markdown as sanitized HTML (see articles.rendering), ``rel`` on its links."""
+    return rendering.render_markdown(text, rel or rendering.LINK_REL)
 
 
 @register.filter

@@ -1,0 +1,101 @@
+"""Absurd addresses and parameters answer 404 or an empty page, never a server error.
+
+What a scanner, a broken link or a curious reader sends: huge and negative numbers,
+100,000 characters, punctuation, NUL bytes, other scripts' digits, in the page,
+tag, year, month, permalink and search parameters of every public page.
+"""
+
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "9" * 40
+LONG = "a" * 100_000
+ABSURD_VALUES = [
+    "-1", "0", HUGE, f"-{HUGE}", "1e9", "NaN", "last", "2.5", "%00", "\x00", "١٢", "²", "𝟙", "Ⅻ",
+    "'; DROP TABLE articles_article; --", "<script>alert(1)</script>", "../../etc/passwd", LONG, " ",
+]  # fmt: skip
+LIST_PAGES = ["/", "/tags/oncologie/", "/search/?q=article", "/archives/2024/", "/archives/2024/05/", "/en/"]
+
+
+@pytest.fixture(autouse=True)
+def articles():
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    for number, word in enumerate(["premier", "deuxième", "troisième"]):
+        make_article(
+            title=f"Un article {word}",
+            summary="Un résumé.",
+            tags=["Oncologie"],
+            published_at=datetime(2024, 5, 10 + number, 9, tzinfo=timezone.get_fixed_timezone(120)),
+        )
+
+
+def assert_not_an_error(client, path, data=None):
+    response = client.get(path, data, follow=True)
+    assert response.status_code in (200, 404), (path[:80], response.status_code)
+    return response
+
+
+@pytest.mark.parametrize("value", ABSURD_VALUES, ids=lambda value: value[:12])
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_absurd_page_numbers(client, page, value):
+    path, _, query = page.partition("?")
+    data = dict(part.split("=") for part in query.split("&") if part)
+
+    response = assert_not_an_error(client, path, {**data, "page": value})
+
+    if value not in ("last",):
+        assert response.status_code == 404 or response.context["page_obj"].number == 1
+
+
+@pytest.mark.parametrize("value", ABSURD_VALUES, ids=lambda value: value[:12])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/tags/{}/",
+        "/tags/{}/feed/",
+        "/en/tags/{}/",
+        "/archives/{}/",
+        "/archives/{}/05/",
+        "/archives/2024/{}/",
+        "/papers/{}",
+        "/papers/{}/",
+        "/papers/2024-05-10-{}",
+        "/sitemap-{}.xml",
+    ],
+)
+def test_absurd_path_parts(client, template, value):
+    assert_not_an_error(client, template.format(quote(value, safe="")))
+
+
+@pytest.mark.parametrize("value", ABSURD_VALUES, ids=lambda value: value[:12])
+@pytest.mark.parametrize("path", ["/sitemap-articles.xml", "/sitemap.xml", "/sitemap-news.xml"])
+def test_absurd_sitemap_pages(client, path, value):
+    assert_not_an_error(client, path, {"p": value})
+
+
+@pytest.mark.parametrize("query", [*ABSURD_VALUES, "\x00article", "article\x00", "article " * 5000])
+def test_absurd_searches_give_an_empty_page_or_what_the_words_find(client, query):
+    with CaptureQueriesContext(connection) as queries:
+        response = assert_not_an_error(client, "/search/", {"q": query, "page": "1"})
+
+    assert response.status_code == 200
+    found = [article.title for article in response.context["article_list"]]
+    assert found == [] or query.strip("\x00") == "article"
+    if len(query) > 200:
+        assert len(queries) == 0  # refused before the database is asked
+
+
+def test_every_parameter_at_once(client):
+    assert_not_an_error(
+        client, "/search/", {"q": LONG, "page": HUGE, "tag": LONG, "year": "-1", "month": "²"}
+    )

@@ -1,0 +1,178 @@
+"""Hostile files: only plain JPEG, PNG, WebP and GIF images get in, and none leaks its metadata.
+
+Every refusal is a form error in the admin, with the reason, and leaves nothing
+behind: no article, no file. What gets in is re-encoded without EXIF (a phone's
+GPS position), under a clean name.
+"""
+
+import struct
+import zlib
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
+from pytest_django.asserts import assertContains
+
+from articles.images import make_renditions
+from articles.models import Article, ImageCredit
+
+from .factories import image_bytes, make_article
+from .test_admin import add_article_form
+
+pytestmark = pytest.mark.django_db
+
+PARIS_GPS = {1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)}
+
+
+def png_header(width, height):
+    """A PNG that announces width × height pixels in a few bytes: a decompression bomb."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (width + 1) * 4, 9)  # the first rows; a decoder would ask for all
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def jpeg_with_gps():
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Téléphone"
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(PARIS_GPS)
+    buffer = BytesIO()
+    Image.open(BytesIO(image_bytes((1000, 700)))).save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def jpeg_with_comment(comment):
+    buffer = BytesIO()
+    Image.open(BytesIO(image_bytes((300, 200)))).save(buffer, format="JPEG", comment=comment)
+    return buffer.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="5"/></svg>'
+FORMAT = "Envoyez une image JPEG, PNG, WebP ou GIF."
+POLYGLOT = "Le fichier contient autre chose qu’une image (du balisage ou un script)."
+HOSTILE_FILES = [
+    ("big.jpg", lambda: image_bytes((400, 300)) + b"\0" * (10 * 1024 * 1024), "Le fichier fait 10,0"),
+    ("bomb.png", lambda: png_header(10_000, 8_000), "L’image fait 10000 × 8000 pixels"),
+    ("huge-bomb.png", lambda: png_header(100_000, 100_000), "L’image a trop de pixels"),
+    ("gifar.gif", lambda: image_bytes((40, 40), "GIF") + b"<script>alert(1)</script>", POLYGLOT),
+    ("comment.jpg", lambda: jpeg_with_comment(b"<html><body onload=alert(1)>"), POLYGLOT),
+    ("pdf-inside.png", lambda: image_bytes((40, 40), "PNG") + PDF, POLYGLOT),
+    ("drawing.svg", lambda: SVG, FORMAT),
+    ("drawing.jpg", lambda: SVG, FORMAT),
+    ("scan.tiff", lambda: image_bytes((40, 40), "TIFF"), FORMAT),
+    ("scan.png", lambda: image_bytes((40, 40), "TIFF"), FORMAT),
+    ("paper.pdf", lambda: PDF, FORMAT),
+    ("photo.bmp", lambda: image_bytes((40, 40), "BMP"), FORMAT),
+    ("empty.jpg", lambda: b"", "Le fichier soumis est vide."),
+]
+
+
+def post_upload(client, name, content):
+    form = add_article_form(**{"image-0-image_url": ""})
+    return client.post(
+        "/admin/articles/article/add/", {**form, "image-0-image": SimpleUploadedFile(name, content)}
+    )
+
+
+@pytest.mark.parametrize(("name", "content", "message"), HOSTILE_FILES, ids=[f[0] for f in HOSTILE_FILES])
+def test_admin_refuses_a_hostile_file_with_a_clear_error(admin_client, media_root, name, content, message):
+    response = post_upload(admin_client, name, content())
+
+    assert response.status_code == 200
+    assertContains(response, message)
+    assert not Article.objects.exists()
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+
+
+def test_a_large_photo_full_of_detail_is_not_taken_for_a_polyglot(media_root):
+    import random
+
+    from articles.images import validate_image_format
+
+    noise = Image.frombytes("RGB", (2400, 1600), random.Random(7).randbytes(2400 * 1600 * 3))
+    buffer = BytesIO()
+    noise.save(buffer, format="JPEG", quality=95)  # compressed pixels that look random
+
+    assert buffer.tell() > 4 * 1024 * 1024
+    validate_image_format(SimpleUploadedFile("bruit.jpg", buffer.getvalue()))
+
+
+def test_limits_come_from_the_settings(admin_client, media_root, settings):
+    settings.IMAGE_MAX_PIXELS = 100 * 100
+    settings.IMAGE_UPLOAD_MAX_BYTES = 1000 * 1024
+
+    too_many = post_upload(admin_client, "a.png", image_bytes((101, 100), "PNG"))
+    too_big = post_upload(admin_client, "b.jpg", image_bytes((50, 50)) + b"\0" * 1024 * 1024)
+
+    assertContains(
+        too_many, "L’image fait 101 × 100 pixels ; une image peut en avoir au plus 0,01 mégapixels."
+    )
+    assertContains(too_big, "Le fichier fait 1,0\xa0Mio ; une image peut faire au plus 1000,0\xa0Kio.")
+
+
+def test_no_gps_position_leaks_from_a_phone_photo(admin_client, media_root):
+    upload = jpeg_with_gps()
+    with Image.open(BytesIO(upload)) as original:
+        assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo) == PARIS_GPS  # the test photo has one
+
+    response = post_upload(admin_client, "IMG_2041.JPG", upload)
+
+    assert response.status_code == 302
+    stored = sorted(media_root.rglob("*.*"))
+    assert len(stored) == 1 + 8  # the original and its renditions
+    for path in stored:
+        with Image.open(path) as image:
+            assert dict(image.getexif()) == {}, path.name
+            assert "exif" not in image.info and "comment" not in image.info, path.name
+        assert b"Exif" not in path.read_bytes() and "Téléphone".encode() not in path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "image_format", "stored"),
+    [
+        ("../../Photo d’été <script>.JPG", "JPEG", "photo-dete-script.jpg"),
+        ("schéma.html.png", "GIF", "schemahtml.gif"),
+        ("animation.jpg", "WEBP", "animation.webp"),
+        ("☃.webp", "PNG", "image.png"),
+    ],
+)
+def test_file_names_are_plain_and_end_in_the_real_format(
+    admin_client, media_root, name, image_format, stored
+):
+    response = post_upload(admin_client, name, image_bytes((200, 100), image_format))
+
+    assert response.status_code == 302
+    image = ImageCredit.objects.get().image
+    assert image.name.startswith("images/") and image.name.endswith("/" + stored)
+    with Image.open(media_root / image.name) as saved:
+        assert saved.format == image_format
+
+
+def test_an_animated_gif_stays_animated(media_root):
+    frames = [Image.new("RGB", (60, 40), color) for color in ((200, 0, 0), (0, 200, 0), (0, 0, 200))]
+    buffer = BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    credit = ImageCredit(article=make_article(), alt_text="Animation", credit="Moi")
+    credit.image = SimpleUploadedFile("anim.gif", buffer.getvalue())
+    credit.full_clean()
+    credit.save()
+
+    with Image.open(credit.image.path) as saved:
+        assert saved.n_frames == 3
+
+
+def test_a_bomb_that_skipped_validation_is_never_decoded(media_root, caplog):
+    credit = ImageCredit(article=make_article(), alt_text="Bombe", credit="Moi")
+    credit.image = SimpleUploadedFile("bomb.png", png_header(10_000, 8_000))
+    credit.save()  # as code that skips validation would
+
+    credit.refresh_from_db()
+    assert credit.image_width is None and not (media_root / "renditions").exists()
+    assert "Could not make renditions of images/" in caplog.text
+    with pytest.raises(Exception, match="10000 × 8000"):
+        make_renditions(credit.image)
