@@ -44,6 +44,16 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=now,
         )
 
+    def next_visibility_change(self, now):
+        """The next moment after ``now`` that published() answers differently by itself, or None:
+        a scheduled article's time, or a public article's expiry. Two index lookups."""
+        published = self.filter(status=Article.Status.PUBLISHED)
+        moments = [
+            published.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True).first()
+            for field in ("published_at", "expires_at")
+        ]
+        return min((moment for moment in moments if moment is not None), default=None)
+
     def with_card_data(self):
         """Everything a list of articles shows, in a fixed number of queries."""
         return self.select_related("image").prefetch_related("tags")
@@ -153,7 +163,14 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
+            # Every public list walks this index in order; with expires_at in it, a deep
+            # page's offset is counted in the index alone (ArticlePaginator).
+            models.Index(fields=["status", "-published_at", "-id", "expires_at"], name="article_public_idx"),
+            models.Index(
+                fields=["status", "expires_at"],
+                condition=models.Q(expires_at__isnull=False),
+                name="article_expiry_idx",
+            ),
         ]
         permissions = [("publish_article", _("Can publish, schedule, unpublish and archive articles"))]
 
@@ -289,6 +306,8 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_article"),
         ]
+        # A tag's page and feed go from the tag to its articles without reading the rows.
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx")]
 
     def natural_key(self):
         return self.content_object.natural_key() + self.tag.natural_key()

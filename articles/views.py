@@ -1,18 +1,21 @@
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
-from .models import Article, PermalinkRedirect, Tag
+from .caching import cached_count
+from .models import Article, PermalinkRedirect, Tag, TaggedArticle
 from .rendering import web_url
 from .search import search
 
@@ -21,16 +24,45 @@ FEATURED_IMPORTANCE = Article.Importance.HIGH
 FEATURED_DAYS = 7
 FEATURED_COUNT = 3
 RELATED_COUNT = 4
+# Related articles are chosen among the latest articles sharing a tag, so that
+# their cost does not grow with the archive.
+RELATED_CANDIDATES = 200
+# From this offset on, a page finds its rows' ids in the index first.
+DEEP_OFFSET = 1000
+
+
+class ArticlePaginator(Paginator):
+    """Pages of articles that stay cheap however deep: the count is cached with the page cache's
+    generation, and a deep page picks its rows' ids from the index before reading the rows,
+    rather than reading and dropping every row before it."""
+
+    def __init__(self, *args, count_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return cached_count(self.count_key, self.object_list)
+
+    def _get_page(self, object_list, number, paginator):
+        if object_list.query.low_mark >= DEEP_OFFSET:
+            object_list = self.object_list.filter(pk__in=object_list.values("pk"))
+        return super()._get_page(object_list, number, paginator)
 
 
 class PublishedArticleMixin:
     """What readers may see, with what a page of articles shows, in fixed queries."""
 
     paginate_by = 20
+    paginator_class = ArticlePaginator
 
     def get_queryset(self):
         # The search document is for the database's eyes only: no page reads it.
         return Article.objects.published().with_card_data().defer("search_document")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        key = f"{type(self).__name__}:{sorted(self.kwargs.items())}:{self.request.GET.get('q', '')}"
+        return super().get_paginator(queryset, per_page, count_key=key, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -155,16 +187,24 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         )
 
     def related_articles(self):
-        """Public articles sharing the most tags with this one, the newest first among equals."""
+        """Of the latest public articles sharing a tag with this one, those sharing the most tags,
+        the newest first among equals."""
         tag_ids = [tag.pk for tag in self.object.tags.all()]
         if not tag_ids:
             return []
-        return (
+        sharing = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
+        candidates = (
             Article.objects.published()
-            .filter(tags__in=tag_ids)
+            .filter(Exists(sharing))
             .exclude(pk=self.object.pk)
-            .annotate(shared_tags=Count("tags"))
+            .order_by("-published_at", "-id")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
+        return (
+            Article.objects.filter(pk__in=candidates)
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
             .select_related("image")
+            .defer("search_document")
             .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
         )
 

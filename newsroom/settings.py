@@ -12,6 +12,14 @@ DATABASE_URL           e.g. postgres://user:password@host:5432/newsroom
 DJANGO_SECURE_PROXY    1 when a proxy in front sets X-Forwarded-Proto
 DJANGO_STATIC_ROOT     where collectstatic writes (default: staticfiles/ in the project)
 DJANGO_MEDIA_ROOT      where uploaded images go (default: media/ in the project)
+DJANGO_DB_POOL         on PostgreSQL, 1 for a psycopg connection pool in each process
+                       (DJANGO_DB_POOL_MAX connections at most, default 4); otherwise
+                       connections are kept DJANGO_CONN_MAX_AGE seconds (default 60)
+REDIS_URL              e.g. redis://cache:6379/0: the cache shared by every worker
+                       (default: each process's own memory)
+AWS_STORAGE_BUCKET_NAME  uploaded images on S3-compatible storage (with AWS_S3_ENDPOINT_URL,
+                       AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+                       AWS_S3_CUSTOM_DOMAIN as the provider needs) instead of DJANGO_MEDIA_ROOT
 """
 
 import os
@@ -106,6 +114,32 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_flag("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool replaces persistent connections: Django refuses both at once.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX", "4")),
+        "timeout": 10,
+    }
+
+# Whole public pages are cached (articles.caching). Several workers or machines must share
+# one cache, or an edit made through one would not reach the pages another one keeps.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "newsroom",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -152,6 +186,17 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded images and their renditions on S3-compatible storage, shared by every machine:
+# django-storages reads its AWS_* settings from the environment.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_QUERYSTRING_AUTH = False  # public images, plain URLs that a CDN can cache
+    AWS_S3_FILE_OVERWRITE = False
 
 TAGGIT_CASE_INSENSITIVE = True
 

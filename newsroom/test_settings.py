@@ -22,3 +22,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Serve static files from the source folders, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# No page cache unless a test asks for one (tests/test_caching.py): many tests change rows
+# with QuerySet.update(), which sends no signal, and then read the page again.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
