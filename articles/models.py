@@ -1,20 +1,36 @@
 """The newsroom's content: articles, their tags, image credit and source links."""
 
+from urllib.parse import quote
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .images import renditions, validate_image_format
 from .normalize import normalize_url
+
+URL_PLACEHOLDER = "urlplaceholder0"
+_url_templates = {}
+
+
+def reverse_one(name, kwarg, value):
+    """reverse() for a route with one slug or permalink argument, the route reversed once per
+    language, script prefix and URLconf: a page of cards and a sitemap hold hundreds of links."""
+    key = (name, kwarg, get_language(), get_script_prefix(), get_urlconf())
+    template = _url_templates.get(key)
+    if template is None:
+        template = _url_templates[key] = reverse(name, kwargs={kwarg: URL_PLACEHOLDER}).split(URL_PLACEHOLDER)
+    return quote(value, safe="!$&'()*+,;=/~:@").join(template)
 
 
 class WebURLField(models.URLField):
@@ -194,7 +210,7 @@ class Article(models.Model):
             self.permalink_changed(stored)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"permalink": self.permalink})
+        return reverse_one("articles:detail", "permalink", self.permalink)
 
     def natural_key(self):
         return (self.permalink,)
@@ -286,7 +302,7 @@ class Tag(TagBase):
         return slug if i is None else f"{slug}-{i}"
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return reverse_one("articles:tag", "slug", self.slug)
 
 
 class TaggedArticleManager(models.Manager):

@@ -22,6 +22,10 @@ class LocalizedSitemap(Sitemap):
 
 
 class ArticleSitemap(LocalizedSitemap):
+    # Each article is listed in two languages with their alternates: 5,000 articles a page
+    # keep a page to about a second's work before the page cache keeps it.
+    limit = 5000
+
     def items(self):
         return Article.objects.published().only("permalink", "updated_at").order_by("published_at", "id")
 

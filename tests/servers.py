@@ -44,11 +44,14 @@ def manage(*args, env=None, check=True):
 
 
 @contextlib.contextmanager
-def gunicorn(env, timeout=30):
+def gunicorn(env, timeout=30, workers=1):
     """Serve the project with gunicorn on a free loopback port; yield its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [
+            *(sys.executable, "-m", "gunicorn", "newsroom.wsgi"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
+        ],
         cwd=PROJECT,
         env=process_env(env),
         stdout=subprocess.PIPE,
