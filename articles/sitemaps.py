@@ -22,9 +22,9 @@ class LocalizedSitemap(Sitemap):
 
 
 class ArticleSitemap(LocalizedSitemap):
-    # Each article is listed in two languages with their alternates: 5,000 articles a page
-    # keep a page to about a second's work before the page cache keeps it.
-    limit = 5000
+    # Each article is listed in two languages with their alternates: 1,000 articles a page
+    # keep a page to a fraction of a second's work before the page cache keeps it.
+    limit = 1000
 
     def items(self):
         return Article.objects.published().only("permalink", "updated_at").order_by("published_at", "id")

@@ -103,7 +103,7 @@ def test_every_listed_page_answers_200(client, content):
 
 
 def test_sitemap_is_paginated_past_its_limit(client, content, monkeypatch):
-    """Past its limit (5,000 articles; here 3) the index points to further pages."""
+    """Past its limit (1,000 articles; here 3) the index points to further pages."""
     for number in range(3):
         make_article(title=f"Encore {number}")
     monkeypatch.setattr(ArticleSitemap, "limit", 3)
