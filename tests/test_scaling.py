@@ -1,8 +1,6 @@
 """Running on several machines: the shared Redis cache, pooled connections, images on S3."""
 
 import json
-import os
-import shutil
 import subprocess
 import time
 import uuid
@@ -11,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from .conftest import debian_program
 from .factories import make_article
 from .servers import free_port, manage
 from .test_settings import PRODUCTION
@@ -73,12 +72,7 @@ def test_a_connection_pool_on_postgresql_when_asked():
 @pytest.fixture
 def redis_url(tmp_path):
     """A real redis-server on a free loopback port, for this test only."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        message = "Debian's redis-server is not installed (apt-get install redis-server)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    executable = debian_program("redis-server")
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 -- our own arguments
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
