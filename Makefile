@@ -48,7 +48,7 @@ serve: install
 # The public pages' benchmark (not part of `make test`): make bench SIZE=10000 DB=sqlite|postgres
 SIZE ?= 10000
 DB ?= sqlite
-bench: install-test
+bench: install
 	$(BIN)/python bench/public_pages.py --size $(SIZE) --db $(DB)
 
 # Every test, on SQLite and then on a PostgreSQL server started for the run.
