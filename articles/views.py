@@ -1,21 +1,19 @@
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
-from .caching import cached_count
 from .models import Article, PermalinkRedirect, Tag, TaggedArticle
+from .pagination import ArticlePaginator
 from .rendering import web_url
 from .search import search
 
@@ -27,27 +25,6 @@ RELATED_COUNT = 4
 # Related articles are chosen among the latest articles sharing a tag, so that
 # their cost does not grow with the archive.
 RELATED_CANDIDATES = 200
-# From this offset on, a page finds its rows' ids in the index first.
-DEEP_OFFSET = 1000
-
-
-class ArticlePaginator(Paginator):
-    """Pages of articles that stay cheap however deep: the count is cached with the page cache's
-    generation, and a deep page picks its rows' ids from the index before reading the rows,
-    rather than reading and dropping every row before it."""
-
-    def __init__(self, *args, count_key, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self):
-        return cached_count(self.count_key, self.object_list)
-
-    def _get_page(self, object_list, number, paginator):
-        if object_list.query.low_mark >= DEEP_OFFSET:
-            object_list = self.object_list.filter(pk__in=object_list.values("pk"))
-        return super()._get_page(object_list, number, paginator)
 
 
 class PublishedArticleMixin:

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import views
+from articles import pagination
 from articles.models import Article, ImageCredit, SourceLink
 
 from .factories import make_article
@@ -237,7 +237,7 @@ class TestDeepPages:
             make_article(title=f"Numéro {number:02d}", published_at=timezone.now() - timedelta(hours=number))
         shallow = [article.title for article in client.get("/?page=3").context["article_list"]]
 
-        monkeypatch.setattr(views, "DEEP_OFFSET", 20)
+        monkeypatch.setattr(pagination, "DEEP_OFFSET", 20)
         with CaptureQueriesContext(connection) as captured:
             response = client.get("/?page=3&fresh=1")
         deep = [article.title for article in response.context["article_list"]]

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from articles import views
+from articles import pagination, views
 from articles.models import Article
 
 from .conftest import SEED_PERMALINK
@@ -481,7 +481,7 @@ class TestQueryCounts:
                 importance=Article.Importance.TOP,
                 published_at=timezone.now() - timedelta(minutes=number),
             )
-        monkeypatch.setattr(views, "DEEP_OFFSET", 5)
+        monkeypatch.setattr(pagination, "DEEP_OFFSET", 5)
         counts = []
         for size in (5, 20):
             monkeypatch.setattr(views.PublishedArticleMixin, "paginate_by", size)
