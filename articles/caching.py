@@ -16,7 +16,9 @@ request gets 304, and a Cache-Control for a CDN in front: a short max-age for
 browsers, s-maxage for shared caches, neither beyond the next scheduled change.
 """
 
+import contextlib
 import hashlib
+import logging
 import math
 import time
 from functools import wraps
@@ -29,7 +31,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+from redis.exceptions import RedisError
 
+logger = logging.getLogger(__name__)
+# A shared cache that does not answer costs speed, never a page or a save.
+CACHE_ERRORS = (RedisError,)
 GENERATION_KEY = "newsroom:generation"
 PAGE_SECONDS = 600  # how long the server keeps a page, at most
 BROWSER_SECONDS = 30  # Cache-Control max-age
@@ -47,9 +53,12 @@ def generation():
 
 def bump_generation():
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS:
+        logger.exception("The cache does not answer: pages kept before this change live out their time")
 
 
 def content_changed(sender, using=None, **kwargs):
@@ -89,15 +98,22 @@ def cached_count(name, queryset):
     """queryset.count(), kept with the generation: a deep page never counts a million rows again."""
     if not enabled():
         return queryset.count()
-    current = generation()
-    key = f"newsroom:count:{current}:{hashlib.sha256(name.encode()).hexdigest()}"
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        seconds = lifetime(current)
-        if seconds:
-            cache.set(key, count, timeout=seconds)
+    try:
+        current = generation()
+        key = f"newsroom:count:{current}:{digest(name)}"
+        count = cache.get(key)
+        if count is None:
+            count = queryset.count()
+            seconds = lifetime(current)
+            if seconds:
+                cache.set(key, count, timeout=seconds)
+    except CACHE_ERRORS:
+        return queryset.count()
     return count
+
+
+def digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def enabled():
@@ -143,10 +159,14 @@ def cached_page(view):
             return response
         if request.method not in ("GET", "HEAD") or not enabled():
             return view(request, *args, **kwargs)
-        current = generation()
-        key = f"newsroom:page:{current}:{hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()}"
-        stored = cache.get(key)
-        seconds = lifetime(current)
+        try:
+            current = generation()
+            key = f"newsroom:page:{current}:{digest(request.build_absolute_uri())}"
+            stored = cache.get(key)
+            seconds = lifetime(current)
+        except CACHE_ERRORS:
+            logger.exception("The cache does not answer: %s rendered without it", request.path)
+            return view(request, *args, **kwargs)
         if stored is None:
             response = view(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
@@ -155,7 +175,8 @@ def cached_page(view):
                 return response
             stored = StoredPage(response)
             if seconds and request.method == "GET":
-                cache.set(key, stored, timeout=seconds)
+                with contextlib.suppress(CACHE_ERRORS):
+                    cache.set(key, stored, timeout=seconds)
         response = stored.response()
         patch_cache_control(
             response,

@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
+
 from .conftest import debian_program
 from .factories import make_article
 from .servers import free_port, manage
@@ -118,3 +120,23 @@ def test_pages_shared_through_redis_are_forgotten_on_an_edit(client, settings, r
     article.save()
 
     assert "Titre corrigé" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cache_that_does_not_answer_costs_neither_a_page_nor_a_save(client, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    article = make_article(title="Titre d’origine")
+    assert "Titre d’origine" in client.get("/").content.decode()
+
+    article.title = "Titre corrigé"
+    article.save()
+
+    assert Article.objects.get(pk=article.pk).title == "Titre corrigé"
+    assert "Titre corrigé" in client.get("/").content.decode()
+    assert "The cache does not answer" in caplog.text
