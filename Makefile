@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres test-load lint install install-test messages clean
+.PHONY: run serve test test-sqlite test-postgres test-load lint install install-test messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,21 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=newsroom.test_settings $(MANAGE) makemigrations --check --dry-run
+
+# Production: static files collected, then gunicorn with one worker per CPU (settings from the
+# environment: README, "Running on several machines").
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+BIND ?= 0.0.0.0:8000
+serve: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn newsroom.wsgi --bind $(BIND) --workers $(WORKERS) --access-logfile -
+
+# The public pages' benchmark (not part of `make test`): make bench SIZE=10000 DB=sqlite|postgres
+SIZE ?= 10000
+DB ?= sqlite
+bench: install
+	$(BIN)/python bench/public_pages.py --size $(SIZE) --db $(DB)
 
 # Every test, on SQLite and then on a PostgreSQL server started for the run.
 test: lint

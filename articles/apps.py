@@ -1,6 +1,9 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+# What a public page shows: a change to any of these forgets every cached page (articles.caching).
+PUBLIC_MODELS = ("Article", "Tag", "TaggedArticle", "ImageCredit", "SourceLink", "PermalinkRedirect")
 
 
 class ArticlesConfig(AppConfig):
@@ -9,6 +12,14 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from .caching import content_changed
         from .images import update_renditions
 
         post_save.connect(update_renditions, sender=self.get_model("ImageCredit"))
+        for name in PUBLIC_MODELS:
+            model = self.get_model(name)
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{name}")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-delete-{name}")
+        m2m_changed.connect(
+            content_changed, sender=self.get_model("TaggedArticle"), dispatch_uid="page-cache-tags"
+        )

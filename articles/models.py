@@ -1,14 +1,17 @@
 """The newsroom's content: articles, their tags, image credit and source links."""
 
+from urllib.parse import quote
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -16,6 +19,19 @@ from taggit.models import TagBase, TaggedItemBase
 from .images import ImageUploadField, clean_upload, renditions, validate_image_format
 from .normalize import normalize_url
 from .rendering import link_rel
+
+URL_PLACEHOLDER = "urlplaceholder0"
+_url_templates = {}
+
+
+def reverse_one(name, kwarg, value):
+    """reverse() for a route with one slug or permalink argument, the route reversed once per
+    language, script prefix and URLconf: a page of cards and a sitemap hold hundreds of links."""
+    key = (name, kwarg, get_language(), get_script_prefix(), get_urlconf())
+    template = _url_templates.get(key)
+    if template is None:
+        template = _url_templates[key] = reverse(name, kwargs={kwarg: URL_PLACEHOLDER}).split(URL_PLACEHOLDER)
+    return quote(value, safe="!$&'()*+,;=/~:@").join(template)
 
 
 class WebURLField(models.URLField):
@@ -51,6 +67,16 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED,
             published_at__lte=now,
         )
+
+    def next_visibility_change(self, now):
+        """The next moment after ``now`` that published() answers differently by itself, or None:
+        a scheduled article's time, or a public article's expiry. Two index lookups."""
+        published = self.filter(status=Article.Status.PUBLISHED)
+        moments = [
+            published.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True).first()
+            for field in ("published_at", "expires_at")
+        ]
+        return min((moment for moment in moments if moment is not None), default=None)
 
     def with_card_data(self):
         """Everything a list of articles shows, in a fixed number of queries."""
@@ -178,7 +204,14 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
+            # Every public list walks this index in order; with expires_at in it, a deep
+            # page's offset is counted in the index alone (ArticlePaginator).
+            models.Index(fields=["status", "-published_at", "-id", "expires_at"], name="article_public_idx"),
+            models.Index(
+                fields=["status", "expires_at"],
+                condition=models.Q(expires_at__isnull=False),
+                name="article_expiry_idx",
+            ),
         ]
         permissions = [("publish_article", _("Can publish, schedule, unpublish and archive articles"))]
 
@@ -202,7 +235,7 @@ class Article(models.Model):
             self.permalink_changed(stored)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"permalink": self.permalink})
+        return reverse_one("articles:detail", "permalink", self.permalink)
 
     def natural_key(self):
         return (self.permalink,)
@@ -299,7 +332,7 @@ class Tag(TagBase):
         return slug if i is None else f"{slug}-{i}"
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return reverse_one("articles:tag", "slug", self.slug)
 
 
 class TaggedArticleManager(models.Manager):
@@ -319,6 +352,8 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_article"),
         ]
+        # A tag's page and feed go from the tag to its articles without reading the rows.
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx")]
 
     def natural_key(self):
         return self.content_object.natural_key() + self.tag.natural_key()

@@ -15,7 +15,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import F, Q
 
-from .models import TaggedArticle
+from .models import Tag, TaggedArticle
 
 SEARCH_CONFIG = "french_unaccent"
 # Longer queries are not questions a reader asks: they get an empty result at once.
@@ -46,9 +46,10 @@ def _full_text_search(queryset, terms):
     query = SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain")
     # Two subqueries rather than one OR'ed condition: each can use its index.
     text_matches = queryset.model.objects.filter(search_document=query)
-    tag_matches = TaggedArticle.objects.annotate(
-        document=SearchVector("tag__name", config=SEARCH_CONFIG)
-    ).filter(document=query)
+    # The few tags are matched first, then their articles through the (tag, article) index:
+    # never a text search vector built for each of the millions of taggings.
+    tags = Tag.objects.annotate(document=SearchVector("name", config=SEARCH_CONFIG)).filter(document=query)
+    tag_matches = TaggedArticle.objects.filter(tag__in=tags.values("pk"))
     matches = Q(pk__in=text_matches.values("pk")) | Q(pk__in=tag_matches.values("content_object_id"))
     return (
         queryset.filter(matches)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Article, Tag
+from .pagination import ArticlePaginator
 
 NEWS_DAYS = 2
 
@@ -21,7 +22,35 @@ class LocalizedSitemap(Sitemap):
     x_default = True
 
 
+class LanguagePairsPaginator(ArticlePaginator):
+    """Pages of (article, language) pairs, as an i18n sitemap lists them, from pages of articles."""
+
+    def __init__(self, *args, languages, **kwargs):
+        super().__init__(*args, deep_offset=0, **kwargs)
+        self.languages = languages
+
+    def _get_page(self, object_list, number, paginator):
+        page = super()._get_page(object_list, number, paginator)
+        page.object_list = [
+            (article, language) for article in page.object_list for language in self.languages
+        ]
+        return page
+
+
 class ArticleSitemap(LocalizedSitemap):
+    # 1,000 addresses a page (500 articles, each in two languages with their alternates)
+    # keep a page to a fraction of a second's work before the page cache keeps it.
+    limit = 1000
+
+    @property
+    def paginator(self):
+        """Django pairs every item with every language in a list, reading the whole table for any
+        page; here a page of articles is read through the index, then paired."""
+        languages = self._languages()
+        return LanguagePairsPaginator(
+            self.items(), self.limit // len(languages), languages=languages, count_key="sitemap-articles"
+        )
+
     def items(self):
         return Article.objects.published().only("permalink", "updated_at").order_by("published_at", "id")
 

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
-from .models import Article, PermalinkRedirect, Tag
+from .models import Article, PermalinkRedirect, Tag, TaggedArticle
+from .pagination import ArticlePaginator
 from .rendering import web_url
 from .search import search
 
@@ -21,16 +22,24 @@ FEATURED_IMPORTANCE = Article.Importance.HIGH
 FEATURED_DAYS = 7
 FEATURED_COUNT = 3
 RELATED_COUNT = 4
+# Related articles are chosen among the latest articles sharing a tag, so that
+# their cost does not grow with the archive.
+RELATED_CANDIDATES = 200
 
 
 class PublishedArticleMixin:
     """What readers may see, with what a page of articles shows, in fixed queries."""
 
     paginate_by = 20
+    paginator_class = ArticlePaginator
 
     def get_queryset(self):
         # The search document is for the database's eyes only: no page reads it.
         return Article.objects.published().with_card_data().defer("search_document")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        key = f"{type(self).__name__}:{sorted(self.kwargs.items())}:{self.request.GET.get('q', '')}"
+        return super().get_paginator(queryset, per_page, count_key=key, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -155,16 +164,24 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         )
 
     def related_articles(self):
-        """Public articles sharing the most tags with this one, the newest first among equals."""
+        """Of the latest public articles sharing a tag with this one, those sharing the most tags,
+        the newest first among equals."""
         tag_ids = [tag.pk for tag in self.object.tags.all()]
         if not tag_ids:
             return []
-        return (
+        sharing = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
+        candidates = (
             Article.objects.published()
-            .filter(tags__in=tag_ids)
+            .filter(Exists(sharing))
             .exclude(pk=self.object.pk)
-            .annotate(shared_tags=Count("tags"))
+            .order_by("-published_at", "-id")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
+        return (
+            Article.objects.filter(pk__in=candidates)
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
             .select_related("image")
+            .defer("search_document")
             .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
         )
 

@@ -15,6 +15,14 @@ DJANGO_MEDIA_ROOT      where uploaded images go (default: media/ in the project)
 INGEST_TIMEOUT         seconds allowed to fetch one feed (default: 20)
 INGEST_MAX_BYTES       the largest feed answer read (default: 5 MiB)
 INGEST_ALLOW_LOOPBACK  1 to let feeds be fetched from loopback addresses (default: off)
+DJANGO_DB_POOL         on PostgreSQL, 1 for a psycopg connection pool in each process
+                       (DJANGO_DB_POOL_MAX connections at most, default 4); otherwise
+                       connections are kept DJANGO_CONN_MAX_AGE seconds (default 60)
+REDIS_URL              e.g. redis://cache:6379/0: the cache shared by every worker
+                       (default: each process's own memory)
+AWS_STORAGE_BUCKET_NAME  uploaded images on S3-compatible storage (with AWS_S3_ENDPOINT_URL,
+                       AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+                       AWS_S3_CUSTOM_DOMAIN as the provider needs) instead of DJANGO_MEDIA_ROOT
 """
 
 import os
@@ -109,6 +117,34 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_flag("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool replaces persistent connections: Django refuses both at once.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX", "4")),
+        "timeout": 10,
+    }
+
+# Whole public pages are cached (articles.caching). Several workers or machines must share
+# one cache, or an edit made through one would not reach the pages another one keeps.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "newsroom",
+            # A cache that does not answer within a second is skipped (articles.caching).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,6 +191,17 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded images and their renditions on S3-compatible storage, shared by every machine:
+# django-storages reads its AWS_* settings from the environment.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_QUERYSTRING_AUTH = False  # public images, plain URLs that a CDN can cache
+    AWS_S3_FILE_OVERWRITE = False
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -24,3 +24,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The ingestion tests serve their feeds on 127.0.0.1; private and link-local addresses stay refused.
 INGEST_ALLOW_LOOPBACK = True
+# No page cache unless a test asks for one (tests/test_caching.py): many tests change rows
+# with QuerySet.update(), which sends no signal, and then read the page again.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -39,15 +39,21 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """The system Chromium driven by Playwright; never a downloaded browser."""
-    executable = shutil.which("chromium")
+def debian_program(name):
+    """The path of a program from Debian's package of that name; missing, it fails under CI, else skips."""
+    executable = shutil.which(name)
     if executable is None:
-        message = "Debian's chromium is not installed (apt-get install chromium)"
+        message = f"Debian's {name} is not installed (apt-get install {name})"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+    return executable
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium driven by Playwright; never a downloaded browser."""
+    executable = debian_program("chromium")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from articles import pagination, views
 from articles.models import Article
 
 from .conftest import SEED_PERMALINK
@@ -467,3 +468,25 @@ class TestQueryCounts:
             make_article(tags=["Santé", "France", f"x{number}"], image=True, source=True)
 
         assert queries_for(client, url) == few <= 4
+
+    @pytest.mark.parametrize(
+        "url", ["/", "/?page=2", "/tags/sante/", "/tags/sante/?page=2", "/archives/{year}/"]
+    )
+    def test_same_queries_at_two_page_sizes_first_and_deep_pages(self, client, monkeypatch, url):
+        """5 or 20 articles a page, a first page or one read through the index (ArticlePaginator)."""
+        url = url.format(year=timezone.localtime().year)
+        for number in range(45):
+            make_article(
+                tags=["Santé", f"t{number}", *(["x", "y", "z"] if number % 2 else [])],
+                image=True,
+                source=True,
+                importance=Article.Importance.TOP,
+                published_at=timezone.now() - timedelta(minutes=number),
+            )
+        monkeypatch.setattr(pagination, "DEEP_OFFSET", 5)
+        counts = []
+        for size in (5, 20):
+            monkeypatch.setattr(views.PublishedArticleMixin, "paginate_by", size)
+            counts.append(queries_for(client, url))
+
+        assert counts[0] == counts[1] <= 4

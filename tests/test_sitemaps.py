@@ -103,10 +103,11 @@ def test_every_listed_page_answers_200(client, content):
 
 
 def test_sitemap_is_paginated_past_its_limit(client, content, monkeypatch):
-    """Past 50,000 addresses (here, past 3) the index points to further pages."""
+    """Past its limit of addresses (1,000: 500 articles in two languages; here 4) the index
+    points to further pages."""
     for number in range(3):
         make_article(title=f"Encore {number}")
-    monkeypatch.setattr(ArticleSitemap, "limit", 3)
+    monkeypatch.setattr(ArticleSitemap, "limit", 4)
 
     index = get_xml(client, "/sitemap.xml")
     sitemaps = [sitemap.findtext(f"{SM}loc") for sitemap in index.findall(f"{SM}sitemap")]
@@ -114,11 +115,12 @@ def test_sitemap_is_paginated_past_its_limit(client, content, monkeypatch):
     assert sitemaps[:3] == [
         f"{HOST}/sitemap-articles.xml",
         f"{HOST}/sitemap-articles.xml?p=2",
-        f"{HOST}/sitemap-articles.xml?p=3",
+        f"{HOST}/sitemap-tags.xml",
     ]
-    pages = [locations(get_xml(client, f"/sitemap-articles.xml?p={page}")) for page in (1, 2, 3)]
-    assert [len(page) for page in pages] == [3, 3, 2]
-    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+    pages = [locations(get_xml(client, f"/sitemap-articles.xml?p={page}")) for page in (1, 2)]
+    assert [len(page) for page in pages] == [4, 4]
+    assert len(set(pages[0] + pages[1])) == 8
+    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
 
 
 def test_google_news_sitemap_has_the_last_two_days(client, content):

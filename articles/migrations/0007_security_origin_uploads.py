@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_image_size'),
+        ('articles', '0006_performance_indexes'),
     ]
 
     operations = [

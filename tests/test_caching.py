@@ -1,0 +1,258 @@
+"""The public pages' cache: served without queries, forgotten on every change, never private.
+
+The test settings turn the page cache off (a DummyCache); these tests turn it on
+with Django's local-memory cache, as production runs without REDIS_URL.
+"""
+
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import pagination
+from articles.models import Article, ImageCredit, SourceLink
+
+from .factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """A fresh local-memory cache for each test."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid.uuid4())}
+    }
+
+
+def get(client, url, **headers):
+    """GET url; return the response and the number of queries it took."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=headers)
+    return response, len(captured)
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def editor_client(db):
+    user = User.objects.create_user("redactrice", "r@example.org", "mot-de-passe-de-test", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/?page=1", "/en/", "/tags/sante/", "/archives/", "/search/?q=Grippe", "/feed/", "/sitemap.xml"],
+)
+def test_a_repeat_request_is_served_without_a_query(client, url):
+    make_article(title="Grippe saisonnière", tags=["Santé"], image=True, source=True)
+
+    first, first_queries = get(client, url)
+    again, again_queries = get(client, url)
+
+    assert first.status_code == again.status_code == 200
+    assert first_queries > 0
+    assert again_queries == 0
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_article_page_from_the_cache_keeps_its_security_headers(client):
+    url = make_article(tags=["Santé"]).get_absolute_url()
+    get(client, url)
+
+    response, queries = get(client, url)
+
+    assert queries == 0
+    assert response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Content-Language"] == "fr"
+
+
+def test_headers_for_browsers_and_a_cdn(client):
+    make_article()
+
+    response, _ = get(client, "/")
+
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert cache_control == {"public", "max-age=30", "s-maxage=60"}
+    assert "Cookie" in response["Vary"]
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+
+
+def test_a_repeat_with_the_etag_or_the_date_gets_304(client):
+    make_article(title="Grippe saisonnière")
+    first, _ = get(client, "/")
+
+    by_etag, queries = get(client, "/", if_none_match=first["ETag"])
+    by_date, _ = get(client, "/", if_modified_since=first["Last-Modified"])
+    other, _ = get(client, "/", if_none_match='"something-else"')
+
+    assert by_etag.status_code == by_date.status_code == 304
+    assert by_etag.content == b""
+    assert queries == 0
+    assert other.status_code == 200 and "Grippe saisonnière" in text(other)
+
+
+def test_an_edit_shows_at_once_everywhere(client):
+    article = make_article(title="Titre d’origine", tags=["Santé"])
+    for url in ("/", article.get_absolute_url(), "/tags/sante/", "/feed/"):
+        assert "Titre d’origine" in text(get(client, url)[0])
+
+    article.title = "Titre corrigé"
+    article.save()
+
+    for url in ("/", article.get_absolute_url(), "/tags/sante/", "/feed/"):
+        page = text(get(client, url)[0])
+        assert "Titre corrigé" in page, url
+        assert "Titre d’origine" not in page, url
+
+
+def test_publishing_and_unpublishing_show_at_once(client):
+    draft = make_article(title="Article en attente", status=Article.Status.DRAFT)
+    assert "Article en attente" not in text(get(client, "/")[0])
+    assert get(client, draft.get_absolute_url())[0].status_code == 404
+
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    assert "Article en attente" in text(get(client, "/")[0])
+    assert get(client, draft.get_absolute_url())[0].status_code == 200
+
+    draft.status = Article.Status.UNPUBLISHED
+    draft.save()
+    assert "Article en attente" not in text(get(client, "/")[0])
+    assert get(client, draft.get_absolute_url())[0].status_code == 404
+
+
+def test_a_tag_change_shows_at_once(client):
+    article = make_article(title="Vaccins", tags=["Santé"])
+    url = article.get_absolute_url()
+    assert "Prévention" not in text(get(client, url)[0])
+    assert get(client, "/tags/prevention/")[0].status_code == 404
+
+    article.tags.add("Prévention")
+    assert "Prévention" in text(get(client, url)[0])
+    assert "Vaccins" in text(get(client, "/tags/prevention/")[0])
+
+    article.tags.remove("Santé")
+    assert "Vaccins" not in text(get(client, "/tags/sante/")[0])
+
+
+def test_a_credit_or_source_change_shows_at_once(client):
+    article = make_article(image=True, source=True)
+    url = article.get_absolute_url()
+    get(client, url)
+
+    credit = ImageCredit.objects.get(article=article)
+    credit.credit = "Photo : CHU de Nantes"
+    credit.save()
+    assert "Photo : CHU de Nantes" in text(get(client, url)[0])
+
+    source = SourceLink.objects.get(article=article)
+    source.url = "https://www.has-sante.fr/nouvelle-source"
+    source.save()
+    assert "https://www.has-sante.fr/nouvelle-source" in text(get(client, url)[0])
+
+    source.delete()
+    assert "https://www.has-sante.fr/nouvelle-source" not in text(get(client, url)[0])
+
+
+def test_scheduled_and_expiring_articles_change_the_page_on_time(client):
+    soon = timezone.now() + timedelta(seconds=2)
+    make_article(title="Article programmé", published_at=soon)
+    make_article(title="Article qui expire", expires_at=soon)
+
+    before, _ = get(client, "/")
+    cached, queries = get(client, "/")
+    assert queries == 0
+    assert "Article programmé" not in text(cached) and "Article qui expire" in text(cached)
+    # Neither the server nor a CDN keeps the page past the scheduled moment.
+    max_age = int(before["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert max_age <= 2
+
+    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.1)
+
+    after = text(get(client, "/")[0])
+    assert "Article programmé" in after
+    assert "Article qui expire" not in after
+
+
+def test_a_logged_in_editor_never_gets_a_cached_page(client, editor_client):
+    make_article(title="Grippe saisonnière")
+    get(client, "/")
+    assert get(client, "/")[1] == 0  # cached for readers
+
+    response, queries = get(editor_client, "/")
+
+    assert queries > 0
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in response
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_logged_in_editor_never_stores_a_page_for_readers(client, editor_client):
+    make_article(title="Grippe saisonnière")
+    get(editor_client, "/")
+    get(editor_client, "/")
+
+    response, queries = get(client, "/")
+
+    assert queries > 0  # rendered for the reader: nothing was kept from the editor's visits
+    assert "public" in response["Cache-Control"]
+
+
+def test_a_session_cookie_alone_bypasses_the_cache(client):
+    make_article()
+    get(client, "/")
+    client.cookies["sessionid"] = "not-a-session"
+
+    response, queries = get(client, "/")
+
+    assert queries > 0
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_not_found_pages_are_not_kept(client):
+    get(client, "/papers/2024-01-01-pas-encore")
+    article = make_article(title="Pas encore", permalink="2024-01-01-pas-encore")
+
+    assert get(client, article.get_absolute_url())[0].status_code == 200
+
+
+class TestDeepPages:
+    def test_a_deep_page_lists_the_same_articles_through_the_index(self, client, monkeypatch):
+        for number in range(45):
+            make_article(title=f"Numéro {number:02d}", published_at=timezone.now() - timedelta(hours=number))
+        shallow = [article.title for article in client.get("/?page=3").context["article_list"]]
+
+        monkeypatch.setattr(pagination, "DEEP_OFFSET", 20)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/?page=3&fresh=1")
+        deep = [article.title for article in response.context["article_list"]]
+
+        assert deep == shallow == [f"Numéro {number:02d}" for number in range(40, 45)]
+        assert any(" IN (SELECT" in query["sql"] for query in captured.captured_queries)
+
+    def test_the_count_is_kept_until_the_next_change(self, client):
+        for number in range(45):
+            make_article(published_at=timezone.now() - timedelta(hours=number))
+        get(client, "/?page=2")
+
+        _, queries = get(client, "/?page=3")  # another page: the same count, not counted again
+        assert queries == 2  # the page's articles and their tags
+
+        make_article(title="Le plus récent", published_at=timezone.now())
+        assert "Le plus récent" in text(get(client, "/")[0])
+        assert len(client.get("/?page=3&again=1").context["article_list"]) == 6

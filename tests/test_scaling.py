@@ -1,0 +1,142 @@
+"""Running on several machines: the shared Redis cache, pooled connections, images on S3."""
+
+import json
+import subprocess
+import time
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+
+from .conftest import debian_program
+from .factories import make_article
+from .servers import free_port, manage
+from .test_settings import PRODUCTION
+
+SHOW_SETTINGS = (
+    "import json; from django.conf import settings; from django.core.cache import caches; "
+    "from django.core.files.storage import storages; s = storages['default']; "
+    "print(json.dumps({'cache': type(caches['default']).__name__, "
+    "'cache_location': settings.CACHES['default'].get('LOCATION'), "
+    "'pool': settings.DATABASES['default'].get('OPTIONS', {}).get('pool'), "
+    "'conn_max_age': settings.DATABASES['default']['CONN_MAX_AGE'], "
+    "'storage': type(s).__name__, 'image_url': s.url('images/2024/05/scanner.jpg')}))"
+)
+
+
+def effective_settings(**env):
+    result = manage("shell", "-c", SHOW_SETTINGS, env={**PRODUCTION, **env})
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_one_machine_keeps_pages_in_its_own_memory_and_images_on_disk():
+    found = effective_settings(REDIS_URL="", AWS_STORAGE_BUCKET_NAME="")
+
+    assert found["cache"] == "LocMemCache"
+    assert found["storage"] == "FileSystemStorage"
+    assert found["image_url"] == "/media/images/2024/05/scanner.jpg"
+
+
+def test_redis_url_gives_every_worker_one_shared_cache():
+    found = effective_settings(REDIS_URL="redis://cache.internal:6379/1")
+
+    assert found["cache"] == "RedisCache"
+    assert found["cache_location"] == "redis://cache.internal:6379/1"
+
+
+def test_images_go_to_the_s3_bucket_when_it_is_named():
+    found = effective_settings(
+        AWS_STORAGE_BUCKET_NAME="newsroom-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example.org",
+        AWS_S3_CUSTOM_DOMAIN="media.example.org",
+        AWS_ACCESS_KEY_ID="key",
+        AWS_SECRET_ACCESS_KEY="secret",  # noqa: S106 -- a dummy for the settings check
+    )
+
+    assert found["storage"] == "S3Storage"
+    assert found["image_url"] == "https://media.example.org/images/2024/05/scanner.jpg"
+
+
+def test_a_connection_pool_on_postgresql_when_asked():
+    database = "postgres://newsroom@db.internal:5432/newsroom"
+    pooled = effective_settings(DATABASE_URL=database, DJANGO_DB_POOL="1", DJANGO_DB_POOL_MAX="8")
+    persistent = effective_settings(DATABASE_URL=database)
+
+    assert pooled["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10}
+    assert pooled["conn_max_age"] == 0
+    assert persistent["pool"] is None
+    assert persistent["conn_max_age"] == 60
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server on a free loopback port, for this test only."""
+    executable = debian_program("redis-server")
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 -- our own arguments
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.django_db
+def test_pages_shared_through_redis_are_forgotten_on_an_edit(client, settings, redis_url):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-{uuid.uuid4()}",
+        }
+    }
+    article = make_article(title="Titre d’origine")
+    client.get("/")
+
+    with CaptureQueriesContext(connection) as captured:
+        cached = client.get("/")
+    assert len(captured) == 0
+    assert "Titre d’origine" in cached.content.decode()
+
+    article.title = "Titre corrigé"
+    article.save()
+
+    assert "Titre corrigé" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cache_that_does_not_answer_costs_neither_a_page_nor_a_save(client, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    article = make_article(title="Titre d’origine")
+    assert "Titre d’origine" in client.get("/").content.decode()
+
+    article.title = "Titre corrigé"
+    article.save()
+
+    assert Article.objects.get(pk=article.pk).title == "Titre corrigé"
+    assert "Titre corrigé" in client.get("/").content.decode()
+    assert "The cache does not answer" in caplog.text
