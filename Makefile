@@ -36,14 +36,21 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=newsroom.test_settings $(MANAGE) makemigrations --check --dry-run
 
-# Production: static files collected, then gunicorn with one worker per CPU (settings from the
-# environment: README, "Running on several machines").
+# Production: static files collected, then gunicorn (settings from the environment: README,
+# "Running on several machines"). With a shared cache (REDIS_URL), one worker per CPU; without
+# one, each process would keep its own pages, so one process serves with threads and an
+# edit reaches every page at once.
+ifdef REDIS_URL
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+else
+WORKERS ?= 1
+endif
+THREADS ?= 8
 BIND ?= 0.0.0.0:8000
 serve: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input --verbosity 0
-	$(BIN)/gunicorn newsroom.wsgi --bind $(BIND) --workers $(WORKERS) --access-logfile -
+	$(BIN)/gunicorn newsroom.wsgi --bind $(BIND) --workers $(WORKERS) --threads $(THREADS) --access-logfile -
 
 # The public pages' benchmark (not part of `make test`): make bench SIZE=10000 DB=sqlite|postgres
 SIZE ?= 10000
