@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .exporters import MONTHS_FR, yaml_value
-from .importers import CREDIT_SEPARATOR
 from .models import ImageCredit
 
 COUNTRIES = (
@@ -146,12 +145,10 @@ def make_article(rng, number):
     has_image = rng.random() < 0.8
     image_url = f"https://{host}/wp-content/uploads/{when:%Y/%m}/{slug[:40]}.jpg" if has_image else ""
     credit = (
-        CREDIT_SEPARATOR.join(
-            (
-                ImageCredit.ARTICLE_IMAGE_CREDIT,
-                ImageCredit.ARTICLE_IMAGE_RIGHTS,
-                source_url or f"https://{host}/",
-            )
+        ImageCredit.join_credit(
+            ImageCredit.ARTICLE_IMAGE_CREDIT,
+            ImageCredit.ARTICLE_IMAGE_RIGHTS,
+            source_url or f"https://{host}/",
         )
         if has_image
         else ""

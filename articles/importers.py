@@ -25,13 +25,12 @@ from urllib.parse import urlsplit
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
+from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle, validate_web_url
 from .normalize import normalize_url
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -67,13 +66,11 @@ IMPORTANCE_BY_WORD = {
 
 PERMALINK_RE = re.compile(r"/papers/(?P<permalink>(?P<day>\d{4}-\d{2}-\d{2})-[^/\s?#]+)")
 LATEST_FEED_SUFFIX = " — Latest"
-CREDIT_SEPARATOR = " — "
+CREDIT_SEPARATOR = ImageCredit.CREDIT_SEPARATOR
 IMAGE_CREDIT_PREFIX = "*Crédit image : "
 SUMMARY_HEADINGS = ("## L’essentiel", "## L'essentiel")
 SOURCE_HEADING = "## Lien source"
 SOURCE_SECTION_RE = re.compile(r"^## Lien source\n\n(?P<url>\S+)\n*(?=^## |\Z)", re.MULTILINE)
-
-_validate_web_url = URLValidator(schemes=["http", "https"])
 
 
 class ImportFailure(Exception):
@@ -339,7 +336,7 @@ def web_url(values, field):
 
 def check_web_url(field, url):
     try:
-        _validate_web_url(url)
+        validate_web_url(url)
     except ValidationError:
         raise ImportFailure(f"{field}: {url!r} is not an http or https address") from None
     check_length(field, url, 1000)

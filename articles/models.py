@@ -34,10 +34,13 @@ def reverse_one(name, kwarg, value):
     return quote(value, safe="!$&'()*+,;=/~:@").join(template)
 
 
+validate_web_url = URLValidator(schemes=["http", "https"])
+
+
 class WebURLField(models.URLField):
     """A web address: http or https only, so a javascript: or data: URL never reaches a page."""
 
-    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_validators = [validate_web_url]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 1000)
@@ -411,6 +414,8 @@ class ImageCredit(models.Model):
     # The credit of an image taken from the article a story comes from (the seed's, the feeds').
     ARTICLE_IMAGE_CREDIT = "Image de l’article"
     ARTICLE_IMAGE_RIGHTS = "droits possiblement réservés"
+    # The credit line's parts are written "text — rights — URL" wherever it is shown or exported.
+    CREDIT_SEPARATOR = " — "
 
     natural_key_fields = ()
     objects = ByArticleManager()
@@ -455,7 +460,11 @@ class ImageCredit(models.Model):
 
     @property
     def credit_line(self):
-        return " — ".join(part for part in (self.credit, self.rights, self.credit_url) if part)
+        return self.join_credit(self.credit, self.rights, self.credit_url)
+
+    @classmethod
+    def join_credit(cls, *parts):
+        return cls.CREDIT_SEPARATOR.join(part for part in parts if part)
 
 
 class SourceLink(models.Model):
