@@ -69,8 +69,7 @@ class LatestArticlesFeed(Feed):
         articles = list(
             self.articles(subject)
             .defer("search_document")
-            .select_related("image")
-            .prefetch_related("tags")
+            .with_card_data()
             .annotate(
                 source_url=Subquery(sources.values("url")[:1]),
                 source_publisher=Subquery(sources.values("publisher")[:1]),
@@ -97,7 +96,7 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
+        return [tag.name for tag in article.tags_by_name]
 
     def item_enclosure_url(self, article):
         return article.enclosure

@@ -1,5 +1,7 @@
 """The newsroom's content: articles, their tags, image credit and source links."""
 
+import re
+from operator import attrgetter
 from urllib.parse import quote
 
 import reversion
@@ -7,9 +9,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +25,8 @@ from .normalize import normalize_url
 from .rendering import link_rel
 
 URL_PLACEHOLDER = "urlplaceholder0"
+URL_SAFE_PUNCTUATION = "!$&'()*+,;=/~:@"
+URL_SAFE = re.compile(rf"[A-Za-z0-9_.\-{re.escape(URL_SAFE_PUNCTUATION)}]*")
 _url_templates = {}
 
 
@@ -31,7 +37,9 @@ def reverse_one(name, kwarg, value):
     template = _url_templates.get(key)
     if template is None:
         template = _url_templates[key] = reverse(name, kwargs={kwarg: URL_PLACEHOLDER}).split(URL_PLACEHOLDER)
-    return quote(value, safe="!$&'()*+,;=/~:@").join(template)
+    if not URL_SAFE.fullmatch(value):  # slugs and permalinks are nearly always plain ASCII already
+        value = quote(value, safe=URL_SAFE_PUNCTUATION)
+    return value.join(template)
 
 
 validate_web_url = URLValidator(schemes=["http", "https"])
@@ -83,7 +91,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_card_data(self):
         """Everything a list of articles shows, in a fixed number of queries."""
-        return self.select_related("image").prefetch_related("tags")
+        return self.select_related("image").prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
+
+    def cards(self):
+        """with_card_data() without the long columns no card shows: the text, notes, search document."""
+        return self.with_card_data().defer("body", "review_note", "search_document")
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -273,6 +285,17 @@ class Article(models.Model):
     def make_permalink(self, slug=None, published_at=None):
         day = timezone.localdate(published_at or self.published_at)
         return f"{day:%Y-%m-%d}-{slug or self.slug}"
+
+    @cached_property
+    def tags_by_name(self):
+        """Its tags in name order, as pages show them: prefetched by with_card_data(), or read now.
+
+        A list rather than ``tags.all()``: django-taggit builds a queryset for each
+        article it prefetches into, which cost more than the rest of a card."""
+        tags = getattr(self, "prefetched_tags", None)
+        if tags is None:
+            tags = self.tags.all()
+        return sorted(tags, key=attrgetter("name"))
 
     @property
     def link_rel(self):

@@ -3,13 +3,15 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from .caching import cached_count
 from .models import Article, Tag
-from .pagination import ArticlePaginator
 
 NEWS_DAYS = 2
 
@@ -22,14 +24,24 @@ class LocalizedSitemap(Sitemap):
     x_default = True
 
 
-class LanguagePairsPaginator(ArticlePaginator):
-    """Pages of (article, language) pairs, as an i18n sitemap lists them, from pages of articles."""
+class LanguagePairsPaginator(Paginator):
+    """Pages of (article, language) pairs, as an i18n sitemap lists them, from pages of articles.
+
+    The index needs the number of pages: the count is kept with the page cache's
+    generation (articles.caching). A page picks its rows' ids from the index
+    (article_public_idx) before reading those rows, rather than reading and dropping
+    every row before it."""
 
     def __init__(self, *args, languages, **kwargs):
-        super().__init__(*args, deep_offset=0, **kwargs)
+        super().__init__(*args, **kwargs)
         self.languages = languages
 
+    @cached_property
+    def count(self):
+        return cached_count("sitemap-articles", self.object_list)
+
     def _get_page(self, object_list, number, paginator):
+        object_list = self.object_list.filter(pk__in=object_list.values("pk"))
         page = super()._get_page(object_list, number, paginator)
         page.object_list = [
             (article, language) for article in page.object_list for language in self.languages
@@ -47,9 +59,7 @@ class ArticleSitemap(LocalizedSitemap):
         """Django pairs every item with every language in a list, reading the whole table for any
         page; here a page of articles is read through the index, then paired."""
         languages = self._languages()
-        return LanguagePairsPaginator(
-            self.items(), self.limit // len(languages), languages=languages, count_key="sitemap-articles"
-        )
+        return LanguagePairsPaginator(self.items(), self.limit // len(languages), languages=languages)
 
     def items(self):
         return Article.objects.published().only("permalink", "updated_at").order_by("published_at", "id")

@@ -6,8 +6,9 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -25,6 +26,7 @@ RELATED_COUNT = 4
 # Related articles are chosen among the latest articles sharing a tag, so that
 # their cost does not grow with the archive.
 RELATED_CANDIDATES = 200
+SEARCH_COUNT_LIMIT = 1000
 
 
 class PublishedArticleMixin:
@@ -34,19 +36,7 @@ class PublishedArticleMixin:
     paginator_class = ArticlePaginator
 
     def get_queryset(self):
-        # The search document is for the database's eyes only: no page reads it.
-        return Article.objects.published().with_card_data().defer("search_document")
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        key = f"{type(self).__name__}:{sorted(self.kwargs.items())}:{self.request.GET.get('q', '')}"
-        return super().get_paginator(queryset, per_page, count_key=key, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = context.get("page_obj")
-        if page is not None and page.paginator.num_pages > 1:
-            context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
-        return context
+        return Article.objects.published().cards()
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
@@ -60,6 +50,7 @@ class ArticleListView(PublishedArticleMixin, ListView):
                     published_at__gte=timezone.now() - timedelta(days=FEATURED_DAYS),
                 )
                 .select_related("image")
+                .defer("body", "review_note", "search_document")
                 .order_by("-importance", "-published_at")[:FEATURED_COUNT]
             )
         return context
@@ -84,7 +75,19 @@ class SearchView(PublishedArticleMixin, ListView):
         return search(super().get_queryset(), self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query.strip(), **kwargs)
+        # Counted up to a bound: "more than 1,000" says enough, and costs the same for any word.
+        query = self.query.strip()
+        found = self.object_list.order_by()[: SEARCH_COUNT_LIMIT + 1].count() if query else 0
+        if found > SEARCH_COUNT_LIMIT:
+            message = gettext("More than %(count)s articles found for “%(query)s”.") % {
+                "count": number_format(SEARCH_COUNT_LIMIT, force_grouping=True),
+                "query": query,
+            }
+        else:
+            message = ngettext(
+                "%(count)s article found for “%(query)s”.", "%(count)s articles found for “%(query)s”.", found
+            ) % {"count": found, "query": query}
+        return super().get_context_data(query=query, found_message=message, **kwargs)
 
 
 class ArchiveMixin(PublishedArticleMixin):
@@ -128,7 +131,8 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
     slug_url_kwarg = "permalink"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("links")
+        # The search document is for the database's eyes only: no page reads it.
+        return Article.objects.published().with_card_data().defer("search_document").prefetch_related("links")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -166,7 +170,7 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
     def related_articles(self):
         """Of the latest public articles sharing a tag with this one, those sharing the most tags,
         the newest first among equals."""
-        tag_ids = [tag.pk for tag in self.object.tags.all()]
+        tag_ids = [tag.pk for tag in self.object.tags_by_name]
         if not tag_ids:
             return []
         sharing = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
@@ -180,8 +184,7 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         return (
             Article.objects.filter(pk__in=candidates)
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
-            .select_related("image")
-            .defer("search_document")
+            .only("title", "permalink", "published_at")
             .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
         )
 
@@ -204,7 +207,7 @@ def news_article_data(article, url, image_url, description, request):
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "inLanguage": get_language(),
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tags_by_name],
         "publisher": {
             "@type": "Organization",
             "name": gettext("Newsroom"),

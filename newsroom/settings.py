@@ -97,6 +97,13 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
     {
+        # Readers' pages: Jinja2, for speed (articles/templating.py). Names found here are
+        # never looked up in the admin's templates below.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {"environment": "articles.templating.environment"},
+    },
+    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,

@@ -166,9 +166,9 @@ def test_news_sitemap_carries_nothing_that_runs(client, hostile):
 def test_hostile_text_is_shown_as_text_not_lost(client, hostile):
     response = client.get("/papers/2024-06-01-hostile")
 
-    assertContains(response, "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Étude")
+    assertContains(response, "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Étude")
     assertContains(response, "<strong>normal</strong>")
-    assertContains(response, "&lt;img src=x onerror=alert(&#x27;tag-name&#x27;)&gt;</a>")
+    assertContains(response, "&lt;img src=x onerror=alert(&#39;tag-name&#39;)&gt;</a>")
     # Addresses that are not web addresses are dropped, never linked; the text around them stays.
     assert "Lien source" not in response.content.decode()
     [data] = structured_data(response.content.decode())
@@ -176,7 +176,7 @@ def test_hostile_text_is_shown_as_text_not_lost(client, hostile):
     assert "isBasedOn" not in data and "image" not in data
     urls = client.get("/papers/2024-06-02-hostile-urls")
     assertContains(urls, "Crédit image : Agence — tous droits réservés</figcaption>")
-    assertContains(urls, "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Étude", count=1)  # related
+    assertContains(urls, "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Étude", count=1)  # related
 
 
 def test_feed_summaries_are_text_for_readers_that_show_html(client, hostile):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from .factories import make_article
+from .pages import listed_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_absurd_page_numbers(client, page, value):
     response = assert_not_an_error(client, path, {**data, "page": value})
 
     if value not in ("last",):
-        assert response.status_code == 404 or response.context["page_obj"].number == 1
+        assert response.status_code == 404 or listed_titles(response) == listed_titles(client.get(path, data))
 
 
 @pytest.mark.parametrize("value", ABSURD_VALUES, ids=lambda value: value[:12])
@@ -89,7 +90,7 @@ def test_absurd_searches_give_an_empty_page_or_what_the_words_find(client, query
         response = assert_not_an_error(client, "/search/", {"q": query, "page": "1"})
 
     assert response.status_code == 200
-    found = [article.title for article in response.context["article_list"]]
+    found = listed_titles(response)
     assert found == [] or query.strip("\x00") == "article"
     if len(query) > 200:
         assert len(queries) == 0  # refused before the database is asked

@@ -14,6 +14,7 @@ from articles.models import Article
 from .conftest import SEED_PERMALINK
 from .factories import make_article
 from .hostile import executable_markup
+from .pages import featured_titles, listed_titles, related_titles
 from .queries import queries_for
 
 SEED_URL = f"/papers/{SEED_PERMALINK}"
@@ -136,9 +137,9 @@ class TestList:
         first = client.get("/")
         second = client.get("/?page=2")
 
-        titles = [a.title for a in first.context["article_list"]]
+        titles = listed_titles(first)
         assert titles == [f"Jour {day:02d}" for day in range(20)]
-        assert [a.title for a in second.context["article_list"]] == [f"Jour {d:02d}" for d in range(20, 25)]
+        assert listed_titles(second) == [f"Jour {d:02d}" for d in range(20, 25)]
         assertContains(first, 'href="?page=2"')
         assert client.get("/?page=3").status_code == 404
         assert client.get("/?page=abc").status_code == 404
@@ -275,7 +276,7 @@ class TestHomePage:
 
         response = client.get("/")
 
-        assert [a.title for a in response.context["featured"]] == ["À la une", "Important"]
+        assert featured_titles(response) == ["À la une", "Important"]
         assertContains(response, '<h2 id="featured-heading">À la une</h2>', html=True)
         assertContains(response, "<h2>Toute l’actualité</h2>", html=True)
         assertNotContains(response, "Brouillon majeur")
@@ -296,8 +297,9 @@ class TestHomePage:
         response = client.get("/?page=4")
 
         assertContains(response, '<a aria-current="page" href="?page=4">', count=1)
-        for number in (1, 2, 3, 5, 6, 7):
+        for number in (1, 2, 3, 5):
             assertContains(response, f'href="?page={number}"')
+        assertNotContains(response, 'href="?page=6"')  # known to exist only once page 5 is read
         assertContains(response, 'rel="prev" href="?page=3"')
         assertContains(response, 'rel="next" href="?page=5"')
 
@@ -327,14 +329,14 @@ class TestArchives:
     def test_year_lists_its_articles_and_months(self, client, articles):
         response = client.get("/archives/2024/")
 
-        assert [a.title for a in response.context["article_list"]] == ["Mai 2024", "Mars 2024"]
+        assert listed_titles(response) == ["Mai 2024", "Mars 2024"]
         assertContains(response, "<h1>Archives : 2024</h1>", html=True)
         assertContains(response, '<a href="/archives/2024/05/">mai</a>', html=True)
 
     def test_month_lists_its_articles(self, client, articles):
         response = client.get("/archives/2024/05/")
 
-        assert [a.title for a in response.context["article_list"]] == ["Mai 2024"]
+        assert listed_titles(response) == ["Mai 2024"]
         assertContains(response, "<h1>Archives : mai 2024</h1>", html=True)
 
     def test_periods_without_public_articles_are_404(self, client, articles):
@@ -359,7 +361,7 @@ class TestRelatedArticles:
 
         response = client.get(article.get_absolute_url())
 
-        assert [a.title for a in response.context["related"]] == [
+        assert related_titles(response) == [
             "Deux tags",
             "Un tag récent",
             "Un tag ancien",

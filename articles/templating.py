@@ -1,0 +1,122 @@
+"""The public site's templates (templates/jinja2/): a Jinja2 environment with the site's filters.
+
+Readers' pages are rendered by Jinja2 rather than Django's template language: a page
+of twenty cards cost 8 ms in the latter and about a quarter of that here (README,
+"Performance"), and a page nobody has asked for since the last edit is rendered
+while the reader waits. The admin keeps Django's templates (templates/admin/).
+
+Strings to translate are written ``{{ _("English text") }}`` (with ``|format(...)``
+for values) so that ``makemessages`` finds them; plurals are made in the views.
+"""
+
+import datetime
+import functools
+import json
+
+from django.conf import settings
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.urls.base import translate_url
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, gettext, ngettext, override
+from jinja2 import Environment
+
+from . import rendering
+
+# What a JSON string may not hold inside <script>: a title like "</script><script>" stays text.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def environment(**options):
+    options.pop("autoescape", None)  # always on, whatever a setting says
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.globals.update(
+        url=url,
+        static=static,
+        get_language=get_language,
+        language_versions=language_versions,
+        querystring=querystring,
+    )
+    env.filters.update(
+        date=date,
+        truncatewords=defaultfilters.truncatewords,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        capfirst=defaultfilters.capfirst,
+        markdown=markdown,
+        web_url=rendering.web_url,
+        json_ld=json_ld,
+    )
+    return env
+
+
+def url(name, *args, **kwargs):
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def date(value, format="DATE_FORMAT"):
+    """Django's ``date`` filter: in the site's time zone, in the current language's format."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        if format == "c":
+            return value.isoformat()
+        if format in DAY_FORMATS:
+            value = value.date()
+    return _date_format(value, format, get_language())
+
+
+# Formats that show no time of day: a page of cards formats each day once, not each article.
+DAY_FORMATS = {"DATE_FORMAT", "SHORT_DATE_FORMAT", "YEAR_MONTH_FORMAT", "MONTH_DAY_FORMAT", "F Y", "F", "Y"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_format(value, format, language):
+    return formats.date_format(value, format)
+
+
+def markdown(text, rel=rendering.LINK_REL):
+    """Render Markdown as sanitized HTML (see articles.rendering), ``rel`` on its links."""
+    return rendering.render_markdown(text, rel or rendering.LINK_REL)
+
+
+def json_ld(data):
+    """Structured data built in Python, as a <script type="application/ld+json"> block."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+def querystring(request, **changes):
+    """This page's query string with ``changes`` made, as ``?a=1&b=2``."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query[name] = value
+    return f"?{query.urlencode()}"
+
+
+def language_versions(request=None):
+    """This page in every language of the site: code, name, absolute URL, and whether it is this one.
+
+    A page that does not exist in the other language (a 404, the 500 page) points to its home page.
+    """
+    path = request.get_full_path() if request else "/"
+    current = get_language()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        address = path if code == current else translate_url(path, code)
+        if code != current and address == path:
+            with override(code):
+                address = reverse("articles:list")
+        versions.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": address,
+                "absolute_url": request.build_absolute_uri(address) if request else address,
+                "current": code == current,
+            }
+        )
+    return versions
