@@ -11,7 +11,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -32,8 +32,11 @@ _url_templates = {}
 
 def reverse_one(name, kwarg, value):
     """reverse() for a route with one slug or permalink argument, the route reversed once per
-    language, script prefix and URLconf: a page of cards and a sitemap hold hundreds of links."""
-    key = (name, kwarg, get_language(), get_script_prefix(), get_urlconf())
+    language and script prefix: a page of cards and a sitemap hold hundreds of links.
+
+    The site sets no URLconf per request, so the URLconf is not part of the key: reading it
+    cost more than the rest of this function."""
+    key = (name, kwarg, get_language(), get_script_prefix())
     template = _url_templates.get(key)
     if template is None:
         template = _url_templates[key] = reverse(name, kwargs={kwarg: URL_PLACEHOLDER}).split(URL_PLACEHOLDER)
