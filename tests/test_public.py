@@ -303,6 +303,22 @@ class TestHomePage:
         assertContains(response, 'rel="prev" href="?page=3"')
         assertContains(response, 'rel="next" href="?page=5"')
 
+    def test_a_deep_page_links_to_the_first_and_its_neighbours_without_counting(self, client):
+        now = timezone.now()
+        for number in range(130):
+            make_article(published_at=now - timedelta(hours=number))
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/?page=7")
+
+        assert len(listed_titles(response)) == 10  # the last page: 130 = 6 × 20 + 10
+        for number in (1, 5, 6):
+            assertContains(response, f'href="?page={number}"')
+        assertContains(response, '<span aria-hidden="true">…</span>', count=1)
+        assertNotContains(response, 'rel="next"')
+        assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)
+        assert client.get("/?page=8").status_code == 404
+
 
 @pytest.mark.django_db
 class TestArchives:

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles import views
 from articles.models import Article
 
 from .factories import make_article
@@ -58,6 +59,18 @@ class TestSearchOnEveryDatabase:
         assertContains(response, "1 article trouvé pour « embolisation ».")
         assertContains(response, 'value="embolisation"')
         assertContains(response, '<meta name="robots" content="noindex">')
+
+    def test_many_results_are_counted_up_to_a_bound(self, client, monkeypatch):
+        monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 3)
+        for word in ("alpha", "bêta", "gamma", "delta", "epsilon"):
+            make_article(title=f"Embolisation {word}")
+
+        many = client.get("/search/", {"q": "embolisation"})
+        one = client.get("/search/", {"q": "embolisation gamma"})
+
+        assertContains(many, "Plus de 3 articles trouvés pour « embolisation ».")
+        assert len(listed_titles(many)) == 5  # every result is listed all the same
+        assertContains(one, "1 article trouvé pour « embolisation gamma ».")
 
     def test_no_result_says_so(self, client):
         response = client.get("/search/", {"q": "introuvable"})
