@@ -49,8 +49,7 @@ class ArticleListView(PublishedArticleMixin, ListView):
                     importance__gte=FEATURED_IMPORTANCE,
                     published_at__gte=timezone.now() - timedelta(days=FEATURED_DAYS),
                 )
-                .select_related("image")
-                .defer("body", "review_note", "search_document")
+                .cards()
                 .order_by("-importance", "-published_at")[:FEATURED_COUNT]
             )
         return context
