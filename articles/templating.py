@@ -70,7 +70,16 @@ def date(value, format="DATE_FORMAT"):
 
 
 # Formats that show no time of day: a page of cards formats each day once, not each article.
-DAY_FORMATS = {"DATE_FORMAT", "SHORT_DATE_FORMAT", "YEAR_MONTH_FORMAT", "MONTH_DAY_FORMAT", "F Y", "F", "Y"}
+DAY_FORMATS = {
+    "DATE_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "YEAR_MONTH_FORMAT",
+    "MONTH_DAY_FORMAT",
+    "F Y",
+    "F",
+    "Y",
+    "Y-m-d",
+}
 
 
 @functools.lru_cache(maxsize=4096)
