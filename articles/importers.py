@@ -20,6 +20,7 @@ import itertools
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .caching import content_changed
 from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle, validate_web_url
 from .normalize import normalize_url
 
@@ -161,14 +163,18 @@ def split_front_matter(text):
 def load_front_matter(front_matter):
     if len(front_matter.encode()) > MAX_FRONT_MATTER_BYTES:
         raise ImportFailure(f"the front matter is larger than {MAX_FRONT_MATTER_BYTES} bytes")
+    loader = SafeLoader(front_matter)
     try:
-        if any(mark in front_matter for mark in "&*!"):
-            refuse_tags_and_aliases(front_matter)
-        values = yaml.load(front_matter, Loader=SafeLoader)  # noqa: S506 (a safe loader)
+        node = loader.get_single_node()
+        if node is not None:
+            refuse_tags_and_aliases(node)
+        values = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         raise ImportFailure(f"the front matter is not valid YAML: {describe_yaml_error(error)}") from None
     except RecursionError:
         raise ImportFailure("the front matter nests lists or mappings too deeply") from None
+    finally:
+        loader.dispose()
     if not isinstance(values, dict):
         raise ImportFailure("the front matter is not a list of 'key: value' lines")
     unknown = [str(key) for key in values if key not in FIELDS]
@@ -177,24 +183,34 @@ def load_front_matter(front_matter):
     return values
 
 
-def refuse_tags_and_aliases(front_matter):
-    """Refuse YAML tags (``!!python/object``…) and anchors before anything is built from them.
+# What plain YAML text, numbers, dates, lists and mappings resolve to.
+PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 
-    Tags could ask for objects a safe loader does not build anyway; anchors and
-    aliases let a few lines expand into gigabytes. The site's files use neither.
+
+def refuse_tags_and_aliases(root):
+    """Refuse YAML tags (``!!python/object``…) and aliases before anything is built from the file.
+
+    Tags could ask for objects a safe loader does not build anyway; aliases let
+    a few lines expand into gigabytes. The site's files use neither. The
+    document is composed first, an alias being the node it names once more (a
+    billion laughs composes into a few dozen nodes), and checked in file order.
     """
-    loader = SafeLoader(front_matter)
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            line = event.start_mark.line + 2  # the file's line: the front matter starts on line 2
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise ImportFailure(f"line {line}: YAML anchors and aliases are not allowed")
-            tag = getattr(event, "tag", None)  # None unless the file writes one
-            if tag is not None:
-                raise ImportFailure(f"line {line}: the YAML tag {tag!r} is not allowed")
-    finally:
-        loader.dispose()
+    seen = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        line = node.start_mark.line + 2  # the file's line: the front matter starts on line 2
+        if id(node) in seen:
+            raise ImportFailure(f"line {line}: YAML anchors and aliases are not allowed")
+        seen.add(id(node))
+        if node.tag not in PLAIN_TAGS:
+            raise ImportFailure(f"line {line}: the YAML tag {node.tag!r} is not allowed")
+        if isinstance(node, yaml.MappingNode):
+            pending.extend(part for pair in reversed(node.value) for part in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
 
 
 def describe_yaml_error(error):
@@ -413,16 +429,24 @@ def escape_summary(summary):
 
 
 class Importer:
-    """Upserts articles by permalink, one transaction per file.
+    """Upserts articles by permalink; a file is imported whole or not at all.
 
-    Files are read in batches: the articles a batch may update are fetched with
-    their image, source and tags in a few queries, an unchanged file writes
-    nothing, and tags are looked up once per run. Only a batch is held in
-    memory, whatever the number of files.
+    Files are read in batches. The articles a batch may update are fetched with
+    their image, source and tags in a few queries; an unchanged file writes
+    nothing. The batch's new articles are written together in one transaction
+    (articles, image credits, source links and taggings, a few inserts in all);
+    should the database refuse one of them, that transaction is rolled back and
+    the new articles are written again one file per transaction, so that the
+    file at fault is reported and every other one lands. Existing articles are
+    updated one file per transaction. Tags are looked up once per run. Only a
+    batch is held in memory, whatever the number of files.
+
+    No version is kept (django-reversion records only the admin's saves), and a
+    batch forgets the cached pages once (articles.caching), as a save would.
     """
 
     IMPORTED, UPDATED, UNCHANGED, FAILED = "imported", "updated", "unchanged", "failed"
-    BATCH_SIZE = 200
+    BATCH_SIZE = 500
 
     def __init__(self, *, status=Article.Status.PUBLISHED, dry_run=False):
         self.status = status
@@ -430,32 +454,89 @@ class Importer:
         self.tag_ids = {}
 
     def import_files(self, paths):
-        """Yield ``(path, outcome, reason)`` for each file, ``reason`` saying why one failed."""
-        for batch in batched(paths, self.BATCH_SIZE):
-            parsed = []
-            for path in batch:
-                try:
-                    parsed.append((path, parse_file(path)))
-                except (ImportFailure, OSError) as error:
-                    yield path, self.FAILED, str(error)
-            existing = dict.fromkeys(data.permalink for _, data in parsed)
-            existing.update(
-                (article.permalink, article)
-                for article in with_markdown_parts(Article.objects.filter(permalink__in=existing))
-            )
-            for path, data in parsed:
-                try:
-                    outcome = self.save(data, existing.pop(data.permalink, LOOK_UP))
-                except (DatabaseError, ValidationError) as error:
-                    yield path, self.FAILED, f"{data.permalink}: {error}"
-                else:
-                    yield path, outcome, ""
+        """Yield ``(path, outcome, reason)`` for each file, in order, ``reason`` saying why one failed.
 
-    def save(self, data, article=None):
-        """Store one article; ``article`` is the stored one with its parts, None, or LOOK_UP."""
-        if article is LOOK_UP:
-            article = with_markdown_parts(Article.objects.filter(permalink=data.permalink)).first()
-        fields = {
+        The next batch is read and parsed in a second thread while this one is
+        written: the database's work and Python's then overlap.
+        """
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            parsing = None
+            for batch in batched(paths, self.BATCH_SIZE):
+                upcoming = reader.submit(parse_batch, batch)
+                if parsing is not None:
+                    yield from self._store_batch(*parsing.result())
+                parsing = upcoming
+            if parsing is not None:
+                yield from self._store_batch(*parsing.result())
+
+    def _store_batch(self, paths, results, parsed):
+        stored = {
+            article.permalink: article
+            for article in with_markdown_parts(
+                Article.objects.filter(permalink__in={data.permalink for _, data in parsed})
+            )
+        }
+        new, others = {}, []
+        for position, data in parsed:
+            if data.permalink in stored or data.permalink in new:
+                others.append((position, data))  # an update, or the same permalink again
+            else:
+                new[data.permalink] = (position, data)
+        if new:
+            try:
+                self._create([data for _, data in new.values()])
+            except (DatabaseError, ValidationError):
+                others = sorted([*new.values(), *others], key=lambda item: item[0])
+            else:
+                for position, _ in new.values():
+                    results[position] = (self.IMPORTED, "")
+        for position, data in others:
+            try:
+                outcome = self.save(data, stored.pop(data.permalink, LOOK_UP))
+            except (DatabaseError, ValidationError) as error:
+                results[position] = (self.FAILED, f"{data.permalink}: {error}")
+            else:
+                results[position] = (outcome, "")
+        for path, (outcome, reason) in zip(paths, results, strict=True):
+            yield path, outcome, reason
+
+    def _create(self, batch):
+        """Write new articles with their parts in one transaction: a few inserts for the batch."""
+        new_tags = {}
+        with transaction.atomic():
+            articles = [self._new_article(data) for data in batch]
+            Article.objects.bulk_create(articles)  # sets their ids: PostgreSQL, SQLite 3.35+
+            ImageCredit.objects.bulk_create(
+                ImageCredit(article=article, **dict(zip(IMAGE_FIELDS, image_values_of(data), strict=True)))
+                for article, data in zip(articles, batch, strict=True)
+                if data.has_image
+            )
+            SourceLink.objects.bulk_create(
+                SourceLink(
+                    article=article,
+                    kind=SourceLink.Kind.SOURCE,
+                    url=data.source_url,
+                    url_normalized=normalize_url(data.source_url),
+                    publisher=data.publisher,
+                )
+                for article, data in zip(articles, batch, strict=True)
+                if data.source_url
+            )
+            TaggedArticle.objects.bulk_create(
+                TaggedArticle(content_object=article, tag_id=self._tag_id(name, new_tags))
+                for article, data in zip(articles, batch, strict=True)
+                for name in data.tags
+            )
+            if self.dry_run:
+                transaction.set_rollback(True)
+            else:
+                # bulk_create sends no post_save: the cached pages are forgotten here, once.
+                content_changed(Article)
+        if not self.dry_run:
+            self.tag_ids.update(new_tags)
+
+    def _fields(self, data):
+        return {
             "title": data.title,
             "status": self.status,
             "published_at": data.published_at,
@@ -464,13 +545,24 @@ class Importer:
             "importance": data.importance,
             "origin": Article.Origin.IMPORTED,
         }
+
+    def _new_article(self, data):
+        article = Article(permalink=data.permalink, slug=slugify(data.title)[:255], **self._fields(data))
+        article.note_first_publication()  # as Article.save() does
+        return article
+
+    def save(self, data, article=None):
+        """Store one article; ``article`` is the stored one with its parts, None, or LOOK_UP."""
+        if article is LOOK_UP:
+            article = with_markdown_parts(Article.objects.filter(permalink=data.permalink)).first()
+        fields = self._fields(data)
         changes = self._changes(article, data, fields)
         if not changes:
             return self.UNCHANGED
         new_tags = {}
         with transaction.atomic():
             if article is None:
-                article = Article(permalink=data.permalink, slug=slugify(data.title)[:255], **fields)
+                article = self._new_article(data)
                 article.save()
                 image = source = None
             else:
@@ -543,6 +635,18 @@ class Importer:
 
 
 LOOK_UP = object()
+
+
+def parse_batch(paths):
+    """(paths, a result for each file that failed or None, [(position, ArticleData)] of the others)."""
+    results = [None] * len(paths)
+    parsed = []
+    for position, path in enumerate(paths):
+        try:
+            parsed.append((position, parse_file(path)))
+        except (ImportFailure, OSError) as error:
+            results[position] = (Importer.FAILED, str(error))
+    return paths, results, parsed
 
 
 def first_source(article):

@@ -1,9 +1,10 @@
-"""Benchmark: import a generated corpus into a fresh SQLite database.
+"""Benchmark: import a generated corpus into a fresh database.
 
-    .venv/bin/python bench/import_markdown.py [--files 1000 10000] [--seed 1]
+    .venv/bin/python bench/import_markdown.py [--files 1000 10000] [--seed 1] [--db sqlite|postgres]
 
 For each size, writes that many articles with `manage.py generate_articles`,
-migrates a new SQLite database in a temporary folder, then times
+migrates a new database (an SQLite file in a temporary folder, or a throwaway
+PostgreSQL server as the tests start one), then times
 `manage.py import_markdown` (first import, then the same files again, which
 change nothing) and reports files per second and the import process's peak
 memory (its maximum resident set size, from the kernel), with the CPU time
@@ -13,6 +14,7 @@ number of files grows.
 """
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -21,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
@@ -38,11 +41,27 @@ def run(args, env):
     return elapsed, cpu, usage.ru_maxrss / 1024, output.strip().rpartition("\n")[2]
 
 
-def bench(count, seed):
-    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+@contextlib.contextmanager
+def database(kind, tmp):
+    """The URL of an empty database of that kind, removed afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp}/bench.sqlite3"
+        return
+    import psycopg
+
+    from tests.pgcluster import PostgresCluster
+
+    with PostgresCluster() as cluster:
+        with psycopg.connect(cluster.url(), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE bench")
+        yield cluster.url("bench")
+
+
+def bench(count, seed, kind):
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp, database(kind, Path(tmp)) as url:
         env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
+            "DATABASE_URL": url,
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
         }
@@ -62,11 +81,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"{os.cpu_count()} CPUs (load average {load}), Python {sys.version.split()[0]}, SQLite")
+    print(f"{os.cpu_count()} CPUs (load average {load}), Python {sys.version.split()[0]}, {args.db}")
     for count in args.files:
-        bench(count, args.seed)
+        bench(count, args.seed, args.db)
 
 
 if __name__ == "__main__":

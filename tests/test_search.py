@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import views
-from articles.models import Article
+from articles.models import Article, Tag, TaggedArticle
 
 from .factories import make_article
 from .pages import listed_titles
@@ -146,23 +146,82 @@ class TestFullTextSearchOnPostgreSQL:
 
         assert found(client, "actualite") == ["Nouvelles du jour"]
 
-    def test_the_gin_index_serves_the_search(self, client):
-        from articles.search import search
 
-        for number in range(30):
-            make_article(title=f"Article {number}", body="texte " * 50)
-        make_article(title="Embolisation")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE articles_article")
-            cursor.execute("SET enable_seqscan = off")
-        try:
-            queryset = search(Article.objects.published(), "embolisation")
-            plan = queryset.explain()
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET enable_seqscan")
+COMMON_BODY = "Une étude sur l’embolisation des artères."
+FILLER = " Le suivi des patients continue." * 50  # an article's length: the table spans many pages
 
-        assert "article_search_idx" in plan
+
+@pytest.fixture
+def archive(db):
+    """3,000 public articles, newest first: « embolisation » in every other body, a tag on every
+    third, and « cryoablation » in three: the title of an old one, a summary, a recent body."""
+    now = timezone.now()
+    articles = [
+        Article(
+            title=f"Article {number}",
+            slug=f"article-{number}",
+            permalink=f"2024-01-01-article-{number}",
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(hours=number),
+            summary="Cryoablation rénale." if number == 1500 else "",
+            body=(COMMON_BODY if number % 2 == 0 else "Autre sujet.")
+            + (" Puis une cryoablation." if number == 10 else "")
+            + FILLER,
+        )
+        for number in range(3000)
+    ]
+    articles[2500].title = "Cryoablation du rein"
+    articles[5].title = "Embolisation prostatique"  # recent: among the newest matches
+    articles[2998].title = "Embolisation utérine"  # the oldest match of all
+    Article.objects.bulk_create(articles)
+    tag = Tag.objects.create(name="Oncologie")
+    TaggedArticle.objects.bulk_create(
+        TaggedArticle(content_object=article, tag=tag) for article in articles[::3]
+    )
+    with connection.cursor() as cursor:
+        # What VACUUM ANALYZE does after a large import, as far as a transaction may.
+        cursor.execute("SELECT gin_clean_pending_list('article_search_idx'::regclass)")
+        cursor.execute("ANALYZE articles_article")
+        cursor.execute("ANALYZE articles_taggedarticle")
+        cursor.execute("ANALYZE articles_tag")
+    return articles
+
+
+@on_postgresql
+class TestSearchAtScaleOnPostgreSQL:
+    def test_no_search_reads_the_articles_table_from_end_to_end(self, archive, monkeypatch):
+        from articles import search
+
+        # The candidates a small part of the table, as 2,000 are of a large archive.
+        monkeypatch.setattr(search, "RANKED_MATCHES", 20)
+        for query in ("cryoablation", "embolisation", "oncologie", "embolisation artères"):
+            plan = search.search(Article.objects.published(), query)[0:21].explain()
+
+            assert "Seq Scan on articles_article" not in plan, query
+            assert "Seq Scan on articles_taggedarticle" not in plan, query
+
+    def test_a_rare_word_finds_every_article_that_holds_it_best_first(self, archive, client):
+        assert found(client, "cryoablation") == ["Cryoablation du rein", "Article 1500", "Article 10"]
+
+    def test_a_common_word_ranks_the_newest_matches(self, archive, client, monkeypatch):
+        from articles import search
+
+        monkeypatch.setattr(search, "RANKED_MATCHES", 100)  # 1,500 articles match
+
+        results = search.search(Article.objects.published(), "embolisation")
+
+        # The recent title first, then the newest of the others; the oldest title match,
+        # beyond the newest hundred, is not ranked at all.
+        newest_bodies = [f"Article {number}" for number in range(0, 60, 2) if number != 5][:19]
+        assert found(client, "embolisation") == ["Embolisation prostatique", *newest_bodies]
+        assert 100 <= results.count() <= 200
+        assert "Embolisation utérine" not in [article.title for article in results]
+
+    def test_a_tag_finds_its_newest_articles_after_the_text_matches(self, archive, client):
+        archive[3].body = "Oncologie digestive."
+        archive[3].save()
+
+        assert found(client, "oncologie")[:3] == ["Article 3", "Article 0", "Article 6"]
 
 
 def test_words_are_taken_from_a_query_and_oversized_ones_refused():

@@ -15,8 +15,9 @@ PROGRESS_EVERY = 100
 def sqlite_write_ahead_log():
     """On SQLite, commit without waiting for the disk while the import runs.
 
-    Each file is its own transaction; in SQLite's default journal mode every
-    commit syncs the disk, which is most of an import's time. In write-ahead-log
+    Each updated file, and each batch of new ones, is its own transaction; in
+    SQLite's default journal mode every commit syncs the disk, which was most of
+    an import's time. In write-ahead-log
     mode with synchronous=NORMAL a commit is durable against a crash of the
     process, and the database stays consistent after a power loss (the last
     commits may be lost, and importing again restores them). The journal mode
@@ -41,8 +42,8 @@ def sqlite_write_ahead_log():
 class Command(BaseCommand):
     help = (
         "Import articles from markdown files with YAML front matter (.md, .markdown, .txt), "
-        "or from the folders holding them. Each file is one transaction; articles are matched "
-        "by permalink, so importing again changes nothing."
+        "or from the folders holding them. Each file is imported whole or not at all; articles "
+        "are matched by permalink, so importing again changes nothing."
     )
 
     def add_arguments(self, parser):
