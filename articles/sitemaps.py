@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.functional import cached_property
 
 from .caching import cached_count
 from .models import Article, Tag
+from .pagination import ArticlePaginator
 
 NEWS_DAYS = 2
 
@@ -24,25 +24,23 @@ class LocalizedSitemap(Sitemap):
     x_default = True
 
 
-class LanguagePairsPaginator(Paginator):
+class LanguagePairsPaginator(ArticlePaginator):
     """Pages of (article, language) pairs, as an i18n sitemap lists them, from pages of articles.
 
-    The index needs the number of pages: the count is kept with the page cache's
-    generation (articles.caching). A page picks its rows' ids from the index
-    (article_public_idx) before reading those rows, rather than reading and dropping
-    every row before it."""
+    A page is read as the site's lists are (articles.pagination), without a count, its
+    rows' ids picked from the index first. Only the index of sitemaps needs the number of
+    pages: that count is kept with the page cache's generation (articles.caching)."""
 
     def __init__(self, *args, languages, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, deep_offset=0, **kwargs)
         self.languages = languages
 
     @cached_property
     def count(self):
         return cached_count("sitemap-articles", self.object_list)
 
-    def _get_page(self, object_list, number, paginator):
-        object_list = self.object_list.filter(pk__in=object_list.values("pk"))
-        page = super()._get_page(object_list, number, paginator)
+    def page(self, number):
+        page = super().page(number)
         page.object_list = [
             (article, language) for article in page.object_list for language in self.languages
         ]
