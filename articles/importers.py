@@ -5,7 +5,9 @@ A file goes through three steps, each usable alone:
 - ``parse_file(path)`` reads it and returns an ``ArticleData`` (plain, validated
   values), or raises ``ImportFailure`` saying which field, value or line is wrong;
 - ``Importer.save(data)`` upserts it by permalink, in one transaction per file,
-  and says whether the article was imported, updated or unchanged;
+  and says whether the article was imported, updated or unchanged
+  (``Importer.import_files(paths)`` does both for many files, the new articles
+  a batch at a time);
 - ``FixtureWriter`` writes it as ``loaddata``-ready JSON with natural keys instead.
 
 The format is the one the site was published in (``fixtures/markdown/``): YAML
