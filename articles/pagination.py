@@ -1,31 +1,51 @@
 """Pages of articles that cost the same on page 1 and on page 5,000 of a million articles.
 
-A list of articles never counts them: a page reads one row more than it shows, which
-says whether an older page exists, and links to the pages around it ("Newer articles",
-the numbers nearby, "Older articles"). Readers of a news site go back a few pages,
-or to the archives by date; no one needs to know there are 52,318 pages, and counting
-a million rows on every uncached page would cost more than the page itself.
+A list never counts its articles: a page reads one row more than it shows, which
+says whether an older page exists. The links a page gives are anchored to its own
+articles: "Older articles" asks for the articles older than its last one
+(``?page=6&before=<id>``), "Newer articles" for those newer than its first
+(``?page=4&after=<id>``). Following them costs the same at any depth: the database
+starts its walk of the index at that article, instead of stepping over every row
+before it. A page asked for by its number alone (a typed address, an old link) is
+read by offset, its ids picked from the index before its rows are read.
+
+Readers of a news site go back a few pages, or to the archives by date; no one
+needs to know there are 52,318 pages, and counting a million rows on every
+uncached page would cost more than the page itself.
 """
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Subquery
 
-# From this offset on, a page finds its rows' ids in the index first.
+# From this offset on, a page asked for by number finds its rows' ids in the index first.
 DEEP_OFFSET = 1000
-# Page numbers shown on each side of the current one.
-ON_EACH_SIDE = 2
 # Fifty times a million articles' worth of pages: beyond it, a page number is a 404 unread.
 MAX_PAGE = 2_500_000
+# Anchors are article ids: anything else in the address is ignored.
+MAX_ID = 2**63 - 1
+
+
+def anchor_from(query):
+    """("before" | "after", article id) from a page's query string, or None."""
+    for direction in ("before", "after"):
+        value = query.get(direction, "")
+        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+            return direction, int(value)
+    return None
 
 
 class ArticlePaginator(Paginator):
-    """Pages without a count: ``page(n)`` reads ``per_page + 1`` rows from the index.
+    """Pages without a count, read from an anchor article when the address gives one.
 
-    A deep page picks its rows' ids from the index (article_public_idx) before reading
-    those rows, rather than reading and dropping every row before it.
+    With ``anchored`` pages, ``object_list`` must be ordered newest first (published_at,
+    then id), as every list of articles is but search results: those are read by number.
+    ``anchor`` is what anchor_from() found in the page's address.
     """
 
-    def __init__(self, *args, deep_offset=None, **kwargs):
+    def __init__(self, *args, anchored=False, anchor=None, deep_offset=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.anchored = anchored
+        self.anchor = anchor if anchored else None
         self.deep_offset = DEEP_OFFSET if deep_offset is None else deep_offset
 
     def validate_number(self, number):
@@ -41,14 +61,31 @@ class ArticlePaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
+        rows = self._rows_from_anchor() if self.anchor and number > 1 else None
+        if not rows:  # no anchor, or one no longer public: the page by its number
+            rows = self._rows_by_number(number)
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        has_next = len(rows) > self.per_page or (self.anchor is not None and self.anchor[0] == "after")
+        return ArticlePage(rows[: self.per_page], number, self, has_next=has_next)
+
+    def _rows_by_number(self, number):
         bottom = (number - 1) * self.per_page
         rows = self.object_list[bottom : bottom + self.per_page + 1]
         if bottom >= self.deep_offset:
             rows = self.object_list.filter(pk__in=rows.values("pk"))
-        rows = list(rows)
-        if not rows and number > 1:
-            raise EmptyPage(self.error_messages["no_results"])
-        return ArticlePage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+        return list(rows)
+
+    def _rows_from_anchor(self):
+        """The page just older (before) or just newer (after) than the anchor article, in one
+        query: the index is entered at the anchor's date."""
+        direction, pk = self.anchor
+        moment = Subquery(self.object_list.filter(pk=pk).prefetch_related(None).values("published_at")[:1])
+        if direction == "before":
+            rows = self.object_list.filter(published_at__lte=moment).exclude(published_at=moment, pk__gte=pk)
+            return list(rows[: self.per_page + 1])
+        rows = self.object_list.filter(published_at__gte=moment).exclude(published_at=moment, pk__lte=pk)
+        return list(rows.order_by("published_at", "id")[: self.per_page])[::-1]
 
 
 class ArticlePage(Page):
@@ -59,11 +96,28 @@ class ArticlePage(Page):
     def has_next(self):
         return self._has_next
 
-    def nearby_numbers(self):
-        """The page numbers to link to: the first, an ellipsis, the ones around this page."""
-        first = max(1, self.number - ON_EACH_SIDE)
-        last = self.number + (1 if self.has_next() else 0)
-        numbers = list(range(first, last + 1))
-        if first > 1:
-            numbers[:0] = [1, Paginator.ELLIPSIS] if first > 2 else [1]
-        return numbers
+    def previous_page_query(self):
+        """The query string's changes leading to the newer page: anchored, but for page 1."""
+        if self.number == 2 or not self.paginator.anchored:
+            return {"page": self.number - 1, "before": None, "after": None}
+        return {"page": self.number - 1, "after": self.object_list[0].pk, "before": None}
+
+    def next_page_query(self):
+        """The query string's changes leading to the older page: anchored to this page's last article."""
+        last = self.object_list[-1].pk if self.paginator.anchored else None
+        return {"page": self.number + 1, "before": last, "after": None}
+
+    def links(self):
+        """(number, query changes) for each page to link to: the first, an ellipsis (None),
+        the previous page, this one (changes None) and the next."""
+        links = []
+        if self.number > 2:
+            links.append((1, {"page": 1, "before": None, "after": None}))
+        if self.number > 3:
+            links.append((Paginator.ELLIPSIS, None))
+        if self.number > 1:
+            links.append((self.number - 1, self.previous_page_query()))
+        links.append((self.number, None))
+        if self.has_next():
+            links.append((self.number + 1, self.next_page_query()))
+        return links

@@ -98,11 +98,14 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
 
-def querystring(request, **changes):
-    """This page's query string with ``changes`` made, as ``?a=1&b=2``."""
+def querystring(request, changes=None, **more):
+    """This page's query string with ``changes`` made (a value None removes the name), as ``?a=1&b=2``."""
     query = request.GET.copy()
-    for name, value in changes.items():
-        query[name] = value
+    for name, value in {**(changes or {}), **more}.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
     return f"?{query.urlencode()}"
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from .models import Article, PermalinkRedirect, Tag, TaggedArticle
-from .pagination import ArticlePaginator
+from .pagination import ArticlePaginator, anchor_from
 from .rendering import web_url
 from .search import search
 
@@ -34,6 +34,13 @@ class PublishedArticleMixin:
 
     paginate_by = 20
     paginator_class = ArticlePaginator
+    anchored_pages = True  # newest first: "older" and "newer" links start from an article
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        anchor = anchor_from(self.request.GET)
+        return super().get_paginator(
+            queryset, per_page, anchored=self.anchored_pages, anchor=anchor, **kwargs
+        )
 
     def get_queryset(self):
         return Article.objects.published().cards()
@@ -68,6 +75,7 @@ class TagArticleListView(PublishedArticleMixin, ListView):
 
 class SearchView(PublishedArticleMixin, ListView):
     template_name = "articles/search.html"
+    anchored_pages = False  # best first: its pages go by number
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")
@@ -97,6 +105,7 @@ class ArchiveMixin(PublishedArticleMixin):
     """
 
     date_field = "published_at"
+    ordering = ("-published_at", "-id")  # Django's date views order by the date alone
     allow_empty = True
     month_format = "%m"
 

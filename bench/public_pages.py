@@ -105,10 +105,15 @@ def pages():
     article = published.filter(pk__gte=total // 2).order_by("pk").first() or published.first()
     tag = Tag.objects.get(name="France")
     deep = min(DEEP_PAGE, math.ceil(total / 20))
+    # A reader reaches page 5,000 through the "older articles" link of page 4,999, which
+    # names that page's last article; a typed ?page=5000 is read by offset.
+    newest_first = published.order_by("-published_at", "-id").values_list("pk", flat=True)
+    anchor = newest_first[(deep - 1) * 20 - 1]
     return [
         ("/healthz", "/healthz"),
         ("home, page 1", "/"),
-        (f"home, page {deep:,}", f"/?page={deep}"),
+        (f"home, page {deep:,} (older link)", f"/?page={deep}&before={anchor}"),
+        (f"home, page {deep:,} (by number)", f"/?page={deep}"),
         ("article", article.get_absolute_url()),
         ("tag", tag.get_absolute_url()),
         ("search", "/search/?q=embolisation"),

@@ -7,6 +7,7 @@ CARD_TITLE = re.compile(r'<article class="card[^"]*">.*?<h([23])><a href="[^"]*"
 FEATURED = re.compile(r'<section class="featured".*?</section>', re.DOTALL)
 RELATED = re.compile(r'<aside class="related".*?</aside>', re.DOTALL)
 LINK_TEXT = re.compile(r'<li><a href="[^"]*">(.*?)</a>')
+PAGE_LINK = re.compile(r'<a rel="(prev|next)" href="([^"]*)"')
 CURRENT_PAGE = re.compile(r'aria-current="page"[^>]*>(?:<span[^>]*>[^<]*</span>)?(\d+)</a>')
 
 
@@ -37,3 +38,9 @@ def current_page(response):
     """The number of the page the page links mark as this one, or None without page links."""
     found = CURRENT_PAGE.search(_content(response))
     return int(found.group(1)) if found else None
+
+
+def page_link(response, rel):
+    """The address of the "prev" (newer articles) or "next" (older articles) link, or None."""
+    links = {found_rel: html.unescape(href) for found_rel, href in PAGE_LINK.findall(_content(response))}
+    return links.get(rel)
