@@ -62,11 +62,13 @@ class ArticlePaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         rows = self._rows_from_anchor() if self.anchor and number > 1 else None
+        # Older articles follow a page read "after" an article: that article at least.
+        has_next = bool(rows) and self.anchor[0] == "after"
         if not rows:  # no anchor, or one no longer public: the page by its number
             rows = self._rows_by_number(number)
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
-        has_next = len(rows) > self.per_page or (self.anchor is not None and self.anchor[0] == "after")
+        has_next = has_next or len(rows) > self.per_page
         return ArticlePage(rows[: self.per_page], number, self, has_next=has_next)
 
     def _rows_by_number(self, number):

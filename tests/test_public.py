@@ -334,6 +334,8 @@ class TestHomePage:
             assert response.status_code == 200
             assert listed_titles(response) == listed_titles(client.get("/?page=2&x=" + query[1:]))
         assert second[1:] == listed_titles(client.get("/?page=2"))[:19]
+        last = client.get(f"/?page=3&after={anchor.pk}")  # by number: the last page, nothing older
+        assert len(listed_titles(last)) == 4 and page_link(last, "next") is None
 
     def test_a_deep_page_links_to_the_first_and_its_neighbours_without_counting(self, client):
         now = timezone.now()
