@@ -95,7 +95,7 @@ def lifetime(current_generation):
 
 
 def cached_count(name, queryset):
-    """queryset.count(), kept with the generation: a deep page never counts a million rows again."""
+    """queryset.count(), kept with the generation: the sitemap index counts a million rows once per change."""
     if not enabled():
         return queryset.count()
     try:

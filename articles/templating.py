@@ -14,7 +14,7 @@ import functools
 import json
 
 from django.conf import settings
-from django.template import defaultfilters
+from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
 from django.urls import reverse
 from django.urls.base import translate_url
@@ -60,8 +60,7 @@ def url(name, *args, **kwargs):
 def date(value, format="DATE_FORMAT"):
     """Django's ``date`` filter: in the site's time zone, in the current language's format."""
     if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
+        value = timezone.template_localtime(value)  # what Django's templates do before the filter
         if format == "c":
             return value.isoformat()
         if format in DAY_FORMATS:
@@ -99,14 +98,8 @@ def json_ld(data):
 
 
 def querystring(request, changes=None, **more):
-    """This page's query string with ``changes`` made (a value None removes the name), as ``?a=1&b=2``."""
-    query = request.GET.copy()
-    for name, value in {**(changes or {}), **more}.items():
-        if value is None:
-            query.pop(name, None)
-        else:
-            query[name] = value
-    return f"?{query.urlencode()}"
+    """Django's {% querystring %}: this page's query string with ``changes`` made (None removes a name)."""
+    return defaulttags.querystring(None, request.GET, **(changes or {}), **more)
 
 
 def language_versions(request=None):
