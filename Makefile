@@ -37,14 +37,10 @@ lint: install-test
 	DJANGO_SETTINGS_MODULE=newsroom.test_settings $(MANAGE) makemigrations --check --dry-run
 
 # Production: static files collected, then gunicorn (settings from the environment: README,
-# "Running on several machines"). With a shared cache (REDIS_URL), one worker per CPU; without
-# one, each process would keep its own pages, so one process serves with threads and an
-# edit reaches every page at once.
-ifdef REDIS_URL
+# "Running on several machines"), one worker per CPU. Each worker keeps its own pages unless
+# REDIS_URL gives them a shared cache; either way every change reaches every worker at once,
+# since the cache generation lives where all of them read it (articles/caching.py).
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-else
-WORKERS ?= 1
-endif
 THREADS ?= 8
 BIND ?= 0.0.0.0:8000
 serve: install

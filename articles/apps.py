@@ -14,12 +14,14 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from .caching import content_changed
         from .images import update_renditions
+        from .managers import rows_written
 
         post_save.connect(update_renditions, sender=self.get_model("ImageCredit"))
         for name in PUBLIC_MODELS:
             model = self.get_model(name)
             post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{name}")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-delete-{name}")
+            rows_written.connect(content_changed, sender=model, dispatch_uid=f"page-cache-bulk-{name}")
         m2m_changed.connect(
             content_changed, sender=self.get_model("TaggedArticle"), dispatch_uid="page-cache-tags"
         )

@@ -21,12 +21,13 @@ import hashlib
 import logging
 import math
 import time
+import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -35,7 +36,7 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 # A shared cache that does not answer costs speed, never a page or a save.
-CACHE_ERRORS = (RedisError,)
+CACHE_ERRORS = (RedisError, OSError)
 GENERATION_KEY = "newsroom:generation"
 PAGE_SECONDS = 600  # how long the server keeps a page, at most
 BROWSER_SECONDS = 30  # Cache-Control max-age
@@ -43,32 +44,66 @@ SHARED_SECONDS = 60  # Cache-Control s-maxage, for a CDN or proxy in front
 
 
 def generation():
-    """The current generation; a new or evicted counter starts from the clock, never from an old number."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        value = cache.get(GENERATION_KEY) or 0
-    return value
+    """The current generation, as every process of the site sees it.
+
+    It is a token in the ``generation`` cache (a file every process on the machine
+    reads, or Redis), replaced after each committed change. Inside a transaction that
+    has changed content, this connection sees its own uncommitted rows: it then reads
+    pages under a key of its own, which no other connection ever reads.
+    """
+    token = generation_store().get(GENERATION_KEY)
+    if token is None:
+        token = _new_token()
+        generation_store().add(GENERATION_KEY, token, timeout=None)
+        token = generation_store().get(GENERATION_KEY) or token
+    if _pending(connection):
+        return f"{token}.{_uncommitted}"
+    return token
+
+
+def generation_store():
+    return caches["generation"]
 
 
 def bump_generation():
+    """Replace the generation: every page kept before now is never read again."""
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation_store().set(GENERATION_KEY, _new_token(), timeout=None)
     except CACHE_ERRORS:
         logger.exception("The cache does not answer: pages kept before this change live out their time")
 
 
-def content_changed(sender, using=None, **kwargs):
-    """Signal receiver: forget every page now, and again once the change is committed.
+def _new_token():
+    # Unique, not counted: two processes replacing it at once can never land on a value
+    # that a page rendered in between was already stored under.
+    return uuid.uuid4().hex
 
-    The second bump drops a page that another request rendered from the old rows
-    while the transaction was still open.
+
+_uncommitted = 0
+
+
+def content_changed(sender, using=None, **kwargs):
+    """Receiver of every write to what readers see (apps.py): forget every page once committed.
+
+    Connected to post_save, post_delete, m2m_changed and managers.rows_written, so that
+    a save, a deletion, a change of tags, ``loaddata`` and a queryset's ``update()``,
+    ``delete()``, ``bulk_create()`` or ``bulk_update()`` all reach readers. A transaction
+    replaces the shared generation once, on commit; until then its own connection reads
+    pages under a private key that moves on with each change (``generation()``).
     """
-    bump_generation()
-    transaction.on_commit(bump_generation, using=using)
+    global _uncommitted
+    alias = using or DEFAULT_DB_ALIAS
+    if not connections[alias].in_atomic_block:
+        bump_generation()
+        return
+    _uncommitted += 1
+    if not _pending(connections[alias]):
+        transaction.on_commit(bump_generation, using=alias)
+
+
+def _pending(db):
+    """Whether this connection's open transaction has changed content (its bump still to come)."""
+    return any(callback is bump_generation for _, callback, _ in db.run_on_commit)
 
 
 def next_change(current_generation):

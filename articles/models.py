@@ -21,6 +21,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .images import ImageUploadField, clean_upload, renditions, validate_image_format
+from .managers import ContentManager, ContentQuerySet
 from .normalize import normalize_url
 from .rendering import link_rel
 
@@ -68,7 +69,7 @@ class UploadedImageField(models.ImageField):
         return super().formfield(**{"form_class": ImageUploadField, **kwargs})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ContentQuerySet):
     def published(self):
         """What the public may see: the one rule every public page goes through.
 
@@ -339,7 +340,7 @@ class Article(models.Model):
         return next((link for link in self.links.all() if link.kind == SourceLink.Kind.SOURCE), None)
 
 
-class TagManager(models.Manager):
+class TagManager(ContentManager):
     def get_by_natural_key(self, name):
         return self.get(name__iexact=name)
 
@@ -370,7 +371,7 @@ class Tag(TagBase):
         return reverse_one("articles:tag", "slug", self.slug)
 
 
-class TaggedArticleManager(models.Manager):
+class TaggedArticleManager(ContentManager):
     def get_by_natural_key(self, permalink, tag_name):
         return self.get(content_object__permalink=permalink, tag__name__iexact=tag_name)
 
@@ -396,7 +397,7 @@ class TaggedArticle(TaggedItemBase):
     natural_key.dependencies = ["articles.article", "articles.tag"]
 
 
-class ByArticleManager(models.Manager):
+class ByArticleManager(ContentManager):
     def get_by_natural_key(self, permalink, *rest):
         return self.get(
             article__permalink=permalink, **dict(zip(self.model.natural_key_fields, rest, strict=True))
@@ -547,7 +548,7 @@ class SourceLink(models.Model):
     natural_key.dependencies = ["articles.article"]
 
 
-class PermalinkRedirectManager(models.Manager):
+class PermalinkRedirectManager(ContentManager):
     def get_by_natural_key(self, old_permalink):
         return self.get(old_permalink=old_permalink)
 

@@ -19,7 +19,8 @@ DJANGO_DB_POOL         on PostgreSQL, 1 for a psycopg connection pool in each pr
                        (DJANGO_DB_POOL_MAX connections at most, default 4); otherwise
                        connections are kept DJANGO_CONN_MAX_AGE seconds (default 60)
 REDIS_URL              e.g. redis://cache:6379/0: the cache shared by every worker
-                       (default: each process's own memory)
+                       (default: each process's own memory, and the cache generation
+                       in a file under DJANGO_CACHE_DIR, default var/cache/ in the project)
 AWS_STORAGE_BUCKET_NAME  uploaded images on S3-compatible storage (with AWS_S3_ENDPOINT_URL,
                        AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
                        AWS_S3_CUSTOM_DOMAIN as the provider needs) instead of DJANGO_MEDIA_ROOT
@@ -133,24 +134,30 @@ if env_flag("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"] == "django.db.b
         "timeout": 10,
     }
 
-# Whole public pages are cached (articles.caching). Several workers or machines must share
-# one cache, or an edit made through one would not reach the pages another one keeps.
+# Whole public pages are cached (articles.caching), under a generation that every change
+# replaces. The generation lives where every process sees it: in Redis with the pages when
+# REDIS_URL is set (several machines), else in a file every process of this machine reads
+# (DJANGO_CACHE_DIR), so that a command or another worker's save reaches every page at once.
+# Without Redis each process keeps its own pages.
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "newsroom",
-            # A cache that does not answer within a second is skipped (articles.caching).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "newsroom",
+        # A cache that does not answer within a second is skipped (articles.caching).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    CACHES = {"default": _redis, "generation": _redis}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        "generation": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        },
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

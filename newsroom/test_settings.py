@@ -4,7 +4,10 @@ Tests run what production runs (debug off, hashed static names aside), so that
 what they assert about headers and errors holds for the real site.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "k" * 50)
 os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -24,6 +27,15 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The ingestion tests serve their feeds on 127.0.0.1; private and link-local addresses stay refused.
 INGEST_ALLOW_LOOPBACK = True
-# No page cache unless a test asks for one (tests/test_caching.py): many tests change rows
-# with QuerySet.update(), which sends no signal, and then read the page again.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# No page cache unless a test asks for one (tests/test_caching.py): each test's rows are
+# rolled back at its end, which no signal reports, so a later test could read its pages.
+_generation_dir = tempfile.mkdtemp(prefix="newsroom-generation-")
+atexit.register(shutil.rmtree, _generation_dir, ignore_errors=True)
+# The generation is kept as in production, in a file, in a folder of this run's own.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "generation": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or _generation_dir,
+    },
+}

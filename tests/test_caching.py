@@ -4,12 +4,18 @@ The test settings turn the page cache off (a DummyCache); these tests turn it on
 with Django's local-memory cache, as production runs without REDIS_URL.
 """
 
+import io
+import os
+import shutil
+import subprocess
+import sys
 import time
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,10 +23,11 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import pagination
-from articles.models import Article, ImageCredit, SourceLink
+from articles.models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
 
 from .factories import make_article
 from .pages import listed_titles
+from .test_import import SEED_FILE
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +36,11 @@ pytestmark = pytest.mark.django_db
 def page_cache(settings):
     """A fresh local-memory cache for each test."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid.uuid4())}
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(uuid.uuid4()),
+        },
     }
 
 
@@ -262,3 +273,134 @@ class TestDeepPages:
         make_article(title="Le plus récent", published_at=timezone.now())
         assert "Le plus récent" in text(get(client, "/")[0])
         assert len(listed_titles(client.get("/?page=3&again=1"))) == 6
+
+
+class TestEveryWritePathReachesReaders:
+    """Writes that send no post_save (update, bulk writes, queryset deletes, fixtures) show at once."""
+
+    def test_a_queryset_update_unpublishing_an_article(self, client):
+        article = make_article(title="Article retiré")
+        url = article.get_absolute_url()
+        assert get(client, url)[0].status_code == 200 and "Article retiré" in text(get(client, "/")[0])
+
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+
+        assert get(client, url)[0].status_code == 404
+        assert "Article retiré" not in text(get(client, "/")[0])
+
+    def test_a_queryset_delete(self, client):
+        make_article(title="Article supprimé")
+        assert "Article supprimé" in text(get(client, "/")[0])
+
+        Article.objects.filter(title="Article supprimé").delete()
+
+        assert "Article supprimé" not in text(get(client, "/")[0])
+
+    def test_bulk_create_and_bulk_update_of_articles(self, client):
+        make_article(title="Déjà là")
+        assert "Nouveau en masse" not in text(get(client, "/")[0])
+
+        (created,) = Article.objects.bulk_create(
+            [
+                Article(
+                    title="Nouveau en masse",
+                    slug="nouveau-en-masse",
+                    permalink="2024-02-02-nouveau-en-masse",
+                    status=Article.Status.PUBLISHED,
+                    published_at=timezone.now() - timedelta(minutes=1),
+                )
+            ]
+        )
+        assert "Nouveau en masse" in text(get(client, "/")[0])
+
+        created = Article.objects.get(permalink="2024-02-02-nouveau-en-masse")
+        created.title = "Corrigé en masse"
+        Article.objects.bulk_update([created], ["title"])
+        page = text(get(client, "/")[0])
+        assert "Corrigé en masse" in page and "Nouveau en masse" not in page
+
+    def test_bulk_writes_on_credits_sources_tags_and_taggings(self, client):
+        article = make_article(title="Article complet", tags=["Santé"], image=True, source=True)
+        url = article.get_absolute_url()
+        get(client, url)
+
+        ImageCredit.objects.filter(article=article).update(credit="Photo : CHU de Lille")
+        assert "Photo : CHU de Lille" in text(get(client, url)[0])
+
+        SourceLink.objects.filter(article=article).update(publisher="Revue Exemple")
+        assert "Revue Exemple" in text(get(client, url)[0])
+
+        Tag.objects.filter(name="Santé").update(name="Santé publique")
+        assert "Santé publique" in text(get(client, url)[0])
+
+        other = Tag.objects.create(name="Cardiologie", slug="cardiologie")
+        assert "Article complet" not in text(get(client, "/tags/cardiologie/")[0])
+        TaggedArticle.objects.bulk_create([TaggedArticle(content_object=article, tag=other)])
+        assert "Article complet" in text(get(client, "/tags/cardiologie/")[0])
+
+        TaggedArticle.objects.filter(tag=other).delete()
+        assert "Article complet" not in text(get(client, "/tags/cardiologie/")[0])
+
+    def test_loaddata(self, client):
+        assert "NICE publishes" not in text(get(client, "/")[0])
+
+        call_command("loaddata", "seed", verbosity=0)
+
+        assert "NICE publishes a guidance" in text(get(client, "/")[0])
+
+    def test_a_new_batch_of_imported_articles(self, client, tmp_path):
+        make_article(title="Déjà là")
+        get(client, "/")
+        shutil.copy(SEED_FILE, tmp_path / SEED_FILE.name)
+
+        call_command("import_markdown", str(tmp_path), stdout=io.StringIO())
+
+        assert "NICE publishes a guidance" in text(get(client, "/")[0])
+
+    def test_a_change_in_another_process_reaches_this_one(self, client, settings):
+        """A command run on its own (import, ingestion, a shell) moves the generation every process reads."""
+        make_article(title="Grippe saisonnière")
+        get(client, "/")
+        assert get(client, "/")[1] == 0
+
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.test_settings",
+            "DJANGO_CACHE_DIR": settings.CACHES["generation"]["LOCATION"],
+        }
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "from articles import caching; caching.bump_generation()",
+            ],
+            env=env,
+            check=True,
+            cwd=settings.BASE_DIR,
+        )
+
+        response, queries = get(client, "/")
+        assert queries > 0
+        assert "Grippe saisonnière" in text(response)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_processes_see_a_change_when_it_is_committed_not_before():
+    from django.db import transaction
+
+    from articles import caching
+
+    shared = caching.generation_store()
+    before = caching.generation()
+
+    with transaction.atomic():
+        make_article(title="Premier")
+        make_article(title="Second")
+        assert shared.get(caching.GENERATION_KEY) == before  # another process still reads the old pages
+        assert caching.generation() != before  # this transaction reads its own
+
+    after = shared.get(caching.GENERATION_KEY)
+    assert after != before
+    assert caching.generation() == after

@@ -101,13 +101,12 @@ def redis_url(tmp_path):
 
 @pytest.mark.django_db
 def test_pages_shared_through_redis_are_forgotten_on_an_edit(client, settings, redis_url):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"test-{uuid.uuid4()}",
-        }
+    shared = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": f"test-{uuid.uuid4()}",
     }
+    settings.CACHES = {"default": shared, "generation": shared}
     article = make_article(title="Titre d’origine")
     client.get("/")
 
@@ -124,13 +123,12 @@ def test_pages_shared_through_redis_are_forgotten_on_an_edit(client, settings, r
 
 @pytest.mark.django_db
 def test_a_cache_that_does_not_answer_costs_neither_a_page_nor_a_save(client, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    silent = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    settings.CACHES = {"default": silent, "generation": silent}
     article = make_article(title="Titre d’origine")
     assert "Titre d’origine" in client.get("/").content.decode()
 
