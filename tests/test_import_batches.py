@@ -177,7 +177,10 @@ def test_imported_articles_are_what_a_save_makes_them(tmp_path, client):
 def test_a_batch_forgets_the_cached_pages(tmp_path, client, settings):
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid.uuid4())},
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(uuid.uuid4()),
+        },
     }
     article_file(tmp_path / "a", 1)
     import_markdown(tmp_path / "a")
