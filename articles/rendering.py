@@ -8,7 +8,7 @@ or ``src`` goes through ``web_url``, at display time: text arriving by any route
 
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import markdown
 import nh3
@@ -43,15 +43,37 @@ def link_rel(*, nofollow=False):
 
 
 def sanitize_html(html, rel=LINK_REL):
-    """Keep only harmless markup: no script, no event handler, no javascript: URL."""
-    return nh3.clean(
+    """Keep only harmless, valid markup: no script, no event handler, no javascript: URL.
+
+    A link whose address was refused keeps its text but not its ``rel`` (which HTML allows
+    only with an ``href``), and an image whose address was refused is dropped.
+    """
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=rel,
         strip_comments=True,
+        attribute_filter=_encode_addresses,
     )
+    return _IMAGE_WITHOUT_SRC.sub("", _LINK_WITHOUT_HREF.sub(_drop_rel, cleaned))
+
+
+def _encode_addresses(element, attribute, value):
+    if attribute in ("href", "src"):
+        return encoded_url(value) or None
+    return value
+
+
+# nh3 writes every attribute as name="value", so its output can be read this plainly.
+_LINK_WITHOUT_HREF = re.compile(r'<a((?:\s+(?!href=)[a-z-]+="[^"]*")*)>')
+_IMAGE_WITHOUT_SRC = re.compile(r'<img(?:\s+(?!src=)[a-z-]+="[^"]*")*\s*/?>')
+_REL = re.compile(r'\s+rel="[^"]*"')
+
+
+def _drop_rel(match):
+    return "<a" + _REL.sub("", match.group(1)) + ">"
 
 
 def render_markdown(text, rel=LINK_REL):
@@ -61,15 +83,48 @@ def render_markdown(text, rel=LINK_REL):
 
 
 def web_url(url):
-    """``url`` if it is a web address (http, https, or a path on this site), else ""."""
+    """``url`` if it is a web address (http, https, or a path on this site), else "".
+
+    It is written as a valid URL (``encoded_url``), so it can stand in any attribute.
+    """
     url = (url or "").strip()
     try:
         scheme = urlsplit(_INVISIBLE.sub("", url)).scheme.lower()
     except ValueError:
         return ""
     if scheme in WEB_SCHEMES or (not scheme and url.startswith("/")):
-        return url
+        return encoded_url(url)
     return ""
+
+
+# What a URL holds as it is: WHATWG's URL code points (ASCII letters, digits, these marks, and
+# non-ASCII characters but non-characters), and '%' when it starts an escape.
+_URL_UNSAFE = re.compile(
+    "[^A-Za-z0-9!$&'()*+,\\-./:;=?@_~%\u00a0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd\U00010000-\U0010fffd]"
+    "|%(?![0-9A-Fa-f]{2})"
+)
+_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+_HOST_UNSAFE = re.compile(r"[\s\"<>\\^`{|}]")
+
+
+def encoded_url(url):
+    """``url`` with every character a URL may not hold as it is percent-encoded (a space, a
+    quote, '<', a lone '%'); "" when its host holds one, since no host does."""
+    origin = _ORIGIN.match(url)
+    head, rest = (origin.group(), url[origin.end() :]) if origin else ("", url)
+    if _HOST_UNSAFE.search(head):
+        return ""
+    path, hash_mark, fragment = rest.partition("#")
+    return (
+        head
+        + _URL_UNSAFE.sub(_escape, path)
+        + hash_mark
+        + _URL_UNSAFE.sub(_escape, fragment.replace("#", "%23"))
+    )
+
+
+def _escape(match):
+    return quote(match.group(), safe="")
 
 
 # Where one block of HTML ends and the next begins: a space keeps their words apart.
