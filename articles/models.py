@@ -83,12 +83,27 @@ class ArticleQuerySet(ContentQuerySet):
             published_at__lte=now,
         )
 
+    # An article published for later appears by itself at its publication time, and one that
+    # expires disappears by itself at its expiry time: "still to come" is one condition on
+    # either moment, written here and in Article.moment_to_come.
+
+    def moment_to_come(self, field, now=None):
+        """Published articles whose ``field`` moment is still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, **{f"{field}__gt": now or timezone.now()})
+
+    def scheduled(self):
+        """Published for later: readers see them once their publication time comes."""
+        return self.moment_to_come("published_at")
+
+    def expiring(self):
+        """Published with an expiry time to come (scheduled ones included): they leave the site then."""
+        return self.moment_to_come("expires_at")
+
     def next_visibility_change(self, now):
         """The next moment after ``now`` that published() answers differently by itself, or None:
         a scheduled article's time, or a public article's expiry. Two index lookups."""
-        published = self.filter(status=Article.Status.PUBLISHED)
         moments = [
-            published.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True).first()
+            self.moment_to_come(field, now).order_by(field).values_list(field, flat=True).first()
             for field in ("published_at", "expires_at")
         ]
         return min((moment for moment in moments if moment is not None), default=None)
@@ -322,9 +337,22 @@ class Article(models.Model):
             and (self.expires_at is None or self.expires_at > now)
         )
 
+    def moment_to_come(self, field, now=None):
+        """The mirror of ArticleQuerySet.moment_to_come: published, and its ``field`` moment still to come."""
+        moment = getattr(self, field)
+        return (
+            self.status == self.Status.PUBLISHED and moment is not None and moment > (now or timezone.now())
+        )
+
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+        """The admin's mirror of ArticleQuerySet.scheduled()."""
+        return self.moment_to_come("published_at")
+
+    @property
+    def is_expiring(self):
+        """The admin's mirror of ArticleQuerySet.expiring()."""
+        return self.moment_to_come("expires_at")
 
     @property
     def has_expired(self):

@@ -1,16 +1,18 @@
+"""The readers' pages: lists of articles (home, tag, search, archives) and an article's page.
+
+Every list shares ``PublishedArticleMixin``; every page reads ``Article.objects.published()``.
+"""
+
 from datetime import timedelta
 
-from django.db import DatabaseError, connection
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from .models import Article, PermalinkRedirect, Tag, TaggedArticle
@@ -134,7 +136,9 @@ class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
     pass
 
 
-class ArticleDetailView(PublishedArticleMixin, DetailView):
+class ArticleDetailView(DetailView):
+    """One public article at its permalink; an address it had before answers with a 301."""
+
     slug_field = "permalink"
     slug_url_kwarg = "permalink"
 
@@ -228,28 +232,3 @@ def news_article_data(article, url, image_url, description, request):
     if source_url:
         data["isBasedOn"] = source_url
     return data
-
-
-@require_GET
-def robots_txt(request):
-    """Crawlers are welcome everywhere but the admin, and told where the sitemaps are."""
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /en/admin/",
-        "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-news'))}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-def healthz(request):
-    """200 when the database answers, 503 when it does not: for load balancers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")

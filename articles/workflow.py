@@ -6,7 +6,7 @@ The admin's change form, its bulk actions and any view that changes an article's
 status ask this module; none of them holds a rule of its own.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import PermissionDenied
@@ -183,7 +183,7 @@ def history_message(article, transition):
 def apply(user, article, transition_name, note=""):
     """Make a named move on a saved article, with its version and history; refuse what may not be done.
 
-    Returns the history message. Used by the bulk actions and any view that changes a status.
+    Returns the history message. Used by ``move_many`` and any view that changes a status.
     """
     transition = TRANSITIONS_BY_NAME[transition_name]
     if article.status not in transition.sources:
@@ -201,3 +201,27 @@ def apply(user, article, transition_name, note=""):
         reversion.set_user(user)
         reversion.set_comment(message)
     return message
+
+
+@dataclass
+class Moves:
+    """What ``move_many`` did: the articles moved with their history messages, and those refused."""
+
+    transition: Transition
+    done: list = field(default_factory=list)  # (article, history message) pairs
+    refused: list = field(default_factory=list)  # (article, why) pairs
+
+
+def move_many(user, articles, transition_name, note=""):
+    """Make one named move on each of ``articles``, each with its own version; refuse, and name,
+    the ones ``user`` may not move. Used by the admin's bulk actions and the review of ingested drafts.
+    """
+    moves = Moves(TRANSITIONS_BY_NAME[transition_name])
+    for article in articles:
+        try:
+            message = apply(user, article, transition_name, note)
+        except WorkflowRefused as refusal:
+            moves.refused.append((article, str(refusal)))
+        else:
+            moves.done.append((article, message))
+    return moves

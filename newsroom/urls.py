@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from articles.caching import cached_page
 from articles.sitemaps import NEWS_SITEMAP, SITEMAPS
-from articles.views import healthz, robots_txt
+from newsroom.views import healthz, robots_txt
 
 handler500 = "newsroom.views.server_error"
 

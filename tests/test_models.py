@@ -94,6 +94,20 @@ class TestPublished:
         assert len(public) == 2  # published, time come, not expired
         assert {article for article in Article.objects.all() if article.is_published} == public
 
+    def test_is_scheduled_and_is_expiring_mirror_the_querysets(self):
+        now = timezone.now()
+        hour = timedelta(hours=1)
+        for status in Article.Status.values:
+            for published_at in (now - hour, now + hour):
+                for expires_at in (None, now - hour / 2, now + 2 * hour):
+                    make_article(status=status, published_at=published_at, expires_at=expires_at)
+
+        scheduled, expiring = set(Article.objects.scheduled()), set(Article.objects.expiring())
+
+        assert (len(scheduled), len(expiring)) == (3, 2)  # published: time to come; expiry to come
+        assert {article for article in Article.objects.all() if article.is_scheduled} == scheduled
+        assert {article for article in Article.objects.all() if article.is_expiring} == expiring
+
 
 @pytest.mark.django_db
 class TestImageCredit:

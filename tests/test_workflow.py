@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles import workflow
 from articles.models import Article, PermalinkRedirect
 
 from .admin_forms import form_data
@@ -314,6 +315,18 @@ class TestBulkActions:
         assertContains(response, "Refusé pour 1 article : « Archivé depuis »")
         assert set(Article.objects.published()) == {first, second}
 
+    def test_move_many_says_what_it_did_and_what_it_refused(self, author, other_author):
+        mine = make_article(author=author, status=Status.DRAFT, title="Le mien")
+        theirs = make_article(author=other_author, status=Status.DRAFT, title="Le sien")
+
+        moves = workflow.move_many(author, [mine, theirs], "submit")
+
+        assert [(article, message) for article, message in moves.done] == [(mine, "Soumis à relecture")]
+        assert [article for article, _why in moves.refused] == [theirs]
+        assert "Le sien" in moves.refused[0][1]
+        theirs.refresh_from_db()
+        assert theirs.status == Status.DRAFT
+
     def test_editor_unpublishes_and_archives(self, editor_client):
         article = make_article()
 
@@ -520,6 +533,16 @@ class TestDailyWork:
         assert [a.title for a in review.context["cl"].result_list] == ["À relire"]
         assert [a.title for a in mine.context["cl"].result_list] == ["Mon brouillon"]
         assert [a.title for a in scheduled.context["cl"].result_list] == ["Pour demain"]
+
+    def test_expiring_queue_lists_published_articles_whose_expiry_is_to_come(self, editor_client):
+        make_article(expires_at=timezone.now() + timedelta(days=1), title="Expire demain")
+        make_article(expires_at=timezone.now() - timedelta(hours=1), title="Déjà expiré")
+        make_article(title="Sans expiration")
+        make_article(status=Status.DRAFT, expires_at=timezone.now() + timedelta(days=1), title="Brouillon")
+
+        expiring = editor_client.get(CHANGELIST, {"queue": "expiring"})
+
+        assert [a.title for a in expiring.context["cl"].result_list] == ["Expire demain"]
 
     def test_calendar_shows_planned_scheduled_and_expiring_articles(self, editor_client):
         today = timezone.localdate()

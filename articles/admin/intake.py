@@ -1,8 +1,7 @@
 """The curator's side of feed ingestion: the sources, and the ingested drafts waiting for review.
 
-Kept apart from ``articles.admin`` (which imports this module) so that the
-article admin stays about articles. Publishing and discarding go through
-``articles.workflow``, like the article list's bulk actions.
+Publishing and discarding go through ``workflow.move_many`` (by way of ``bulk.move_selected``),
+like the article list's bulk actions.
 """
 
 from django.contrib import admin
@@ -15,15 +14,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .admin import ArticleAdmin, TagAutocompleteWidget
-from .models import Article, Source, SourceLink
+from ..models import Article, SourceLink
+from .bulk import move_selected
+from .forms import TagAutocompleteWidget
 
 # What the review page's buttons do, by workflow transition: discarding archives the draft,
 # so that it is kept (and its link known) and the item never comes back.
 REVIEW_ACTIONS = {"publish": _("Publish selected"), "archive": _("Discard selected")}
 
 
-@admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "feed_url", "is_active", "keep_footer", "last_fetched_at", "last_fetch"]
     list_filter = ["is_active", "last_outcome"]
@@ -74,9 +73,7 @@ class SourceAdmin(admin.ModelAdmin):
         if request.method == "POST":
             name = request.POST.get("action")
             if name in REVIEW_ACTIONS:
-                chosen = to_review().filter(pk__in=request.POST.getlist("articles"))
-                article_admin = self.admin_site._registry[Article]
-                ArticleAdmin.run_transition(article_admin, request, chosen, name)
+                move_selected(request, to_review().filter(pk__in=request.POST.getlist("articles")), name)
             return redirect(request.get_full_path())
         groups = {}
         for article in to_review():

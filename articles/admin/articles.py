@@ -1,0 +1,273 @@
+"""The article admin: the list (columns, filters, bulk actions), the change form with its
+inlines, saving with the workflow's side effects, and the history of versions.
+
+Who may do what is asked of ``articles.workflow``; this module only shows it. Its pages of
+its own (preview, changes, calendar) are in ``pages``, its forms in ``forms``.
+"""
+
+import json
+
+import reversion
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+
+from .. import workflow
+from ..models import Article, ImageCredit, SourceLink
+from ..normalize import normalize_url
+from ..rendering import web_url
+from .bulk import move_selected
+from .filters import WorkQueueFilter
+from .forms import ArticleAdminForm, SourceLinkFormSet
+from .pages import ArticlePages
+
+Status = Article.Status
+
+
+class ImageCreditInline(admin.StackedInline):
+    model = ImageCredit
+    extra = 1
+    max_num = 1
+    fields = ["image", "image_url", "alt_text", "credit", "rights", "credit_url"]
+
+
+class SourceLinkInline(admin.TabularInline):
+    model = SourceLink
+    formset = SourceLinkFormSet
+    extra = 1
+    fields = ["kind", "url", "publisher", "position"]
+
+
+class ArticleAdmin(ArticlePages, VersionAdmin):
+    """Articles: the list with its work queues, the change form with its workflow, the versions."""
+
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "status_display",
+        "published_at",
+        "author",
+        "tag_list",
+        "importance",
+        "thumbnail",
+    ]
+    list_filter = [
+        WorkQueueFilter,
+        "status",
+        "tags",
+        "importance",
+        "author",
+        ("links__publisher", admin.AllValuesFieldListFilter),
+        "published_at",
+    ]
+    search_fields = ["title", "summary", "links__url"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "review_note",
+                    "published_at",
+                    "expires_at",
+                    "planned_for",
+                    "importance",
+                    "author",
+                ]
+            },
+        ),
+        (_("Address"), {"fields": ["permalink", "public_link", "preview_link", "created_at", "updated_at"]}),
+        (None, {"fields": ["edit_token"], "classes": ["hidden"]}),
+    ]
+    inlines = [ImageCreditInline, SourceLinkInline]
+    list_select_related = ["author", "image"]
+    actions = ["submit_for_review", "publish", "unpublish", "archive"]
+
+    # No inline style: the site's Content-Security-Policy allows only its own files.
+    class Media:
+        css = {"all": ["articles/admin.css"]}
+
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/object_history.html"
+
+    # Who may do what: asked of the workflow.
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or workflow.can_edit(request.user, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        locked = workflow.locked_fields(request.user)
+        return ["public_link", "preview_link", "created_at", "updated_at", *locked]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        stored_status = getattr(request, "article_status_before_restore", None)
+        return type(form.__name__, (form,), {"user": request.user, "stored_status": stored_status})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def get_changeform_initial_data(self, request):
+        return {"status": Status.DRAFT, **super().get_changeform_initial_data(request)}
+
+    # Saving: the workflow's side effects, one version after everything is saved, the history.
+
+    def create_revision(self, request):
+        # The version is added by hand in save_related, once tags and inlines are saved.
+        return reversion.create_revision(manage_manually=True)
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        obj.workflow_transition = getattr(form, "transition", None)
+        workflow.prepare(obj, obj.workflow_transition, note=obj.review_note)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        reversion.add_to_revision(form.instance)
+        reversion.set_user(request.user)
+
+    def history_text(self, obj, message):
+        """The admin's change message, led by the move the save made (“Publié ; Modifié Titre.”)."""
+        transition = getattr(obj, "workflow_transition", None)
+        if transition is None:
+            return message
+        if isinstance(message, list):
+            message = json.dumps(message)
+        details = LogEntry(change_message=message).get_change_message()
+        return " ; ".join(part for part in (workflow.history_message(obj, transition), details) if part)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django stores changed fields' labels in English and translates them when the
+        # history is shown, which only works for labels in its own catalogue: ours are
+        # stored as the editor read them.
+        message = super().construct_change_message(request, form, formsets, add)
+        with translation.override(None):
+            english = {str(form[name].label): name for name in form.changed_data if name in form.fields}
+        for entry in message:
+            if "changed" in entry and "fields" in entry["changed"] and "name" not in entry["changed"]:
+                fields = entry["changed"]["fields"]
+                entry["changed"]["fields"] = [
+                    str(form[english[label]].label) if label in english else label for label in fields
+                ]
+        return message
+
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, obj, self.history_text(obj, message))
+
+    def log_change(self, request, obj, message):
+        return super().log_change(request, obj, self.history_text(obj, message))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.warn_of_duplicates(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self.warn_of_duplicates(request, obj)
+        return super().response_change(request, obj)
+
+    def warn_of_duplicates(self, request, article):
+        urls = {normalize_url(link.url) for link in article.links.all()}
+        others = Article.objects.filter(links__url_normalized__in=urls).exclude(pk=article.pk).distinct()
+        for other in others:
+            messages.warning(
+                request,
+                format_html(
+                    gettext('Another article has the same source: <a href="{}">{}</a>.'),
+                    reverse("admin:articles_article_change", args=[other.pk]),
+                    other.title,
+                ),
+            )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Asked of the article as it is, not as the version being restored left it.
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        request.article_status_before_restore = article.status
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        for action in response.context_data.get("action_list", []):
+            version = action["revision"].version_set.get(
+                content_type__app_label="articles",
+                content_type__model="article",
+                object_id=unquote(object_id),
+            )
+            action["changes_url"] = reverse("admin:articles_article_changes", args=[object_id, version.pk])
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        # Not VersionAdmin's: its one revision around the whole list would merge the
+        # bulk actions' changes to several articles into one; each gets its own.
+        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    # Bulk actions: each article is moved by the workflow, or refused and named.
+
+    @admin.action(description=_("Submit for review"))
+    def submit_for_review(self, request, queryset):
+        move_selected(request, queryset, "submit")
+
+    @admin.action(description=_("Publish (or schedule)"))
+    def publish(self, request, queryset):
+        move_selected(request, queryset, "publish")
+
+    @admin.action(description=_("Unpublish"))
+    def unpublish(self, request, queryset):
+        move_selected(request, queryset, "unpublish")
+
+    @admin.action(description=_("Archive"))
+    def archive(self, request, queryset):
+        move_selected(request, queryset, "archive")
+
+    # Columns.
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, article):
+        if article.is_scheduled:
+            when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+            return gettext("Scheduled for %(when)s") % {"when": when}
+        if article.has_expired:
+            return gettext("Expired")
+        return article.get_status_display()
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, article):
+        return ", ".join(tag.name for tag in article.tags.all())
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, article):
+        image = getattr(article, "image", None)
+        src = web_url(image.src) if image is not None else ""
+        if not src:
+            return ""
+        return format_html('<img src="{}" alt="" width="60" height="40">', src)
+
+    @admin.display(description=_("public address"))
+    def public_link(self, article):
+        if not article.pk:
+            return "—"
+        url = article.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, article):
+        if not article.pk:
+            return "—"
+        url = reverse("admin:articles_article_preview", args=[article.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, gettext("Preview"))

@@ -1,0 +1,44 @@
+"""Several articles moved at once, from the article list or the review of ingested drafts.
+
+The workflow decides (``workflow.move_many``); this module only writes each move in the
+admin's history and tells the editor what was done and what was refused.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
+
+from .. import workflow
+
+
+def move_selected(request, articles, transition_name):
+    """Make the named move on each of ``articles`` as ``request.user``, and report it."""
+    moves = workflow.move_many(request.user, articles, transition_name)
+    for article, message in moves.done:
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=[article],
+            action_flag=CHANGE,
+            change_message=message,
+            single_object=True,
+        )
+    if moves.done:
+        count = len(moves.done)
+        messages.success(
+            request,
+            ngettext("%(action)s: %(count)d article.", "%(action)s: %(count)d articles.", count)
+            % {"action": moves.transition.done, "count": count},
+        )
+    if moves.refused:
+        count = len(moves.refused)
+        messages.warning(
+            request,
+            format_html(
+                "{} {}",
+                ngettext("Refused for %(count)d article:", "Refused for %(count)d articles:", count)
+                % {"count": count},
+                format_html_join(", ", "« {} »", ((article.title,) for article, _why in moves.refused)),
+            ),
+        )
+    return moves

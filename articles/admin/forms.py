@@ -1,0 +1,115 @@
+"""The article admin's forms: the change form (checked against the workflow and against other
+people's saves), the source links' formset, and the tag field that completes from existing tags."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagWidget
+
+from .. import revisions, workflow
+from ..models import Article, SourceLink, Tag
+
+Status = Article.Status
+
+
+class SourceLinkFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        sources = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("kind") == SourceLink.Kind.SOURCE
+        ]
+        if len(sources) > 1:
+            raise ValidationError(_("An article has one original source."))
+
+
+class TagAutocompleteWidget(TagWidget):
+    """Taggit's comma-separated field, completing the tag being typed from the existing tags."""
+
+    template_name = "articles/widgets/tag_autocomplete.html"
+
+    class Media:
+        js = ["articles/tag-autocomplete.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = "tag-names-" + context["widget"]["attrs"].get("id", name)
+        context["widget"]["attrs"]["autocomplete"] = "off"
+        context["tag_names"] = Tag.objects.values_list("name", flat=True)
+        return context
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The change form, checked against the workflow and against other people's saves."""
+
+    user = None  # set by ArticleAdmin.get_form
+    stored_status = None  # set by ArticleAdmin.get_form when restoring a version
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        exclude = []  # noqa: DJ006 -- the admin chooses the fields through its fieldsets
+        widgets = {"tags": TagAutocompleteWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.status if self.instance.pk else Status.DRAFT
+        self.original_status = self.stored_status or stored
+        if "status" in self.fields:
+            allowed = workflow.allowed_statuses(self.user, self.instance, self.original_status)
+            self.fields["status"].choices = [choice for choice in Status.choices if choice[0] in allowed]
+        if self.instance.pk:
+            # The save time of the very row the form shows: read apart, a save by someone
+            # else in between would pass the check below and be overwritten unseen.
+            self.fields["edit_token"].initial = self.instance.updated_at.isoformat()
+
+    def stored_token(self, lock=False):
+        articles = Article.objects.filter(pk=self.instance.pk)
+        if lock:
+            articles = articles.select_for_update()
+        updated_at = articles.values_list("updated_at", flat=True).first()
+        return updated_at.isoformat() if updated_at else ""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk and cleaned_data.get("edit_token") != self.stored_token(lock=True):
+            latest = revisions.versions_of(self.instance).last()
+            raise ValidationError(self.conflict_message(latest), code="edit_conflict")
+        target = cleaned_data.get("status", self.original_status)
+        try:
+            self.transition = workflow.check_move(self.user, self.instance, self.original_status, target)
+        except workflow.WorkflowRefused as refusal:
+            raise ValidationError(str(refusal), code="forbidden_move") from refusal
+        return cleaned_data
+
+    def conflict_message(self, latest):
+        history = reverse("admin:articles_article_history", args=[self.instance.pk])
+        if latest is None:
+            return format_html(
+                gettext(
+                    "Someone else saved this article while you were editing it. Your changes are not "
+                    'saved; they are still in the form below. <a href="{}">See its history</a>.'
+                ),
+                history,
+            )
+        who = latest.revision.user.get_username() if latest.revision.user else "—"
+        when = formats.date_format(timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT")
+        changes = reverse("admin:articles_article_changes", args=[self.instance.pk, latest.pk])
+        return format_html(
+            gettext(
+                "{who} saved this article on {when}, while you were editing it. Your changes are not "
+                'saved; they are still in the form below. <a href="{changes}" target="_blank">See what '
+                "{who} changed</a>, then reopen the article and make your changes again."
+            ),
+            who=who,
+            when=when,
+            changes=changes,
+        )

@@ -1,0 +1,122 @@
+"""The article admin's pages of its own: the preview, what a version changed, the editorial calendar.
+
+``ArticlePages`` is mixed into ``ArticleAdmin``, whose permissions (``get_object``,
+``has_view_or_change_permission``) decide who sees them.
+"""
+
+import datetime
+
+from django.contrib.admin.utils import unquote
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext
+from reversion.models import Version
+
+from .. import revisions
+from ..models import Article
+
+CALENDAR_WEEKS = 4
+
+
+class ArticlePages:
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            # Its own Cache-Control (private, no-cache) rather than the admin's never_cache.
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view, cacheable=True),
+                name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                view(self.changes_view),
+                name="articles_article_changes",
+            ),
+            path("calendar/", view(self.calendar_view), name="articles_article_calendar"),
+            *super().get_urls(),
+        ]
+
+    def get_viewable_object(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise Http404
+        return article
+
+    def preview_view(self, request, object_id):
+        """The article as readers would see it, whatever its status."""
+        article = self.get_viewable_object(request, object_id)
+        response = TemplateResponse(request, "admin/articles/article/preview.html", {"article": article})
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    def changes_view(self, request, object_id, version_id):
+        """Field by field, what one version changed from the one before."""
+        article = self.get_viewable_object(request, object_id)
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": gettext("What changed in “%(title)s”") % {"title": article.title},
+            "version": version,
+            "changes": revisions.changes(revisions.previous_version(version), version),
+        }
+        return TemplateResponse(request, "admin/articles/article/changes.html", context)
+
+    def calendar_view(self, request):
+        """Planned, scheduled, published and expiring articles by day, four weeks from a Monday."""
+        if not self.has_view_or_change_permission(request):
+            raise Http404
+        today = timezone.localdate()
+        try:
+            start = datetime.date.fromisoformat(request.GET.get("start", ""))
+        except ValueError:
+            start = today
+        start -= datetime.timedelta(days=start.weekday())
+        end = start + datetime.timedelta(weeks=CALENDAR_WEEKS)
+        days = calendar_days(start, end)
+        weeks = [list(days.items())[n : n + 7] for n in range(0, len(days), 7)]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Editorial calendar"),
+            "weeks": weeks,
+            "today": today,
+            "previous": start - datetime.timedelta(weeks=CALENDAR_WEEKS),
+            "next": end,
+        }
+        return TemplateResponse(request, "admin/articles/article/calendar.html", context)
+
+
+def calendar_days(start, end):
+    """Each day from ``start`` to ``end`` (excluded), with its (label, article) entries.
+
+    A published article appears on its publication day, as scheduled while that day is to
+    come (``Article.is_scheduled``, the mirror of ``scheduled()``), and on its expiry day.
+    """
+    days = {start + datetime.timedelta(days=n): [] for n in range((end - start).days)}
+    zone = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    high = datetime.datetime.combine(end, datetime.time.min, tzinfo=zone)
+    published = Article.Status.PUBLISHED
+    articles = Article.objects.filter(
+        Q(planned_for__gte=start, planned_for__lt=end)
+        | Q(status=published, published_at__gte=low, published_at__lt=high)
+        | Q(status=published, expires_at__gte=low, expires_at__lt=high)
+    ).distinct()
+    for article in articles:
+        if article.planned_for in days:
+            days[article.planned_for].append((gettext("planned"), article))
+        if article.status == published:
+            day = timezone.localdate(article.published_at)
+            if day in days:
+                label = gettext("scheduled") if article.is_scheduled else gettext("published")
+                days[day].append((label, article))
+            if article.expires_at and timezone.localdate(article.expires_at) in days:
+                days[timezone.localdate(article.expires_at)].append((gettext("expires"), article))
+    return days
