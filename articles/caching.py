@@ -4,8 +4,9 @@
 newsroom/urls.py). A page is kept in Django's cache (local memory, or Redis
 when REDIS_URL is set: newsroom/settings.py) under a key that holds the
 *generation*, a counter that any change to an article, its tags, image credit,
-links or old addresses moves on (``content_changed``, connected in apps.py):
-every page kept before a change is never read again. A page is also kept no
+links or old addresses moves on (``forget_pages``, called by ``content_changed``,
+connected in apps.py, and by the bulk writes of articles.writing): every page
+kept before a change is never read again. A page is also kept no
 longer than the next moment a scheduled article appears or a public one
 expires, so published() holds at every second without anyone saving anything.
 
@@ -61,14 +62,20 @@ def bump_generation():
         logger.exception("The cache does not answer: pages kept before this change live out their time")
 
 
-def content_changed(sender, using=None, **kwargs):
-    """Signal receiver: forget every page now, and again once the change is committed.
+def forget_pages(using=None):
+    """Forget every page now, and again once the change is committed.
 
     The second bump drops a page that another request rendered from the old rows
-    while the transaction was still open.
+    while the transaction was still open. Called by ``content_changed`` on every
+    save and deletion, and by a bulk write, which sends no signal (articles.writing).
     """
     bump_generation()
     transaction.on_commit(bump_generation, using=using)
+
+
+def content_changed(sender, using=None, **kwargs):
+    """Signal receiver (apps.py): an article or one of its parts was saved or deleted."""
+    forget_pages(using)
 
 
 def next_change(current_generation):
