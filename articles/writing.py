@@ -18,6 +18,7 @@ sends none, so ``create_articles`` forgets them itself, once (``caching.forget_p
 """
 
 import dataclasses
+import functools
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -66,7 +67,6 @@ class TagIds:
     def lookup(self):
         """A function giving a name's tag id, for one write in the caller's transaction."""
         learnt = {}
-        transaction.on_commit(lambda: self.known.update(learnt))
 
         def tag_id(name):
             key = name.lower()
@@ -74,6 +74,7 @@ class TagIds:
             if found is None:
                 tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
                 found = learnt[key] = tag.pk
+                transaction.on_commit(functools.partial(self.known.__setitem__, key, found))
             return found
 
         return tag_id
