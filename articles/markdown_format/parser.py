@@ -64,10 +64,6 @@ class ArticleData:
     credit_url: str = ""
 
     @property
-    def has_image(self):
-        return bool(self.image_url)
-
-    @property
     def image(self):
         """The linked image and its credit (articles.writing), or None."""
         if not self.image_url:
