@@ -4,8 +4,9 @@
 newsroom/urls.py). A page is kept in Django's cache (local memory, or Redis
 when REDIS_URL is set: newsroom/settings.py) under a key that holds the
 *generation*, a counter that any change to an article, its tags, image credit,
-links or old addresses moves on (``content_changed``, connected in apps.py):
-every page kept before a change is never read again. A page is also kept no
+links or old addresses moves on (``forget_pages``, called by ``content_changed``,
+connected in apps.py, and by the bulk writes of articles.writing): every page
+kept before a change is never read again. A page is also kept no
 longer than the next moment a scheduled article appears or a public one
 expires, so published() holds at every second without anyone saving anything.
 

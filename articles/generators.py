@@ -4,17 +4,17 @@
 the same files, and the first N files do not depend on how many follow. The
 files vary the way the archive does: tags, dates over several years, with and
 without image, importance or source, extra commentary and sections, tags as a
-list or as comma-separated text, dates in UTC or with an offset.
+list or as comma-separated text, dates in UTC or with an offset. Each file's
+values are handed to the format's one writer (``markdown_format.writer.compose``).
 """
 
 import datetime
 import random
 
 from django.utils import timezone
-from django.utils.text import slugify
 
-from .exporters import MONTHS_FR, yaml_value
-from .models import ImageCredit
+from .markdown_format.writer import compose, french_date, permalink_path, utc_timestamp
+from .models import Article, ImageCredit
 
 COUNTRIES = (
     "France",
@@ -139,7 +139,7 @@ def make_article(rng, number):
     topic = rng.choice(TOPICS)
     title = f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {topic} in a cohort of {number + 12} patients"
     when = START + datetime.timedelta(seconds=rng.randrange(SPAN_SECONDS))
-    slug = slugify(title)
+    slug = Article.slug_for(title)
     day = timezone.localdate(when)
     source_url = f"https://{host}/{when:%Y/%m}/{slug}/" if rng.random() < 0.95 else ""
     has_image = rng.random() < 0.8
@@ -162,31 +162,33 @@ def make_article(rng, number):
     if rng.random() < 0.2:
         date = when.astimezone(datetime.timezone(datetime.timedelta(hours=2))).isoformat()
     else:
-        date = f"{when:%Y-%m-%dT%H:%M:%S}.000Z"
+        date = utc_timestamp(when)
     front_matter = {
         "title": title,
         "date": date,
-        "publishedDate": f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}",
+        "publishedDate": french_date(day),
         "summary": summary,
         "importance": rng.choice(IMPORTANCE),
         "sourceUrl": source_url,
         "tags": ", ".join(tags) if rng.random() < 0.1 else tags,
-        "permalink": f"/papers/{when:%Y-%m-%d}-{slug}" if rng.random() < 0.95 else "",
+        "permalink": permalink_path(f"{when:%Y-%m-%d}-{slug}") if rng.random() < 0.95 else "",
         "imageUrl": image_url,
         "imageCredit": credit,
     }
     blocks = []
-    if has_image:
-        blocks += [f"![{title}]({image_url})", f"*Crédit image : {credit}*"]
-    blocks += ["## L’essentiel", summary]
     for _ in range(rng.choice((0, 0, 1, 2))):
         blocks.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 120))).capitalize() + ".")
     if rng.random() < 0.3:
         blocks.append(rng.choice(COMMENTARY))
     if rng.random() < 0.1:
         blocks += ["## Pour aller plus loin", f"- [{source}](https://{host}/)\n- {rng.choice(KINDS)}"]
-    if source_url:
-        blocks += ["## Lien source", source_url]
-    lines = ["---", *(f"{key}: {yaml_value(value)}" for key, value in front_matter.items()), "---", ""]
-    name = f"{number:07d}-{slug[:60]}.md"
-    return name, "\n".join(lines) + "\n" + "\n\n".join(blocks) + "\n"
+    text = compose(
+        front_matter,
+        image_url=image_url,
+        alt_text=title,
+        credit_line=credit,
+        summary=summary,
+        body="\n\n".join(blocks),
+        source_url=source_url,
+    )
+    return f"{number:07d}-{slug[:60]}.md", text

@@ -33,11 +33,11 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from . import writing
+from .addresses import InvalidValue, publisher_for, require_web_url
 from .fetching import FetchError, fetch
-from .importers import IMAGE_FIELDS, ImportFailure, check_web_url, image_values, publisher_for
 from .models import Article, ImageCredit, IngestedItem, Source, SourceLink
 from .normalize import normalize_url
 from .rendering import html_to_text
@@ -101,11 +101,19 @@ class Item:
     def link_normalized(self):
         return normalize_url(self.link)
 
-    def image_values(self):
+    @property
+    def image(self):
+        """The item's image, credited as the seed's is: « Image de l’article — droits possiblement
+        réservés — <the item's link> »."""
         if not self.image_url:
-            return image_values(None)
-        credit_line = (ImageCredit.ARTICLE_IMAGE_CREDIT, ImageCredit.ARTICLE_IMAGE_RIGHTS, self.link)
-        return (self.image_url, self.title[:500], *credit_line)
+            return None
+        return writing.Image(
+            self.image_url,
+            self.title[:500],
+            ImageCredit.ARTICLE_IMAGE_CREDIT,
+            ImageCredit.ARTICLE_IMAGE_RIGHTS,
+            self.link,
+        )
 
     def fingerprint(self):
         return fingerprint(
@@ -114,7 +122,7 @@ class Item:
             body="",
             status=Article.Status.REVIEW,
             published_at=self.published_at,
-            image=self.image_values(),
+            image=writing.image_values(self.image),
             source=(self.link, self.publisher),
             tags=self.tags,
         )
@@ -136,7 +144,7 @@ def article_fingerprint(article):
         body=article.body,
         status=article.status,
         published_at=article.published_at,
-        image=image_values(image),
+        image=writing.image_values(image),
         source=(source.url, source.publisher) if source else None,
         tags=list(article.tags.names()),
     )
@@ -246,7 +254,7 @@ def ingest_feed(body, source, report):
     for number, entry in enumerate(parsed.entries, start=1):
         try:
             item = parse_entry(entry, tags=tags, publisher=publisher[:200], keep_footer=keep_footer)
-        except ImportFailure as error:
+        except InvalidValue as error:
             report.counts[INVALID] += 1
             report.problems.append(f"item {number}: {error}")
             continue
@@ -267,8 +275,8 @@ def ingest_feed(body, source, report):
 def parse_entry(entry, *, tags, publisher, keep_footer):
     link = (entry.get("link") or "").strip()
     if not link:
-        raise ImportFailure("no link")
-    check_web_url("link", link)
+        raise InvalidValue("no link")
+    require_web_url("link", link)
     title = entry_text(entry, "title")[:300] or link[:300]
     summary = entry_text(entry, "summary") or content_text(entry)
     if not keep_footer:
@@ -331,8 +339,8 @@ def find_image(entry):
     for url in candidates:
         url = (url or "").strip()
         try:
-            check_web_url("image", url)
-        except ImportFailure:
+            require_web_url("image", url)
+        except InvalidValue:
             continue
         return url
     return ""
@@ -400,25 +408,16 @@ def store(item, source):
 
 def write_article(article, item, source, *, created):
     article.title = item.title
-    article.slug = slugify(item.title)[:255] or "article"
+    # A title of punctuation alone makes no slug; the address still needs one.
+    article.slug = Article.slug_for(item.title) or "article"
     article.published_at = item.published_at
     article.summary = item.summary
     article.permalink = unique_permalink(article)
     name = source.name if source else item.publisher
     with reversion.create_revision():
-        article.save()
-        if item.image_url:
-            image = ImageCredit.objects.filter(article=article).first() or ImageCredit(article=article)
-            for field, value in zip(IMAGE_FIELDS, item.image_values(), strict=True):
-                setattr(image, field, value)
-            image.save()
-        else:
-            ImageCredit.objects.filter(article=article).delete()
-        link = SourceLink.objects.filter(article=article, kind=SourceLink.Kind.SOURCE).first()
-        link = link or SourceLink(article=article, kind=SourceLink.Kind.SOURCE)
-        link.url, link.publisher = item.link, item.publisher
-        link.save()
-        article.tags.set(item.tags)
+        writing.save_article(
+            article, image=item.image, source=writing.Source(item.link, item.publisher), tags=item.tags
+        )
         reversion.add_to_revision(article)
         message = gettext("Ingested from %(source)s") if created else gettext("Updated from %(source)s")
         reversion.set_comment(message % {"source": name})

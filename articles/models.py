@@ -7,7 +7,6 @@ from urllib.parse import quote
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .addresses import validate_web_url
 from .images import ImageUploadField, clean_upload, renditions, validate_image_format
 from .managers import ContentManager, ContentQuerySet
 from .normalize import normalize_url
@@ -44,9 +44,6 @@ def reverse_one(name, kwarg, value):
     if not URL_SAFE.fullmatch(value):  # slugs and permalinks are nearly always plain ASCII already
         value = quote(value, safe=URL_SAFE_PUNCTUATION)
     return value.join(template)
-
-
-validate_web_url = URLValidator(schemes=["http", "https"])
 
 
 class WebURLField(models.URLField):
@@ -259,17 +256,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.title)[:255]
         stored = self.stored_state()
-        if not self.permalink or (
-            stored
-            and self.permalink == stored["permalink"]
-            and stored["permalink"] == self.make_permalink(stored["slug"], stored["published_at"])
-        ):
-            # A permalink made from the date and slug follows them; one given by hand stays.
-            self.permalink = self.make_permalink()
-        self.note_first_publication()
+        self.derive_fields(stored)
         super().save(*args, **kwargs)
         if stored and stored["permalink"] != self.permalink:
             self.permalink_changed(stored)
@@ -279,6 +267,33 @@ class Article(models.Model):
 
     def natural_key(self):
         return (self.permalink,)
+
+    @staticmethod
+    def slug_for(title):
+        """The slug a title makes: the one place an article's slug is made from its title."""
+        return slugify(title)[:255]
+
+    @staticmethod
+    def permalink_for(slug, published_at):
+        """The permalink derived from a slug and a publication time: its day in the site's time zone."""
+        return f"{timezone.localdate(published_at):%Y-%m-%d}-{slug}"
+
+    def derive_fields(self, stored=None):
+        """Fill in the slug, the permalink and the first publication, as every save does.
+
+        ``stored`` is the row as stored_state() read it (None for a new article);
+        a bulk write, which calls no save(), calls this itself (articles.writing).
+        """
+        if not self.slug:
+            self.slug = self.slug_for(self.title)
+        if not self.permalink or (
+            stored
+            and self.permalink == stored["permalink"]
+            and stored["permalink"] == self.make_permalink(stored["slug"], stored["published_at"])
+        ):
+            # A permalink made from the date and slug follows them; one given by hand stays.
+            self.permalink = self.make_permalink()
+        self.note_first_publication()
 
     def stored_state(self):
         if self.pk is None:
@@ -308,8 +323,7 @@ class Article(models.Model):
             )
 
     def make_permalink(self, slug=None, published_at=None):
-        day = timezone.localdate(published_at or self.published_at)
-        return f"{day:%Y-%m-%d}-{slug or self.slug}"
+        return self.permalink_for(slug or self.slug, published_at or self.published_at)
 
     @cached_property
     def tags_by_name(self):
@@ -567,8 +581,13 @@ class SourceLink(models.Model):
         return self.url
 
     def save(self, *args, **kwargs):
-        self.url_normalized = normalize_url(self.url)
+        self.derive_fields()
         super().save(*args, **kwargs)
+
+    def derive_fields(self):
+        """The normalised address, by which the same story is recognised twice: on every save,
+        and by a bulk write, which calls no save() (articles.writing)."""
+        self.url_normalized = normalize_url(self.url)
 
     def natural_key(self):
         return self.article.natural_key() + (self.url,)

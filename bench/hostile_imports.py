@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/hostile_imports.py
 
-Each file is given to ``articles.importers.parse_file`` in a fresh process (so
+Each file is given to ``articles.markdown_format.parse_file`` in a fresh process (so
 that its peak memory is its own): a real billion laughs (nine levels of ten
 YAML aliases, 10⁹ strings once expanded), a YAML tag asking for a Python object,
 lists nested 20,000 deep, front matter over its cap, and a file over its cap.
@@ -23,7 +23,7 @@ PARSE = """
 import os, sys, time, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.test_settings")
 django.setup()
-from articles.importers import ImportFailure, parse_file
+from articles.markdown_format import ImportFailure, parse_file
 start = time.perf_counter()
 try:
     parse_file(sys.argv[1])

@@ -5,23 +5,22 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from articles.models import Article, ImageCredit, SourceLink
+from articles import writing
+from articles.models import Article, ImageCredit
 
 _numbers = itertools.count(1)
 
 
 def make_article(*, tags=(), image=False, source=False, **fields):
+    """An article saved by the one writer (articles.writing), with tags, a linked image and a source."""
     number = next(_numbers)
     fields.setdefault("title", f"Article de test numéro {number}")
     fields.setdefault("status", Article.Status.PUBLISHED)
     fields.setdefault("published_at", timezone.now() - timedelta(hours=number))
     fields.setdefault("summary", f"Résumé de l’article {number}.")
-    article = Article.objects.create(**fields)
-    if tags:
-        article.tags.add(*tags)
+    parts = {}
     if image:
-        ImageCredit.objects.create(
-            article=article,
+        parts["image"] = writing.Image(
             image_url=f"https://images.example.org/{number}.jpg",
             alt_text=f"Illustration {number}",
             credit="Image de l’article",
@@ -29,10 +28,8 @@ def make_article(*, tags=(), image=False, source=False, **fields):
             credit_url=f"https://news.example.org/{number}/",
         )
     if source:
-        SourceLink.objects.create(
-            article=article, url=f"https://news.example.org/{number}/", publisher="Example News"
-        )
-    return article
+        parts["source"] = writing.Source(f"https://news.example.org/{number}/", publisher="Example News")
+    return writing.save_article(Article(**fields), tags=tags, **parts)
 
 
 def image_bytes(size=(1600, 900), image_format="JPEG", color=(30, 110, 170)):

@@ -11,9 +11,9 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.exporters import to_markdown
-from articles.importers import with_markdown_parts
+from articles.markdown_format import to_markdown
 from articles.models import Article, ImageCredit, SourceLink, Tag
+from articles.writing import with_parts as with_markdown_parts
 
 from .conftest import SEED_PERMALINK
 from .factories import make_article

@@ -1,4 +1,4 @@
-"""Markdown files brought in with `manage.py import_markdown` and articles.importers."""
+"""Markdown files brought in with `manage.py import_markdown` and articles.markdown_format."""
 
 import json
 import os
@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError
 
-from articles import importers
+from articles import markdown_format as importers
 from articles.models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
 
 from .conftest import SEED_PERMALINK

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from reversion.models import Version
 
-from articles.importers import Importer
+from articles.markdown_format import Importer
 from articles.models import Article, ImageCredit, SourceLink, Tag
 
 from .pages import listed_titles

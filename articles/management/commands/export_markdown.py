@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from articles.exporters import articles_to_export, export_articles
+from articles.markdown_format import articles_to_export, export_articles
 from articles.models import Article
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles.importers import FixtureWriter, Importer, find_markdown_files
+from articles.markdown_format import FixtureWriter, Importer, find_markdown_files
 from articles.models import Article
 
 PROGRESS_EVERY = 100

@@ -1,0 +1,79 @@
+"""What the site's markdown format is made of: its fields, its markers, its words and its limits.
+
+Every marker of the format is written here and only here; the parser reads
+them and the writer writes them.
+"""
+
+import re
+
+from ..models import Article, ImageCredit
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_TAGS = 50  # a real article has a handful; thousands would be a file meant to flood the tag list
+
+# The front matter's keys, in the order the seed writes them.
+FIELDS = (
+    "title",
+    "date",
+    "publishedDate",
+    "summary",
+    "importance",
+    "sourceUrl",
+    "tags",
+    "permalink",
+    "imageUrl",
+    "imageCredit",
+)
+# The longest values the models store.
+LIMITS = {
+    "title": 300,
+    "permalink": 300,
+    "tag": 100,
+    "alt_text": 500,
+    "credit": 300,
+    "rights": 300,
+    "publisher": 200,
+}
+
+# The body the site generates around the editor's text.
+IMAGE_CREDIT_PREFIX = "*Crédit image : "
+IMAGE_CREDIT_SUFFIX = "*"
+SUMMARY_HEADING = "## L’essentiel"
+SUMMARY_HEADINGS = (SUMMARY_HEADING, "## L'essentiel")  # older files have a straight apostrophe
+SOURCE_HEADING = "## Lien source"
+SOURCE_SECTION_RE = re.compile(rf"^{re.escape(SOURCE_HEADING)}\n\n(?P<url>\S+)\n*(?=^## |\Z)", re.MULTILINE)
+CREDIT_SEPARATOR = ImageCredit.CREDIT_SEPARATOR
+
+PERMALINK_PREFIX = "/papers/"
+PERMALINK_RE = re.compile(
+    rf"{re.escape(PERMALINK_PREFIX)}(?P<permalink>(?P<day>\d{{4}}-\d{{2}}-\d{{2}})-[^/\s?#]+)"
+)
+
+# The scale of Article.Importance, and the words editors write for each step.
+IMPORTANCE_WORDS = {
+    Article.Importance.LOW: ("low", "minor", "faible", "basse", "bas", "mineure", "mineur"),
+    Article.Importance.NORMAL: ("normal", "normale", "medium", "moyenne", "moyen", "standard"),
+    Article.Importance.HIGH: ("high", "important", "importante", "haute", "haut", "élevée", "elevee"),
+    Article.Importance.TOP: ("top", "top story", "headline", "une", "à la une", "a la une", "majeure"),
+}
+IMPORTANCE_BY_WORD = {
+    word: level for level, words in IMPORTANCE_WORDS.items() for word in (str(level.value), *words)
+}
+
+# publishedDate: « 24 mai 2024 ».
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)

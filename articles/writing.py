@@ -1,0 +1,187 @@
+"""Saving an article with its parts: the one writer every path calls.
+
+An article's parts are its linked image and credit (``Image``), its original
+source (``Source``) and its tags, given as plain values:
+
+- ``save_article`` saves one article, new or stored, with the parts given: the
+  importer's single path, feed ingestion and the tests' factories;
+- ``create_articles`` writes many new ones, a few inserts for the lot: the
+  importer's batches; ``prepare`` makes the rows it writes, which the fixture
+  writer serialises instead;
+- ``with_parts`` reads articles with these parts, to compare before writing or to export.
+
+The rules are the models' and are only called here: the slug from the title,
+the derived permalink and the first publication (``Article.derive_fields``, run
+by every save), the normalised source address (``SourceLink.derive_fields``).
+Saves and bulk inserts alike forget the cached pages through the models' own
+signals (``post_save``, and ``managers.rows_written`` for bulk writes): nothing here.
+"""
+
+import dataclasses
+import functools
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
+
+IMAGE_FIELDS = ("image_url", "alt_text", "credit", "rights", "credit_url")
+KEEP = object()  # a part save_article() leaves as it is
+
+
+@dataclasses.dataclass(frozen=True)
+class Image:
+    """A linked image and its credit, the fields of an ImageCredit without an upload."""
+
+    image_url: str
+    alt_text: str = ""
+    credit: str = ""
+    rights: str = ""
+    credit_url: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """The original source: its address as given, and the publisher's name."""
+
+    url: str
+    publisher: str = ""
+
+
+def image_values(image):
+    """The IMAGE_FIELDS values of an ImageCredit or an Image; all empty for None."""
+    return tuple(getattr(image, name) for name in IMAGE_FIELDS) if image else ("",) * len(IMAGE_FIELDS)
+
+
+class TagIds:
+    """Tag ids by lower-cased name: in a run of writes, each tag is looked up, or created, once.
+
+    An id learnt in a transaction is remembered once that transaction commits, so
+    a write rolled back (a dry run, a refused file) leaves no id of a missing tag.
+    """
+
+    def __init__(self):
+        self.known = {}
+
+    def lookup(self):
+        """A function giving a name's tag id, for one write in the caller's transaction."""
+        learnt = {}
+
+        def tag_id(name):
+            key = name.lower()
+            found = self.known.get(key) or learnt.get(key)
+            if found is None:
+                tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+                found = learnt[key] = tag.pk
+                transaction.on_commit(functools.partial(self.known.__setitem__, key, found))
+            return found
+
+        return tag_id
+
+
+def save_article(article, *, image=KEEP, source=KEEP, tags=KEEP, fields=True, tag_ids=None):
+    """Save ``article``, new or stored, with the parts given, in the caller's transaction.
+
+    ``image``: an Image, or None for no linked image (an uploaded one stays);
+    ``source``: a Source, or None for none; ``tags``: names, in order, that
+    become exactly the article's tags. A part not given is left as it is, and
+    ``fields=False`` leaves a stored article's own row alone. Returns the article.
+    """
+    new = article.pk is None
+    if new or fields:
+        article.save()
+    if image is not KEEP:
+        save_image(article, None if new else stored_image(article), image)
+    if source is not KEEP:
+        save_source(article, None if new else first_source(article), source)
+    if tags is not KEEP:
+        tag_id = (tag_ids or TagIds()).lookup()
+        if not new:
+            TaggedArticle.objects.filter(content_object=article).delete()
+        TaggedArticle.objects.bulk_create(
+            TaggedArticle(content_object=article, tag_id=tag_id(name)) for name in tags
+        )
+    return article
+
+
+def save_image(article, stored, image):
+    if image is None:
+        if stored is not None and not stored.image:
+            stored.delete()
+        return
+    stored = stored or ImageCredit(article=article)
+    for name, value in zip(IMAGE_FIELDS, image_values(image), strict=True):
+        setattr(stored, name, value)
+    stored.save()
+
+
+def save_source(article, stored, source):
+    if source is None:
+        if stored is not None:
+            stored.delete()
+        return
+    stored = stored or SourceLink(article=article, kind=SourceLink.Kind.SOURCE)
+    stored.url, stored.publisher = source.url, source.publisher
+    stored.save()
+
+
+@dataclasses.dataclass(frozen=True)
+class NewArticle:
+    """A new article's rows, unsaved, every derived field filled in."""
+
+    article: Article
+    image: ImageCredit | None
+    source: SourceLink | None
+    tags: tuple[str, ...]
+
+
+def prepare(article, *, image=None, source=None, tags=()):
+    """The rows of a new ``article`` and its parts, as create_articles() writes them."""
+    article.derive_fields()
+    image_row = source_row = None
+    if image:
+        image_row = ImageCredit(article=article, **dict(zip(IMAGE_FIELDS, image_values(image), strict=True)))
+    if source:
+        source_row = SourceLink(
+            article=article, kind=SourceLink.Kind.SOURCE, url=source.url, publisher=source.publisher
+        )
+        source_row.derive_fields()
+    return NewArticle(article, image_row, source_row, tuple(tags))
+
+
+def create_articles(new_articles, *, tag_ids=None):
+    """Write prepared new articles with their parts, an insert per table, in the caller's transaction."""
+    tag_id = (tag_ids or TagIds()).lookup()
+    Article.objects.bulk_create([new.article for new in new_articles])  # sets ids: PostgreSQL, SQLite 3.35+
+    ImageCredit.objects.bulk_create(new.image for new in new_articles if new.image)
+    SourceLink.objects.bulk_create(new.source for new in new_articles if new.source)
+    TaggedArticle.objects.bulk_create(
+        TaggedArticle(content_object=new.article, tag_id=tag_id(name))
+        for new in new_articles
+        for name in new.tags
+    )
+
+
+def with_parts(articles):
+    """Articles with the parts this module writes: image, original source, tags in their order."""
+    return articles.select_related("image").prefetch_related(
+        Prefetch(
+            "taggedarticle_set",
+            queryset=TaggedArticle.objects.select_related("tag").order_by("pk"),
+            to_attr="tags_in_order",
+        ),
+        Prefetch("links", queryset=SourceLink.objects.filter(kind=SourceLink.Kind.SOURCE), to_attr="sources"),
+    )
+
+
+def stored_image(article):
+    """The article's ImageCredit or None: fetched by with_parts(), or read now."""
+    return getattr(article, "image", None)
+
+
+def first_source(article):
+    """The article's original source link or None: fetched by with_parts(), or read now."""
+    sources = getattr(article, "sources", None)
+    if sources is None:
+        return article.links.filter(kind=SourceLink.Kind.SOURCE).first()
+    return sources[0] if sources else None
