@@ -6,6 +6,8 @@ what they assert about headers and errors holds for the real site.
 
 import os
 
+# Never a developer's .env (make run writes one): not here, nor in the processes tests start.
+os.environ["DJANGO_ENV_FILE"] = ""
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "k" * 50)
 os.environ.setdefault("DJANGO_DEBUG", "0")
 
