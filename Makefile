@@ -20,16 +20,23 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Local development: debug on, the SQLite file db.sqlite3 unless DATABASE_URL says otherwise.
-run: export DJANGO_DEBUG ?= 1
-run: install
+# The settings come from .env (written once, git-ignored), so every manage.py command run by
+# hand gets them too; variables exported in the shell win over it.
+run: install .env
 	$(MANAGE) migrate --no-input
 	$(MANAGE) loaddemo
 	@echo
 	@echo "  Site:  http://127.0.0.1:8000/"
 	@echo "  Admin: http://127.0.0.1:8000/admin/"
 	@echo "  Create an admin account with:  $(MANAGE) createsuperuser"
+	@echo "  Settings: .env (debug on, a development key of this machine)"
 	@echo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Written once: an existing .env is left as it is.
+.env:
+	$(PYTHON) -c "import secrets; open('$@', 'x').write('# Local development settings, written by make run; \
+	never used on a server.\nDJANGO_DEBUG=1\nDJANGO_SECRET_KEY=' + secrets.token_urlsafe(50) + '\n')"
 
 lint: install-test
 	$(BIN)/ruff check .

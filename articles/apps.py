@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 # What a public page shows: a change to any of these forgets every cached page (articles.caching).
@@ -15,6 +15,7 @@ class ArticlesConfig(AppConfig):
         from .caching import content_changed
         from .images import update_renditions
         from .managers import rows_written
+        from .search import restore_sqlite_triggers
 
         post_save.connect(update_renditions, sender=self.get_model("ImageCredit"))
         for name in PUBLIC_MODELS:
@@ -22,6 +23,7 @@ class ArticlesConfig(AppConfig):
             post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{name}")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-delete-{name}")
             rows_written.connect(content_changed, sender=model, dispatch_uid=f"page-cache-bulk-{name}")
+        post_migrate.connect(restore_sqlite_triggers, sender=self, dispatch_uid="sqlite-search-triggers")
         m2m_changed.connect(
             content_changed, sender=self.get_model("TaggedArticle"), dispatch_uid="page-cache-tags"
         )

@@ -1,9 +1,14 @@
 """Settings for the newsroom, read from the environment.
 
 Production is the default: with DJANGO_DEBUG unset the site runs with debug off
-and refuses to start without DJANGO_SECRET_KEY. ``make run`` sets DJANGO_DEBUG=1
-for local work.
+and refuses to start without DJANGO_SECRET_KEY. For local work ``make run``
+writes a ``.env`` file next to manage.py (DJANGO_DEBUG=1 and a generated
+development key), read here when it exists: variables of the real environment
+win over it, and every command (runserver, createsuperuser, shell…) gets the
+same settings without exporting anything. A server has no ``.env``.
 
+DJANGO_ENV_FILE        the NAME=value file read first (default: .env next to manage.py,
+                       when it exists; empty: none, as in the tests)
 DJANGO_SECRET_KEY      required when debug is off
 DJANGO_DEBUG           1/true/yes for development (default: off)
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
@@ -36,6 +41,30 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def read_env_file(path):
+    """Put the NAME=value lines of ``path`` into the environment, where a variable is not already set.
+
+    Blank lines and ``#`` comments are skipped, ``export`` and quotes around a value are allowed;
+    any other line is an error that names the file and the line.
+    """
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name, value)
+
+
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", BASE_DIR / ".env")
+if ENV_FILE and Path(ENV_FILE).is_file():
+    read_env_file(ENV_FILE)
 
 
 def env_flag(name, default=False):

@@ -9,6 +9,8 @@ import os
 import shutil
 import tempfile
 
+# Never a developer's .env (make run writes one): not here, nor in the processes tests start.
+os.environ["DJANGO_ENV_FILE"] = ""
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "k" * 50)
 os.environ.setdefault("DJANGO_DEBUG", "0")
 

@@ -1,10 +1,17 @@
 """Production settings: what happens with only the environment a server would have."""
 
 import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 
-from .servers import fetch, gunicorn, manage
+from .servers import PROJECT, fetch, gunicorn, manage, process_env
 
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "newsroom.settings",
@@ -52,3 +59,107 @@ def test_static_files_get_hashed_compressed_names_served_for_a_year(tmp_path):
     assert status == 200
     assert headers["Content-Encoding"] == "gzip"
     assert "max-age=315360000" in headers["Cache-Control"] and "immutable" in headers["Cache-Control"]
+
+
+# Local development: `make run` writes .env, and every manage.py command reads it.
+LOCAL_ONLY = {
+    "DJANGO_ENV_FILE",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_DEBUG",
+    "DATABASE_URL",
+    "DJANGO_SETTINGS_MODULE",
+}
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """The project as a fresh clone would be, in a directory of its own: its own .env and
+    its own db.sqlite3 (the settings are copied, so that they look for both there)."""
+    for name in ("manage.py", "Makefile"):
+        shutil.copy(PROJECT / name, tmp_path / name)
+    shutil.copytree(PROJECT / "newsroom", tmp_path / "newsroom", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("articles", "templates", "static", "locale", "fixtures"):
+        (tmp_path / name).symlink_to(PROJECT / name)
+    return tmp_path
+
+
+def run_in(directory, *command, env=None):
+    """COMMAND in DIRECTORY with a developer's shell environment: nothing exported for the site."""
+    clean = {key: value for key, value in process_env(None).items() if key not in LOCAL_ONLY}
+    return subprocess.run(
+        command, cwd=directory, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_make_run_writes_a_development_env_file_once(checkout):
+    written = run_in(checkout, "make", ".env", f"PYTHON={sys.executable}")
+    first = (checkout / ".env").read_text()
+    again = run_in(checkout, "make", ".env", f"PYTHON={sys.executable}")
+
+    assert written.returncode == 0, written.stderr
+    assert "DJANGO_DEBUG=1\n" in first
+    secret = re.search(r"^DJANGO_SECRET_KEY=(\S{50,})$", first, re.MULTILINE)
+    assert secret and "insecure" not in secret[1]
+    assert again.returncode == 0 and (checkout / ".env").read_text() == first  # kept, never rewritten
+    assert ".env" in (PROJECT / ".gitignore").read_text().split()
+
+
+def test_the_commands_printed_by_make_run_work_with_its_env_file(checkout):
+    run_in(checkout, "make", ".env", f"PYTHON={sys.executable}")
+
+    migrated = run_in(checkout, sys.executable, "manage.py", "migrate", "--no-input")
+    created = run_in(
+        checkout,
+        *(sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "x"),
+        *("--email", "x@example.org"),
+        env={"DJANGO_SUPERUSER_PASSWORD": "a long enough password 42"},
+    )
+
+    assert migrated.returncode == 0, migrated.stderr
+    assert created.returncode == 0, created.stderr
+    assert "Superuser created successfully." in created.stdout
+    with sqlite3.connect(checkout / "db.sqlite3") as database:
+        users = database.execute("SELECT username, email, is_superuser FROM auth_user").fetchall()
+    assert users == [("x", "x@example.org", 1)]
+
+
+def test_without_env_file_or_secret_nothing_starts(checkout):
+    result = run_in(checkout, sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "x")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+    assert not (checkout / "db.sqlite3").exists()
+
+
+def test_the_real_environment_wins_over_the_env_file(checkout):
+    (checkout / ".env").write_text(
+        "# comment\n\nexport DJANGO_DEBUG=1\nDJANGO_SECRET_KEY='from the file " + "k" * 50 + "'\n"
+    )
+    show = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY[:13])"
+
+    from_file = run_in(checkout, sys.executable, "manage.py", "shell", "-v0", "-c", show)
+    overridden = run_in(
+        checkout, sys.executable, "manage.py", "shell", "-v0", "-c", show, env={"DJANGO_DEBUG": "0"}
+    )
+    production = run_in(
+        checkout, sys.executable, "manage.py", "check", env={"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}
+    )
+
+    assert from_file.stdout == "True from the file\n", from_file.stderr
+    assert overridden.stdout == "False from the file\n", overridden.stderr
+    assert production.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in production.stderr
+
+
+def test_a_malformed_env_file_is_refused_naming_its_line(checkout):
+    (checkout / ".env").write_text("DJANGO_DEBUG=1\nthis is not a setting\n")
+
+    result = run_in(checkout, sys.executable, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert f"{checkout / '.env'}, line 2: expected NAME=value" in result.stderr
+
+
+def test_the_tests_never_read_a_developers_env_file():
+    assert os.environ["DJANGO_ENV_FILE"] == ""  # inherited by every process a test starts
+    assert settings.SECRET_KEY.startswith("test-only-")

@@ -23,6 +23,7 @@ from .. import workflow
 from ..models import Article, ImageCredit, SourceLink
 from ..normalize import normalize_url
 from ..rendering import web_url
+from ..search import admin_search_results
 from .bulk import move_selected
 from .filters import WorkQueueFilter
 from .forms import ArticleAdminForm, SourceLinkFormSet
@@ -68,6 +69,7 @@ class ArticleAdmin(ArticlePages, VersionAdmin):
         "published_at",
     ]
     search_fields = ["title", "summary", "links__url"]
+    get_search_results = admin_search_results  # and, ignoring case and accents, bodies and tags
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
