@@ -14,6 +14,7 @@ DJANGO_STATIC_ROOT     where collectstatic writes (default: staticfiles/ in the 
 DJANGO_MEDIA_ROOT      where uploaded images go (default: media/ in the project)
 INGEST_TIMEOUT         seconds allowed to fetch one feed (default: 20)
 INGEST_MAX_BYTES       the largest feed answer read (default: 5 MiB)
+INGEST_CONCURRENCY     feeds fetched at once by ingest_feeds (default: 4)
 INGEST_ALLOW_LOOPBACK  1 to let feeds be fetched from loopback addresses (default: off)
 DJANGO_DB_POOL         on PostgreSQL, 1 for a psycopg connection pool in each process
                        (DJANGO_DB_POOL_MAX connections at most, default 4); otherwise
@@ -262,8 +263,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Feed ingestion (manage.py ingest_feeds, articles/fetching.py): seconds per fetch, bytes per answer,
-# and whether loopback addresses may be fetched (never in production; the tests serve feeds on 127.0.0.1).
+# Feed ingestion (manage.py ingest_feeds, articles/fetching.py): seconds per fetch (the whole of it),
+# bytes per answer, feeds fetched at once, and whether loopback addresses may be fetched (never in
+# production; the tests serve feeds on 127.0.0.1).
 INGEST_TIMEOUT = int(os.environ.get("INGEST_TIMEOUT", "20"))
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
+INGEST_CONCURRENCY = int(os.environ.get("INGEST_CONCURRENCY", "4"))
 INGEST_ALLOW_LOOPBACK = env_flag("INGEST_ALLOW_LOOPBACK")
