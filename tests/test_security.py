@@ -39,6 +39,12 @@ class TestHeaders:
         assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
+    @pytest.mark.parametrize("path", ["/", "/admin/login/"])
+    def test_every_page_over_https_asks_for_https_for_a_year(self, client, path):
+        response = client.get(path, secure=True)
+
+        assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
 
 @pytest.mark.django_db
 class TestLogin:
@@ -67,6 +73,8 @@ class TestLogin:
         cookie = response.cookies["sessionid"]
         assert cookie["max-age"] == 12 * 60 * 60
         assert cookie["httponly"]
+        assert cookie["secure"]
+        assert response.cookies["csrftoken"]["secure"]
         assert client.get("/admin/").status_code == 200
 
         stolen = Client()
