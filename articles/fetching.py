@@ -5,13 +5,22 @@ connection (the first and each redirect's) resolves the host and refuses an
 address that is not on the public Internet: private, loopback, link-local,
 shared, reserved, multicast or unspecified. It connects to the very address it
 checked, so a name that resolves differently a moment later changes nothing.
-Loopback is allowed only when ``settings.INGEST_ALLOW_LOOPBACK`` is on (the
-tests serve feeds on 127.0.0.1). Answers are read with a timeout, an overall
-deadline and a size cap, and requests are conditional (ETag, Last-Modified).
+An IPv6 address that carries an IPv4 one (IPv4-mapped or compatible, 6to4,
+Teredo, NAT64) is judged by the address it carries. Loopback is allowed only
+when ``settings.INGEST_ALLOW_LOOPBACK`` is on (the tests serve feeds on
+127.0.0.1), and never when it is carried inside another address.
+
+One deadline (``settings.INGEST_TIMEOUT``) bounds the whole fetch: connection,
+TLS handshake, request, headers and body, across redirects. Every read and
+write on the socket gets the time left before it, so a server that trickles a
+byte a second cannot hold a fetch longer than a server that says nothing. The
+name's resolution is left to the system resolver's own timeouts. Answers are
+also capped in size, and requests are conditional (ETag, Last-Modified).
 """
 
 import dataclasses
 import http.client
+import io
 import ipaddress
 import socket
 import ssl
@@ -25,6 +34,9 @@ MAX_REDIRECTS = 5
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 USER_AGENT = "newsroom-ingest/1.0"
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 class FetchError(Exception):
@@ -41,9 +53,8 @@ class Answer:
 
 
 def fetch(url, *, etag="", last_modified=""):
-    timeout = settings.INGEST_TIMEOUT
     max_bytes = settings.INGEST_MAX_BYTES
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + settings.INGEST_TIMEOUT
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", "Accept": "*/*"}
     if etag:
         headers["If-None-Match"] = etag
@@ -51,7 +62,7 @@ def fetch(url, *, etag="", last_modified=""):
         headers["If-Modified-Since"] = last_modified
     for _hop in range(MAX_REDIRECTS + 1):
         parts = check_url(url)
-        connection = open_connection(parts, timeout)
+        connection, response = open_connection(parts, deadline), None
         try:
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             try:
@@ -69,7 +80,7 @@ def fetch(url, *, etag="", last_modified=""):
                 return Answer(url=url, body=b"", not_modified=True, etag=etag, last_modified=last_modified)
             if response.status != 200:
                 raise FetchError(f"{url}: the server answered {response.status} {response.reason}")
-            body = read_body(response, url, max_bytes, deadline)
+            body = read_body(response, url, max_bytes)
             return Answer(
                 url=url,
                 body=body,
@@ -77,6 +88,8 @@ def fetch(url, *, etag="", last_modified=""):
                 last_modified=response.getheader("Last-Modified", "")[:100],
             )
         finally:
+            if response is not None:
+                response.close()
             connection.close()
     raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
@@ -94,12 +107,12 @@ def check_url(url):
     return parts
 
 
-def open_connection(parts, timeout):
+def open_connection(parts, deadline):
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = allowed_address(parts.hostname, port)
     if parts.scheme == "https":
-        return PinnedHTTPSConnection(parts.hostname, port, address, timeout=timeout)
-    return PinnedHTTPConnection(parts.hostname, port, address, timeout=timeout)
+        return PinnedHTTPSConnection(parts.hostname, port, address, deadline)
+    return PinnedHTTPConnection(parts.hostname, port, address, deadline)
 
 
 def allowed_address(host, port):
@@ -116,12 +129,24 @@ def allowed_address(host, port):
     return addresses[0]
 
 
-def refusal(address):
-    """Why ``address`` may not be fetched, or "" when it may."""
-    if getattr(address, "ipv4_mapped", None):
-        address = address.ipv4_mapped
+def refusal(address, *, carried=False):
+    """Why ``address`` may not be fetched, or "" when it may.
+
+    An IPv6 address that carries an IPv4 one reaches that IPv4 address (through
+    the host's own stack, a 6to4 or Teredo relay, or a NAT64 gateway), so it is
+    refused for what it carries; loopback carried that way is never allowed.
+    """
+    if address.version == 6:
+        for form, inner in carried_ipv4(address):
+            reason = refusal(inner, carried=True)
+            if reason:
+                return f"{form} of {inner}, {reason}"
+        if address.ipv4_mapped:
+            return ""  # the very IPv4 address it maps, checked above
+        if address in LOCAL_NAT64:
+            return "a local-use NAT64 address"
     if address.is_loopback:
-        return "" if settings.INGEST_ALLOW_LOOPBACK else "a loopback address"
+        return "" if settings.INGEST_ALLOW_LOOPBACK and not carried else "a loopback address"
     for name, label in (
         ("is_link_local", "a link-local address"),
         ("is_unspecified", "an unspecified address"),
@@ -134,28 +159,102 @@ def refusal(address):
     return "" if address.is_global else "not a public address"
 
 
+def carried_ipv4(address):
+    """The IPv4 addresses an IPv6 ``address`` stands for, each with the name of its form."""
+    low32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.ipv4_mapped:
+        yield "an IPv4-mapped address", address.ipv4_mapped
+    elif address in IPV4_COMPATIBLE and int(address) > 1:  # :: and ::1 are themselves
+        yield "an IPv4-compatible address", low32
+    if address.sixtofour:
+        yield "a 6to4 address", address.sixtofour
+    if address.teredo:
+        server, client = address.teredo
+        yield "a Teredo address", client
+        yield "a Teredo address", server
+    if address in NAT64:
+        yield "a NAT64 address", low32
+
+
+class DeadlineSocket:
+    """A connected socket whose every read and write may take only the time left before ``deadline``.
+
+    A timeout per read bounds nothing: a server sending a byte a second never
+    lets one expire. Each call here gets what remains, so the exchange ends at
+    the deadline whatever the server does.
+    """
+
+    def __init__(self, sock, deadline):
+        self.sock, self.deadline = sock, deadline
+        self.files, self.closed = 0, False
+
+    def allow(self):
+        self.sock.settimeout(time_left(self.deadline))
+
+    def sendall(self, data):
+        self.allow()
+        self.sock.sendall(data)
+
+    def recv_into(self, buffer, nbytes=0):
+        self.allow()
+        return self.sock.recv_into(buffer, nbytes)
+
+    def makefile(self, mode="rb"):
+        # What http.client's response reads from: status line, headers and body, all through recv_into.
+        if mode != "rb":
+            raise ValueError(f"only 'rb' is supported, not {mode!r}")
+        self.files += 1
+        return io.BufferedReader(socket.SocketIO(self, "rb"))
+
+    # As a socket does: closed by the connection, it stays open until the response's file is closed
+    # too (http.client closes the connection of an answer that ends at end of file before reading it).
+    def _decref_socketios(self):
+        self.files -= 1
+        if self.closed and not self.files:
+            self.sock.close()
+
+    def close(self):
+        self.closed = True
+        if not self.files:
+            self.sock.close()
+
+
+def time_left(deadline):
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the deadline has passed")
+    return left
+
+
 class PinnedHTTPConnection(http.client.HTTPConnection):
     """An HTTP connection to the address that was checked, whatever the name resolves to now."""
 
-    def __init__(self, host, port, address, **kwargs):
-        super().__init__(host, port, **kwargs)
-        self.address = address
+    def __init__(self, host, port, address, deadline):
+        super().__init__(host, port)
+        self.address, self.deadline = address, deadline
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = DeadlineSocket(self.open_socket(), self.deadline)
+
+    def open_socket(self):
+        return socket.create_connection((self.address, self.port), time_left(self.deadline))
 
 
-class PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port, address, **kwargs):
-        super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
-        self.address = address
+class PinnedHTTPSConnection(PinnedHTTPConnection):
+    default_port = http.client.HTTPS_PORT
+    context = ssl.create_default_context()
 
-    def connect(self):
-        sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+    def open_socket(self):
+        sock = super().open_socket()
+        try:
+            sock.settimeout(time_left(self.deadline))  # the handshake, too
+            return self.context.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
 
 
-def read_body(response, url, max_bytes, deadline):
+def read_body(response, url, max_bytes):
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{url}: the answer is larger than {max_bytes} bytes ({declared})")
@@ -164,8 +263,6 @@ def read_body(response, url, max_bytes, deadline):
     chunks, size = [], 0
     try:
         while chunk := response.read(CHUNK):
-            if time.monotonic() > deadline:
-                raise FetchError(f"{url}: the answer took longer than {settings.INGEST_TIMEOUT} seconds")
             if decompressor:
                 chunk = decompressor.decompress(chunk, max_bytes + 1 - size)
             size += len(chunk)
@@ -179,5 +276,5 @@ def read_body(response, url, max_bytes, deadline):
 
 def describe(error):
     if isinstance(error, TimeoutError | socket.timeout):
-        return "no answer in time"
+        return f"no complete answer within {settings.INGEST_TIMEOUT} seconds (INGEST_TIMEOUT)"
     return str(error) or type(error).__name__

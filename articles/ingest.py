@@ -1,8 +1,9 @@
 """Feed items into drafts for review: the curator's daily intake (``manage.py ingest_feeds``).
 
-``ingest_source(source)`` claims a source (a second run at the same time
-skips it), fetches its feed safely (``articles.fetching``), parses it with
-feedparser and stores each item:
+``ingest_sources(jobs, concurrency)`` claims each source (a second run at the
+same time skips it), fetches a few feeds at a time, each safely and within its
+deadline (``articles.fetching``), parses them with feedparser and stores each
+item:
 
 - an item whose normalised link is already an article's source (imported,
   typed by hand, or ingested from another feed) is skipped;
@@ -17,6 +18,7 @@ Every outcome is recorded on the source, and nothing stops the other sources.
 """
 
 import collections
+import concurrent.futures
 import dataclasses
 import datetime
 import hashlib
@@ -37,7 +39,7 @@ from django.utils.translation import gettext
 
 from . import writing
 from .addresses import InvalidValue, publisher_for, require_web_url
-from .fetching import FetchError, fetch
+from .fetching import Answer, FetchError, fetch
 from .models import Article, ImageCredit, IngestedItem, Source, SourceLink
 from .normalize import normalize_url
 from .rendering import html_to_text
@@ -153,27 +155,58 @@ def article_fingerprint(article):
 # Running sources -------------------------------------------------------------
 
 
-def ingest_source(source, location=None):
-    """Fetch ``source``'s feed (or read ``location``, a file or an address, instead) and store its items.
+def ingest_sources(jobs, concurrency=1):
+    """Run ``jobs``, pairs (source or None, file or address or None), a few feeds at a time.
 
-    Returns a Report; never raises for a feed that cannot be fetched or read.
-    The outcome is recorded on the source when its own feed was fetched.
+    A source alone is fetched from its feed; with a location, that location is
+    read as its feed instead; a location alone is a feed of no source. Yields a
+    Report per job as its feed is done, never raising for a feed that cannot be
+    fetched or read; the outcome is recorded on the source when its own feed
+    was fetched. Up to ``concurrency`` feeds are fetched at once, so a slow one
+    holds only its own thread (and no longer than its deadline). Only fetching
+    runs in the threads: claims and storing stay in the caller's, so no thread
+    holds a database connection and SQLite never sees two writers at once. A
+    source is claimed when its fetch starts.
     """
+    pending, running = collections.deque(jobs), {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        while pending or running:
+            while pending and len(running) < max(1, concurrency):
+                source, location = pending.popleft()
+                if source is None:
+                    running[pool.submit(read_location, location)] = (source, location)
+                elif claim(source):
+                    running[pool.submit(fetch_source, source, location)] = (source, location)
+                else:
+                    yield Report(source.name, status=BUSY)
+            if not running:
+                continue
+            done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in done:
+                source, location = running.pop(future)
+                if source is None:
+                    yield ingest_location(location, future.result)
+                else:
+                    yield store_source(source, location, future.result)
+
+
+def fetch_source(source, location=None):
+    """The feed of a claimed source as an Answer: the network or a file, never the database."""
+    if location is None:
+        return fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified)
+    return Answer(url=str(location), body=read_location(location))
+
+
+def store_source(source, location, fetched):
+    """Store the items of the feed ``fetched()`` returns (or raises why not), then release the claim."""
     report = Report(source.name)
-    if not claim(source):
-        report.status = BUSY
-        return report
     answer = None
     try:
-        if location is None:
-            answer = fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified)
-            body = answer.body
-            if answer.not_modified:
-                report.status = NOT_MODIFIED
+        answer = fetched()
+        if answer.not_modified:
+            report.status = NOT_MODIFIED
         else:
-            body = read_location(location)
-        if report.status == FETCHED:
-            ingest_feed(body, source, report)
+            ingest_feed(answer.body, source, report)
     except (FetchError, FeedError) as error:
         report.status, report.error = FAILED, str(error)
     except Exception as error:  # a bug or a database outage: say so, and let the other sources go on
@@ -195,11 +228,11 @@ def ingest_source(source, location=None):
     return report
 
 
-def ingest_location(location):
-    """Read a feed that is no source's (a file, or an address): items get no tags."""
+def ingest_location(location, read):
+    """Store the items of a feed that is no source's (a file, or an address): they get no tags."""
     report = Report(str(location))
     try:
-        ingest_feed(read_location(location), None, report)
+        ingest_feed(read(), None, report)
     except (FetchError, FeedError) as error:
         report.status, report.error = FAILED, str(error)
     return report
@@ -236,11 +269,13 @@ def read_location(location):
 
 
 def parse_feed(body):
+    if not body.strip():
+        raise FeedError("the answer is empty: not an RSS or Atom feed")
     # A stream, never bytes: feedparser would open bytes that name a file.
     parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and isinstance(parsed.bozo_exception, xml.sax.SAXException):
         raise FeedError(f"the feed is not well-formed XML: {parsed.bozo_exception}")
-    if not parsed.version:
+    if not parsed.get("version"):
         raise FeedError("not an RSS or Atom feed")
     return parsed
 

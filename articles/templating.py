@@ -106,13 +106,25 @@ def language_versions(request=None):
     """This page in every language of the site: code, name, absolute URL, and whether it is this one.
 
     A page that does not exist in the other language (a 404, the 500 page) points to its home page.
+    So does a page asked for at ``//host/…``: a browser reads such a path as another site's
+    address, so it is never written back (a backslash is escaped already: ``/%5Chost``).
+    Absolute URLs are the site's own scheme and host (the ``Host`` header, checked against
+    ALLOWED_HOSTS) followed by a local path.
     """
     path = request.get_full_path() if request else "/"
+    local = path.startswith("/") and not path.startswith("//")
+    site = f"{request.scheme}://{request.get_host()}" if request else ""
     current = get_language()
     versions = []
     for code, _name in settings.LANGUAGES:
-        address = path if code == current else translate_url(path, code)
-        if code != current and address == path:
+        if not local:
+            address = None
+        elif code == current:
+            address = path
+        else:
+            address = translate_url(path, code)
+            address = None if address == path else address
+        if address is None:
             with override(code):
                 address = reverse("articles:list")
         versions.append(
@@ -120,7 +132,7 @@ def language_versions(request=None):
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": address,
-                "absolute_url": request.build_absolute_uri(address) if request else address,
+                "absolute_url": site + address,
                 "current": code == current,
             }
         )

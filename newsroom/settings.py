@@ -14,11 +14,13 @@ DJANGO_DEBUG           1/true/yes for development (default: off)
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
 DATABASE_URL           e.g. postgres://user:password@host:5432/newsroom
                        (default: the SQLite file db.sqlite3 in the project)
-DJANGO_SECURE_PROXY    1 when a proxy in front sets X-Forwarded-Proto
+DJANGO_SECURE_PROXY    1 when a proxy in front sets X-Forwarded-Proto and X-Forwarded-For
+DJANGO_PROXY_COUNT     how many such proxies are in front (default: 1)
 DJANGO_STATIC_ROOT     where collectstatic writes (default: staticfiles/ in the project)
 DJANGO_MEDIA_ROOT      where uploaded images go (default: media/ in the project)
 INGEST_TIMEOUT         seconds allowed to fetch one feed (default: 20)
 INGEST_MAX_BYTES       the largest feed answer read (default: 5 MiB)
+INGEST_CONCURRENCY     feeds fetched at once by ingest_feeds (default: 4)
 INGEST_ALLOW_LOOPBACK  1 to let feeds be fetched from loopback addresses (default: off)
 DJANGO_DB_POOL         on PostgreSQL, 1 for a psycopg connection pool in each process
                        (DJANGO_DB_POOL_MAX connections at most, default 4); otherwise
@@ -251,11 +253,19 @@ TAGGIT_CASE_INSENSITIVE = True
 # Security. Everything below holds in production; `manage.py check --deploy` stays clean.
 SESSION_COOKIE_AGE = 60 * 60 * 12  # an editor's working day, then log in again
 
-# Password guessing: five failures lock that user name from that address for
+# Behind DJANGO_SECURE_PROXY, DJANGO_PROXY_COUNT proxies (default 1) each append the address they
+# were reached from to X-Forwarded-For: the client is that many entries from the right
+# (newsroom/client_address.py). Without the proxy setting, the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = (
+    int(os.environ.get("DJANGO_PROXY_COUNT") or "1") if env_flag("DJANGO_SECURE_PROXY") else 0
+)
+
+# Password guessing: five failures lock that user name from that client address for
 # 15 minutes; nobody elsewhere can lock an editor out.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 
 # No script runs on the public site; the admin loads only its own files.
@@ -298,8 +308,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Feed ingestion (manage.py ingest_feeds, articles/fetching.py): seconds per fetch, bytes per answer,
-# and whether loopback addresses may be fetched (never in production; the tests serve feeds on 127.0.0.1).
+# Feed ingestion (manage.py ingest_feeds, articles/fetching.py): seconds per fetch (the whole of it),
+# bytes per answer, feeds fetched at once, and whether loopback addresses may be fetched (never in
+# production; the tests serve feeds on 127.0.0.1).
 INGEST_TIMEOUT = int(os.environ.get("INGEST_TIMEOUT", "20"))
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
+INGEST_CONCURRENCY = int(os.environ.get("INGEST_CONCURRENCY", "4"))
 INGEST_ALLOW_LOOPBACK = env_flag("INGEST_ALLOW_LOOPBACK")

@@ -12,9 +12,18 @@ import tempfile
 # Never a developer's .env (make run writes one): not here, nor in the processes tests start.
 os.environ["DJANGO_ENV_FILE"] = ""
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "k" * 50)
-os.environ.setdefault("DJANGO_DEBUG", "0")
+# Production whatever the environment says: with a developer's DJANGO_DEBUG=1 exported, the
+# security tests would otherwise pass against insecure cookies and no HSTS.
+os.environ["DJANGO_DEBUG"] = "0"
 
 from newsroom.settings import *  # noqa: E402, F403
+
+# And whatever else the settings read (a file of variables, say): production security, the values
+# tests/test_settings.py checks against what production itself says.
+DEBUG = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = True
 
 # Plain HTTP in the test client; the HTTPS redirect itself is tested on its own.
 SECURE_SSL_REDIRECT = False

@@ -16,6 +16,8 @@ class Route:
     etag: str = ""  # answer 304 to a request that sends it back
     send_length: bool = True
     wait: threading.Event | None = None  # hold the answer until the test sets it
+    # "headers" or "body": send that part a byte a second; "stall": send the headers, then nothing
+    trickle: str = ""
 
 
 class FeedServer:
@@ -23,6 +25,7 @@ class FeedServer:
         self.routes = {}
         self.requests = []  # (path, headers) of every request, in order
         self.arrived = threading.Event()
+        self.stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,6 +38,9 @@ class FeedServer:
                     return
                 if route.wait is not None:
                     route.wait.wait(timeout=30)
+                if route.trickle:
+                    self.trickle(route)
+                    return
                 if route.etag and self.headers.get("If-None-Match") == route.etag:
                     self.send_response(304)
                     self.end_headers()
@@ -47,6 +53,21 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(route.body)
 
+            def trickle(self, route):
+                head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(route.body)}\r\n\r\n".encode()
+                slow = {"headers": head + route.body, "body": route.body, "stall": b""}[route.trickle]
+                try:
+                    if route.trickle != "headers":
+                        self.wfile.write(head)
+                    for byte in slow:
+                        if server.stopping.wait(1):
+                            return
+                        self.wfile.write(bytes([byte]))
+                    server.stopping.wait(60)
+                except OSError:
+                    pass  # the client gave up, as it should
+                self.close_connection = True
+
             def log_message(self, *args):
                 pass
 
@@ -58,6 +79,7 @@ class FeedServer:
         return self
 
     def __exit__(self, *exc_info):
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

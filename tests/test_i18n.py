@@ -55,6 +55,26 @@ def test_switch_links_to_the_same_page_in_the_other_language(client, seed):
     assertContains(english, f'<link rel="alternate" hreflang="fr" href="http://testserver{SEED_URL}">')
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "//evil.example/",
+        "//evil.example/x",
+        f"//evil.example{SEED_URL}",
+        f"//evil.example/en{SEED_URL}",
+    ],
+)
+def test_alternate_links_stay_on_the_site_when_the_path_names_another_host(client, seed, path):
+    response = client.get("/", PATH_INFO=path)
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "evil.example" not in page
+    assert '<link rel="alternate" hreflang="fr" href="http://testserver/">' in page
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/">' in page
+    assertContains(response, '<a href="/en/" hreflang="en" lang="en">English</a>', status_code=404, html=True)
+
+
 @pytest.mark.django_db
 def test_switch_keeps_the_search_and_the_page(client):
     response = client.get("/search/", {"q": "foie", "page": "1"})

@@ -1,13 +1,17 @@
 """ingest_feeds: feeds from files and from a real HTTP server on 127.0.0.1 become drafts for review."""
 
 import datetime
+import ipaddress
+import socket
 import threading
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
 from reversion.models import Version
 
+from articles import fetching
 from articles.models import Article, IngestedItem, Source
 
 from .factories import make_article
@@ -46,6 +50,19 @@ def by_link(link):
 def server():
     with FeedServer() as feed_server:
         yield feed_server
+
+
+@pytest.fixture
+def beyond_loopback_refused(monkeypatch):
+    """A safety net: should the address check let one through, no packet leaves this machine."""
+    real = socket.create_connection
+
+    def loopback_only(address, *args, **kwargs):
+        if address[0] not in ("127.0.0.1", "::1"):
+            raise AssertionError(f"the fetch tried to connect to {address[0]}")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(fetching.socket, "create_connection", loopback_only)
 
 
 @pytest.fixture
@@ -328,6 +345,62 @@ class TestFetching:
         assert status == 1
         assert "Home page: failed: not an RSS or Atom feed" in err
 
+    def test_an_empty_answer_is_reported_and_the_other_sources_go_on(self, server):
+        empty = make_source("Empty", server.serve("/empty", b""))
+        make_source("RSS 1", server.serve("/rss1.xml", "rss1.xml"))
+
+        out, err, status = ingest()
+
+        assert status == 1
+        assert "Empty: failed: the answer is empty: not an RSS or Atom feed" in err
+        assert "Traceback" not in err and "KeyError" not in err
+        empty.refresh_from_db()
+        assert empty.last_outcome == Source.Outcome.FAILED
+        assert empty.last_message == "the answer is empty: not an RSS or Atom feed"
+        assert Article.objects.count() == 1
+
+    @pytest.mark.parametrize("trickle", ["headers", "body", "stall"])
+    def test_a_server_that_trickles_is_cut_off_at_the_deadline_while_the_next_source_is_read(
+        self, server, settings, trickle
+    ):
+        settings.INGEST_TIMEOUT = 3
+        slow = make_source("A slow source", server.serve("/slow", "rss1.xml", trickle=trickle))
+        following = make_source("B next source", server.serve("/next", "atom.xml"))
+
+        started = time.monotonic()
+        out, err, status = ingest()
+        elapsed = time.monotonic() - started
+
+        assert 2.5 < elapsed < 8, f"the run took {elapsed:.1f} s"
+        assert status == 1
+        assert f"A slow source: failed: {slow.feed_url}: no complete answer within 3 seconds" in err
+        assert "B next source: 2 created" in out
+        assert "feeds: fetched 1, not modified 0, failed 1, busy 0" in out
+        assert Article.objects.count() == 2
+        slow.refresh_from_db()
+        following.refresh_from_db()
+        assert slow.last_outcome == Source.Outcome.FAILED
+        assert "no complete answer within 3 seconds (INGEST_TIMEOUT)" in slow.last_message
+        assert slow.claimed_until is None
+        # Fetched side by side: the next source was done while the slow one still held its thread.
+        assert following.last_fetched_at < slow.last_fetched_at - datetime.timedelta(seconds=2)
+
+    def test_one_feed_at_a_time_each_still_has_its_deadline(self, server, settings):
+        settings.INGEST_TIMEOUT = 3
+        settings.INGEST_CONCURRENCY = 1
+        slow = make_source("A slow source", server.serve("/slow", "rss1.xml", trickle="body"))
+        make_source("B next source", server.serve("/next", "atom.xml"))
+        make_source("C last source", server.serve("/last", "rss1.xml"))
+
+        started = time.monotonic()
+        out, err, status = ingest()
+        elapsed = time.monotonic() - started
+
+        assert 2.5 < elapsed < 8, f"the run took {elapsed:.1f} s"
+        assert f"A slow source: failed: {slow.feed_url}: no complete answer within 3 seconds" in err
+        assert "B next source: 2 created" in out and "C last source: 1 created" in out
+        assert server.paths() == ["/slow", "/next", "/last"]
+
     def test_an_error_status_is_reported(self, server):
         make_source("Gone", server.serve("/gone", b"", status=410))
 
@@ -351,7 +424,7 @@ class TestFetching:
         [
             ("http://10.1.2.3/feed.xml", "10.1.2.3 is a private address"),
             ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
-            ("http://[::ffff:192.168.0.1]/feed", "is a private address"),
+            ("http://[::ffff:192.168.0.1]/feed", "of 192.168.0.1, a private address"),
             ("http://0.0.0.0/", "0.0.0.0 is"),
             ("file:///etc/passwd", "only http and https addresses are fetched"),
         ],
@@ -364,6 +437,46 @@ class TestFetching:
         assert status == 1
         assert refusal in err
         assert Article.objects.count() == 0
+
+    @pytest.mark.parametrize("allow_loopback", [False, True], ids=["production", "tests' loopback"])
+    @pytest.mark.parametrize(
+        "feed_url, refusal",
+        [
+            ("http://[2002:7f00:1::]/", "is a 6to4 address of 127.0.0.1, a loopback address"),
+            ("http://[2002:a00:1::]/feed", "is a 6to4 address of 10.0.0.1, a private address"),
+            ("http://[2002:a9fe:a9fe::]/", "is a 6to4 address of 169.254.169.254, a link-local address"),
+            ("http://[::ffff:127.0.0.1]/", "is an IPv4-mapped address of 127.0.0.1, a loopback address"),
+            ("http://[::ffff:10.0.0.1]/", "is an IPv4-mapped address of 10.0.0.1, a private address"),
+            ("http://[::127.0.0.1]/", "is an IPv4-compatible address of 127.0.0.1, a loopback address"),
+            ("http://[64:ff9b::7f00:1]/", "is a NAT64 address of 127.0.0.1, a loopback address"),
+            ("http://[64:ff9b::a9fe:a9fe]/", "is a NAT64 address of 169.254.169.254, a link-local address"),
+            ("http://[64:ff9b:1::808:808]/", "is a local-use NAT64 address"),
+            # Teredo: server 65.54.227.120, client 10.0.0.1 (stored inverted: f5ff:fffe)
+            (
+                "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/",
+                "is a Teredo address of 10.0.0.1, a private address",
+            ),
+        ],
+    )
+    def test_an_ipv6_address_carrying_a_private_or_loopback_one_is_refused(
+        self, settings, beyond_loopback_refused, feed_url, refusal, allow_loopback
+    ):
+        settings.INGEST_ALLOW_LOOPBACK = allow_loopback
+        host = feed_url.split("[")[1].split("]")[0]
+        source = make_source("Tunnelled", feed_url)
+
+        out, err, status = ingest()
+
+        assert status == 1
+        assert f"Tunnelled: failed: {host}: refused, {host} {refusal}" in err
+        source.refresh_from_db()
+        assert source.last_outcome == Source.Outcome.FAILED
+        assert refusal in source.last_message
+
+    def test_an_ipv6_address_carrying_a_public_one_is_judged_by_it(self):
+        assert fetching.refusal(ipaddress.ip_address("2002:808:808::")) == ""  # 6to4 of 8.8.8.8
+        assert fetching.refusal(ipaddress.ip_address("::ffff:8.8.8.8")) == ""
+        assert fetching.refusal(ipaddress.ip_address("::1")) == ""  # loopback as itself, tests' setting
 
     def test_a_redirect_to_a_public_feed_on_the_same_server_is_followed(self, server):
         server.serve("/new-feed", "rss1.xml")

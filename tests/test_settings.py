@@ -35,6 +35,31 @@ def test_deployment_checklist_is_clean():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+SECURITY = [
+    "DEBUG",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+]
+
+
+def test_the_tests_run_with_production_security_whatever_the_environment_says():
+    code = f"from django.conf import settings; print([getattr(settings, name) for name in {SECURITY}])"
+    production = manage("shell", "--no-imports", "-c", code, env=PRODUCTION).stdout
+    under_tests = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={"DJANGO_SETTINGS_MODULE": "newsroom.test_settings", "DJANGO_DEBUG": "1"},
+    ).stdout
+
+    assert production.strip() == "[False, True, True, 31536000, True, True]"
+    assert under_tests == production
+
+
 @pytest.mark.django_db
 def test_unknown_host_is_refused(client):
     assert client.get("/", HTTP_HOST="evil.example").status_code == 400

@@ -1,8 +1,9 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.ingest import BUSY, FAILED, FETCHED, NOT_MODIFIED, OUTCOMES, ingest_location, ingest_source
+from articles.ingest import BUSY, FAILED, FETCHED, NOT_MODIFIED, OUTCOMES, ingest_sources
 from articles.models import Source
 
 
@@ -10,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Fetch the active sources' feeds (RSS 2.0, RSS 1.0, Atom) and turn their new items into "
         "articles in review. An item already on the site is skipped, and an article someone edited "
-        "is never overwritten, so running it again (or twice at once) does no harm."
+        "is never overwritten, so running it again (or twice at once) does no harm. INGEST_CONCURRENCY "
+        "feeds are fetched at once, each within INGEST_TIMEOUT seconds."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +35,8 @@ class Command(BaseCommand):
         for location in locations:
             if not location.startswith(("http://", "https://")) and not Path(location).is_file():
                 raise CommandError(f"No such file: {location}", returncode=2)
-        reports = [self.show(report) for report in self.run(named, locations)]
+        jobs = self.jobs(named, locations)
+        reports = [self.show(report) for report in ingest_sources(jobs, settings.INGEST_CONCURRENCY)]
         counts = {outcome: sum(report.counts[outcome] for report in reports) for outcome in OUTCOMES}
         statuses = {status: sum(report.status == status for report in reports) for status in self.STATUSES}
         self.stdout.write(
@@ -46,20 +49,18 @@ class Command(BaseCommand):
 
     STATUSES = (FETCHED, NOT_MODIFIED, FAILED, BUSY)
 
-    def run(self, named, locations):
+    def jobs(self, named, locations):
+        """(source, location) pairs: a source's own feed, a location read as its feed, or a location alone."""
         if not locations:
-            sources = [named] if named else Source.objects.filter(is_active=True)
-            for source in sources:
-                yield ingest_source(source)
-            return
+            return [
+                (source, None) for source in ([named] if named else Source.objects.filter(is_active=True))
+            ]
         by_url = {source.feed_url: source for source in Source.objects.filter(feed_url__in=locations)}
-        for location in locations:
-            if named:
-                yield ingest_source(named, location)
-            elif location in by_url:
-                yield ingest_source(by_url[location])
-            else:
-                yield ingest_location(location)
+        if named:
+            return [(named, location) for location in locations]
+        return [
+            (by_url[location], None) if location in by_url else (None, location) for location in locations
+        ]
 
     def show(self, report):
         if report.status == FAILED:
