@@ -25,6 +25,12 @@ MAX_PAGE = 2_500_000
 MAX_ID = 2**63 - 1
 
 
+def is_page_number(value):
+    """Whether ``value`` is a page number as the site writes them: ASCII digits only (Python's
+    int() also reads "𝟙", "١٢", " 2 " and "2_0")."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
 def anchor_from(query):
     """("before" | "after", article id) from a page's query string, or None."""
     for direction in ("before", "after"):
@@ -49,10 +55,9 @@ class ArticlePaginator(Paginator):
         self.deep_offset = DEEP_OFFSET if deep_offset is None else deep_offset
 
     def validate_number(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if not isinstance(number, int) and not is_page_number(number):
+            raise PageNotAnInteger(self.error_messages["invalid_page"])
+        number = int(number)
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         if number > MAX_PAGE:

@@ -3,17 +3,26 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .caching import cached_count
 from .models import Article, Tag
-from .pagination import ArticlePaginator
+from .pagination import ArticlePaginator, is_page_number
 
 NEWS_DAYS = 2
+
+
+def sitemap(request, *args, **kwargs):
+    """Django's sitemap view, whose pages are numbered in ASCII digits (its int() reads "𝟙")."""
+    if not is_page_number(request.GET.get("p", "1")):
+        raise Http404("No such page")
+    return sitemap_views.sitemap(request, *args, **kwargs)
 
 
 class LocalizedSitemap(Sitemap):

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from .models import Article, PermalinkRedirect, Tag, TaggedArticle
-from .pagination import ArticlePaginator, anchor_from
+from .pagination import ArticlePaginator, anchor_from, is_page_number
 from .rendering import web_url
 from .search import search
 
@@ -37,6 +37,13 @@ class PublishedArticleMixin:
     paginate_by = 20
     paginator_class = ArticlePaginator
     anchored_pages = True  # newest first: "older" and "newer" links start from an article
+
+    def paginate_queryset(self, queryset, page_size):
+        """Pages are numbered in ASCII digits: "last" (a count of the whole list), "𝟙" or
+        " 2" name no page the site links to, and answer 404."""
+        if not is_page_number(self.request.GET.get(self.page_kwarg, "1")):
+            raise Http404("No such page")
+        return super().paginate_queryset(queryset, page_size)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         anchor = anchor_from(self.request.GET)

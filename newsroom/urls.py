@@ -6,7 +6,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles.caching import cached_page
-from articles.sitemaps import NEWS_SITEMAP, SITEMAPS
+from articles.sitemaps import NEWS_SITEMAP, SITEMAPS, sitemap
 from newsroom.views import healthz, robots_txt
 
 handler500 = "newsroom.views.server_error"
@@ -23,13 +23,13 @@ urlpatterns = [
     # Before the sections, whose pattern would take "news" for a section name.
     path(
         "sitemap-news.xml",
-        cached_page(sitemap_views.sitemap),
+        cached_page(sitemap),
         {"sitemaps": NEWS_SITEMAP, "template_name": "sitemaps/news.xml", "content_type": "application/xml"},
         name="sitemap-news",
     ),
     path(
         "sitemap-<section>.xml",
-        cached_page(sitemap_views.sitemap),
+        cached_page(sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
