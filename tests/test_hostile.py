@@ -309,19 +309,56 @@ class TestOutboundLinks:
         assert links["https://example.org/a"] == "noopener noreferrer nofollow"
 
 
+# What the page a browser built holds that could run: the DOM, after the parser and any
+# script had their way, so a sanitizer regression shows even where the script policy
+# (CSP) would have blocked it.
+RUNNABLE_IN_DOM = """() => {
+    const found = [];
+    const scriptUrl = /^(javascript|vbscript|data):/i;
+    for (const element of document.querySelectorAll("*")) {
+        for (const attribute of element.attributes) {
+            const name = attribute.name.toLowerCase();
+            const value = attribute.value.replace(/[\\u0000-\\u0020]/g, "");
+            if (name.startsWith("on")) found.push(`${element.tagName} ${name}`);
+            if (["href", "src", "action", "formaction", "xlink:href", "data", "srcset"].includes(name)
+                && scriptUrl.test(value)) found.push(`${element.tagName} ${name}=${value.slice(0, 40)}`);
+        }
+    }
+    for (const script of document.querySelectorAll("script")) {
+        if (["application/ld+json", "application/json"].includes(script.type)) continue;
+        const src = script.src ? new URL(script.src) : null;
+        const own = src && src.origin === location.origin;
+        if (own && (src.pathname.startsWith("/static/") || /^(\\/en)?\\/admin\\/jsi18n\\/$/.test(src.pathname))) continue;
+        found.push(`script ${script.src || script.textContent.slice(0, 40)}`);
+    }
+    for (const element of document.querySelectorAll("iframe, frame, object, embed, base, meta[http-equiv]")) {
+        found.push(element.tagName);
+    }
+    return found;
+}"""
+
+
 @pytest.mark.browser
-def test_no_dialog_opens_in_a_real_browser(live_server, transactional_db, page, admin_user):
+def test_nothing_that_runs_reaches_the_page_a_browser_builds(live_server, transactional_db, page, admin_user):
     articles = load_hostile_content()
 
     for path in PUBLIC_PAGES:
-        page.goto(live_server.url + path)
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
         page.mouse.move(200, 300)
         for link in page.locator("main a").all()[:5]:
             link.hover()
+        assert page.evaluate(RUNNABLE_IN_DOM) == [], path
+
     page.goto(live_server.url + "/admin/login/")
     page.get_by_label("Nom d’utilisateur").fill("admin")
     page.get_by_label("Mot de passe").fill("password")
     page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(live_server.url + "/admin/")
+    assert page.get_by_role("button", name="Déconnexion").is_visible()  # the login worked
+
     for path in admin_pages(articles):
-        page.goto(live_server.url + path)
+        response = page.goto(live_server.url + path)
+        assert response.status == 200 and page.url == live_server.url + path, path  # not the login page
+        assert page.evaluate(RUNNABLE_IN_DOM) == [], path
     # The `page` fixture fails the test if any dialog opened.
