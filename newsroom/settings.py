@@ -5,6 +5,7 @@ and refuses to start without DJANGO_SECRET_KEY. ``make run`` sets DJANGO_DEBUG=1
 for local work.
 
 DJANGO_SECRET_KEY      required when debug is off
+SITE_NAME              the site's name in the admin (default: Newsroom)
 DJANGO_DEBUG           1/true/yes for development (default: off)
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
 DATABASE_URL           e.g. postgres://user:password@host:5432/newsroom
@@ -62,6 +63,9 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 -- debug only
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+# The site's name, as the admin shows it (its header and page titles).
+SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
