@@ -32,7 +32,8 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 
 def environment(**options):
     options.pop("autoescape", None)  # always on, whatever a setting says
-    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    # Every value a template writes loses what XML and HTML cannot carry, whatever stored it.
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], finalize=rendering.xml_text, **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(
         url=url,
