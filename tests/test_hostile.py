@@ -328,7 +328,8 @@ RUNNABLE_IN_DOM = """() => {
         if (["application/ld+json", "application/json"].includes(script.type)) continue;
         const src = script.src ? new URL(script.src) : null;
         const own = src && src.origin === location.origin;
-        if (own && (src.pathname.startsWith("/static/") || /^(\\/en)?\\/admin\\/jsi18n\\/$/.test(src.pathname))) continue;
+        const ownScript = /^(\\/static\\/|(\\/en)?\\/admin\\/jsi18n\\/$)/;
+        if (own && ownScript.test(src.pathname)) continue;
         found.push(`script ${script.src || script.textContent.slice(0, 40)}`);
     }
     for (const element of document.querySelectorAll("iframe, frame, object, embed, base, meta[http-equiv]")) {
