@@ -219,7 +219,7 @@ def validated(values, body):
         importance=parse_importance(values.get("importance")),
         tags=tags,
         source_url=source_url,
-        publisher=decode(publisher_for(tags, source_url)),
+        publisher=publisher_for(tags, source_url),  # from tags decoded already, or a host
         image_url=image_url,
         alt_text=(alt_text if alt_text is not None else title) if image_url else "",
         credit=credit,
@@ -303,7 +303,7 @@ def parse_tags(value):
     for name in names:
         if not isinstance(name, str):
             raise ImportFailure(f"tags: {name!r} is not text")
-        name = " ".join(name.split())
+        name = " ".join(decode(name).split())
         check_length("tag", name, LIMITS["tag"])
         if name:
             tags.setdefault(name.lower(), name)

@@ -8,7 +8,7 @@ article (``manage.py export_markdown``); ``articles.generators`` gives it
 synthetic values (``manage.py generate_articles``). What it writes is what
 ``parser.py`` reads: exporting, importing the files into an empty database
 and exporting again gives the same bytes. The text the parser decodes (title,
-summary, alternative text, credit and rights) is written escaped
+summary, tags, alternative text, credit and rights) is written escaped
 (``articles.plain_text.escape``): only an ``&`` that would be read as an entity changes.
 """
 
@@ -76,7 +76,7 @@ def to_markdown(article):
         "summary": summary,
         "importance": "" if article.importance is None else str(article.importance),
         "sourceUrl": source.url if source else "",
-        "tags": [tagged.tag.name for tagged in article.tags_in_order],
+        "tags": [escape(tagged.tag.name) for tagged in article.tags_in_order],
         "permalink": permalink_path(article.permalink),
         "imageUrl": image_url,
         "imageCredit": credit_line,
