@@ -332,7 +332,8 @@ class TestWhatIsKeptAsTyped:
         article = Article.objects.get()
         assert (article.title, article.image.credit) == (typed, typed)
 
-    def test_a_backup_restored_keeps_its_text(self, tmp_path):
+    @pytest.mark.django_db(transaction=True)  # a backup reads in a transaction of its own
+    def test_a_backup_restored_keeps_its_text(self, tmp_path, media_root):
         typed = "Le code &amp; la page"
         make_article(title=typed, summary=typed)
         call_command("backup", str(tmp_path / "backup"), stdout=StringIO())
