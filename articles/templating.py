@@ -25,6 +25,7 @@ from django.utils.translation import get_language, get_language_info, gettext, n
 from jinja2 import Environment
 
 from . import rendering
+from .plain_text import shorten
 
 # What a JSON string may not hold inside <script>: a title like "</script><script>" stays text.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -50,6 +51,7 @@ def environment(**options):
         markdown=markdown,
         web_url=rendering.web_url,
         json_ld=json_ld,
+        shorten=shorten,
     )
     return env
 
