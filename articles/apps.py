@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 # What a public page shows: a change to any of these forgets every cached page (articles.caching).
@@ -15,7 +15,11 @@ class ArticlesConfig(AppConfig):
         from .caching import content_changed
         from .images import update_renditions
         from .managers import rows_written
+        from .plain_text import ENCODED_FIELDS, decode_loaded_fields
         from .search import restore_sqlite_triggers
+
+        for name in ENCODED_FIELDS:
+            pre_save.connect(decode_loaded_fields, sender=self.get_model(name), dispatch_uid=f"decode-{name}")
 
         post_save.connect(update_renditions, sender=self.get_model("ImageCredit"))
         for name in PUBLIC_MODELS:

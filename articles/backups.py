@@ -60,6 +60,7 @@ def restore(directory):
         raise CommandError(
             "The database already holds articles or users: restore into an empty, migrated one."
         )
-    call_command("loaddata", str(data), verbosity=0)  # one transaction: all or nothing
+    # One transaction, all or nothing; the text as it was stored (no entity decoded again).
+    call_command("loaddata", str(data), as_stored=True, verbosity=0)
     if (directory / MEDIA_FOLDER).is_dir():
         shutil.copytree(directory / MEDIA_FOLDER, settings.MEDIA_ROOT, dirs_exist_ok=True)

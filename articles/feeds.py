@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, SourceLink, Tag
-from .rendering import web_url
+from .rendering import web_url, xml_text
 
 FEED_LENGTH = 30
 
@@ -42,6 +42,16 @@ class AtomWithSource(Atom1Feed):
             handler.addQuickElement("link", "", attributes)
 
 
+def xml_safe(value):
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(part) for part in value)
+    if hasattr(value, "url") and hasattr(value, "mime_type"):  # an Enclosure
+        value.url = xml_text(value.url)
+    return value
+
+
 @dataclass
 class FeedSubject:
     request: HttpRequest
@@ -54,6 +64,14 @@ class LatestArticlesFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         return FeedSubject(request)
+
+    def get_feed(self, obj, request):
+        """The feed without what XML cannot carry (a control character typed in a title,
+        say): Django's feed writer refuses it, and every feed would answer 500."""
+        feed = super().get_feed(obj, request)
+        feed.feed = {name: xml_safe(value) for name, value in feed.feed.items()}
+        feed.items = [{name: xml_safe(value) for name, value in item.items()} for item in feed.items]
+        return feed
 
     def title(self, subject):
         return gettext("Newsroom")

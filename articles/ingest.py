@@ -42,12 +42,15 @@ from .addresses import InvalidValue, publisher_for, require_web_url
 from .fetching import Answer, FetchError, fetch
 from .models import Article, ImageCredit, IngestedItem, Source, SourceLink
 from .normalize import normalize_url
+from .plain_text import decode
 from .rendering import html_to_text
 
 logger = logging.getLogger(__name__)
 
 # A run holds a source this long at most: a run that died leaves it to the next one after that.
 CLAIM = datetime.timedelta(minutes=15)
+TITLE_LENGTH = Article._meta.get_field("title").max_length
+ALT_TEXT_LENGTH = ImageCredit._meta.get_field("alt_text").max_length
 FOOTER_START = "The post "
 FOOTER_MIDDLE = " appeared first on "
 
@@ -111,7 +114,7 @@ class Item:
             return None
         return writing.Image(
             self.image_url,
-            self.title[:500],
+            self.title[:ALT_TEXT_LENGTH],
             ImageCredit.ARTICLE_IMAGE_CREDIT,
             ImageCredit.ARTICLE_IMAGE_RIGHTS,
             self.link,
@@ -283,7 +286,7 @@ def parse_feed(body):
 def ingest_feed(body, source, report):
     parsed = parse_feed(body)
     tags = tuple(source.tags.names()) if source else ()
-    publisher = (publisher_for(tags, "") or source.name) if source else parsed.feed.get("title", "")
+    publisher = (publisher_for(tags, "") or source.name) if source else entry_text(parsed.feed, "title")
     keep_footer = source.keep_footer if source else True
     seen = set()
     for number, entry in enumerate(parsed.entries, start=1):
@@ -312,7 +315,7 @@ def parse_entry(entry, *, tags, publisher, keep_footer):
     if not link:
         raise InvalidValue("no link")
     require_web_url("link", link)
-    title = entry_text(entry, "title")[:300] or link[:300]
+    title = entry_text(entry, "title")[:TITLE_LENGTH] or link[:TITLE_LENGTH]
     summary = entry_text(entry, "summary") or content_text(entry)
     if not keep_footer:
         summary = without_footer(summary)
@@ -328,9 +331,10 @@ def parse_entry(entry, *, tags, publisher, keep_footer):
 
 
 def entry_text(entry, field):
+    """A field's text on one line, entities decoded once: feeds write « Abbott&#8217;s » in plain text too."""
     value = entry.get(field) or ""
     if entry.get(f"{field}_detail", {}).get("type") == "text/plain":
-        return " ".join(value.split())
+        return " ".join(decode(value).split())
     return html_to_text(value)
 
 

@@ -144,7 +144,7 @@ class Article(models.Model):
         HIGH = 3, _("High")
         TOP = 4, _("Top story")
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=1000)
     slug = models.SlugField(
         _("slug"),
         max_length=255,
@@ -268,10 +268,19 @@ class Article(models.Model):
     def natural_key(self):
         return (self.permalink,)
 
-    @staticmethod
-    def slug_for(title):
-        """The slug a title makes: the one place an article's slug is made from its title."""
-        return slugify(title)[:255]
+    # A derived slug stops at a word before this length, so a long title still makes a short address.
+    SLUG_LENGTH = 100
+
+    @classmethod
+    def slug_for(cls, title):
+        """The slug a title makes: the one place an article's slug is made from its title.
+
+        A long title's slug is cut at the last word boundary (a hyphen) within SLUG_LENGTH."""
+        slug = slugify(title)
+        if len(slug) > cls.SLUG_LENGTH:
+            cut = slug.rfind("-", 0, cls.SLUG_LENGTH + 1)
+            slug = slug[:cut] if cut > 0 else slug[: cls.SLUG_LENGTH]
+        return slug.strip("-")
 
     @staticmethod
     def permalink_for(slug, published_at):
@@ -467,7 +476,7 @@ class ImageCredit(models.Model):
     image_url = WebURLField(_("image address"), blank=True)
     alt_text = models.CharField(
         _("alternative text"),
-        max_length=500,
+        max_length=1000,  # the title's, which it is when a file or feed gives none
         blank=True,
         help_text=_("What the image shows, for readers who cannot see it."),
     )

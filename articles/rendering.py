@@ -127,6 +127,24 @@ def _escape(match):
     return quote(match.group(), safe="")
 
 
+# What XML 1.0 cannot carry, nor HTML show: C0 controls but tab, newline and return, U+FFFE,
+# U+FFFF and lone surrogates. One of them in a title took every feed down.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def control_characters(text):
+    """The characters of ``text`` that a feed, a sitemap or a page cannot carry, as U+XXXX names."""
+    return sorted({f"U+{ord(character):04X}" for character in _NOT_IN_XML.findall(text or "")})
+
+
+def xml_text(value):
+    """``value`` without the characters XML cannot carry (safe markup stays safe markup)."""
+    if not isinstance(value, str) or not _NOT_IN_XML.search(value):
+        return value
+    cleaned = _NOT_IN_XML.sub("", value)
+    return mark_safe(cleaned) if hasattr(value, "__html__") else cleaned  # noqa: S308 -- it was safe
+
+
 # Where one block of HTML ends and the next begins: a space keeps their words apart.
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/blockquote|/tr|/td|/th)\b[^>]*>", re.IGNORECASE)
 

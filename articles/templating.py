@@ -25,6 +25,7 @@ from django.utils.translation import get_language, get_language_info, gettext, n
 from jinja2 import Environment
 
 from . import rendering
+from .plain_text import shorten
 
 # What a JSON string may not hold inside <script>: a title like "</script><script>" stays text.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -32,7 +33,8 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 
 def environment(**options):
     options.pop("autoescape", None)  # always on, whatever a setting says
-    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    # Every value a template writes loses what XML and HTML cannot carry, whatever stored it.
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], finalize=rendering.xml_text, **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(
         url=url,
@@ -49,6 +51,7 @@ def environment(**options):
         markdown=markdown,
         web_url=rendering.web_url,
         json_ld=json_ld,
+        shorten=shorten,
     )
     return env
 

@@ -17,6 +17,7 @@ from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthAr
 
 from .models import Article, PermalinkRedirect, Tag, TaggedArticle
 from .pagination import ArticlePaginator, anchor_from, is_page_number
+from .plain_text import shorten
 from .rendering import web_url
 from .search import search
 
@@ -214,6 +215,11 @@ def shared_image_url(image):
     return renditions[1][-1].url if renditions else web_url(image.src)
 
 
+# A share title (og:title, twitter:title, the headline) is cut at a word within this length,
+# as link previews and search engines show it (templates/jinja2/articles/article_detail.html).
+SHARE_TITLE_LENGTH = 110
+
+
 def news_article_data(article, url, image_url, description, request):
     """schema.org NewsArticle for search engines, as a dict: serialized by the json_ld filter."""
     data = {
@@ -221,7 +227,7 @@ def news_article_data(article, url, image_url, description, request):
         "@type": "NewsArticle",
         "mainEntityOfPage": url,
         "url": url,
-        "headline": article.title[:110],
+        "headline": shorten(article.title, SHARE_TITLE_LENGTH),
         "description": description,
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),

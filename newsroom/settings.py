@@ -10,6 +10,7 @@ same settings without exporting anything. A server has no ``.env``.
 DJANGO_ENV_FILE        the NAME=value file read first (default: .env next to manage.py,
                        when it exists; empty: none, as in the tests)
 DJANGO_SECRET_KEY      required when debug is off
+SITE_NAME              the site's name in the admin (default: Newsroom)
 DJANGO_DEBUG           1/true/yes for development (default: off)
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
 DATABASE_URL           e.g. postgres://user:password@host:5432/newsroom
@@ -93,6 +94,9 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 -- debug only
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+# The site's name, as the admin shows it (its header and page titles).
+SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

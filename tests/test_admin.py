@@ -162,3 +162,16 @@ class TestDailyWorkColumns:
         assertContains(response, "En relecture : attend un éditeur.")
         assertContains(response, "Date d’expiration")
         assertContains(response, "Prévu pour le")
+
+
+@pytest.mark.django_db
+def test_the_admin_names_the_site_and_lists_tags_once(admin_client):
+    index = admin_client.get("/admin/")
+
+    assertContains(index, "<title>Site d’administration | Newsroom</title>", html=True)
+    assertContains(index, '<a href="/admin/">Newsroom</a>', html=True)
+    assert "Administration de Django" not in index.content.decode()
+    assertContains(index, '<a href="/admin/articles/tag/">Étiquettes</a>', count=1, html=True)
+    assert index.content.decode().count(">Étiquettes</a>") == 1
+    assert "/admin/taggit/" not in index.content.decode()
+    assert admin_client.get("/admin/taggit/tag/").status_code == 404

@@ -3,20 +3,23 @@
 The screenshots in docs/screenshots/ shown in the README are written by this module.
 """
 
+import importlib
 import json
 import mimetypes
-from datetime import datetime
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
+from django.apps import apps
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from articles.models import Article, SourceLink
+from articles import demo
+from articles.models import Article
 
 from .conftest import SEED_PERMALINK
-from .factories import make_article, make_uploaded_image
 
 pytestmark = pytest.mark.browser
 
@@ -25,40 +28,30 @@ AXE = PROJECT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT / "docs" / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+LAPTOP = {"width": 1280, "height": 800}
 
-STORIES = [
-    (
-        "Cancer du foie : la radiothérapie interne sélective recommandée",
-        ["Oncologie", "France"],
-        (18, 98, 160),
-    ),
-    ("AVC : la thrombectomie étendue aux patients arrivés tard", ["Neurologie", "Europe"], (150, 60, 40)),
-    ("Insuffisance cardiaque : un nouvel essai de phase III", ["Cardiologie"], (40, 120, 80)),
-    ("Radiothérapies hypofractionnées : ce que change la HAS", ["Oncologie", "Actualité"], (110, 70, 140)),
-]
+# The demo's "now", fixed so that the screenshots change only when the pages do: the site's
+# clock starts there for these tests (the browser's own clock is left alone).
+DEMO_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+ADMIN_PASSWORD = "un-mot-de-passe-solide"
 
 
 @pytest.fixture
-def site(live_server, transactional_db, settings, tmp_path):
-    """The seed article and, after it, a few illustrated stories: fixed dates keep the screenshots stable."""
+def site(live_server, transactional_db, settings, tmp_path, monkeypatch):
+    """The demo `make run` loads, dated from DEMO_NOW, on a site whose clock starts at DEMO_NOW."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("loaddata", "seed", verbosity=0)
-    for day, (title, tags, color) in enumerate(STORIES, start=1):
-        article = make_article(
-            title=title,
-            tags=tags,
-            summary=f"{title}. Résumé rédigé par la rédaction, avec le lien vers la source originale.",
-            body="Le **commentaire** de la rédaction, et [l’étude](https://journal.example.org/etude).",
-            published_at=timezone.make_aware(datetime(2024, 5, 24 + day, 9, 30)),
-        )
-        SourceLink.objects.create(
-            article=article, url=f"https://journal.example.org/story-{day}", publisher="Journal Exemple"
-        )
-        make_uploaded_image(
-            article, name=f"story{day}.jpg", size=(1200, 675), color=color, alt_text=f"Illustration : {title}"
-        )
-    make_article(title="Brouillon invisible", tags=["Oncologie"], status=Article.Status.DRAFT)
+    started = time.monotonic()
+    monkeypatch.setattr(timezone, "now", lambda: DEMO_NOW + timedelta(seconds=time.monotonic() - started))
+    # transactional_db empties the tables between tests, groups included: make them again
+    # with the migration's own function.
+    importlib.import_module("articles.migrations.0003_roles").create_roles(apps, None)
+    demo.load(now=DEMO_NOW)
     return live_server.url, settings.MEDIA_ROOT
+
+
+def demo_story(start):
+    """The demo's article whose title starts with ``start``."""
+    return Article.objects.get(title__startswith=start)
 
 
 def serve_locally(tab, media_root):
@@ -118,28 +111,32 @@ def serious_violations(page):
 def pages_to_check(base_url):
     return {
         "home": f"{base_url}/",
-        "article": f"{base_url}/papers/{SEED_PERMALINK}",
+        "article": f"{base_url}{demo_story('Cancer du poumon').get_absolute_url()}",
+        "seed article": f"{base_url}/papers/{SEED_PERMALINK}",
         "tag": f"{base_url}/tags/oncologie/",
         "search": f"{base_url}/search/?q=radiothérapie",
-        "archive": f"{base_url}/archives/2024/05/",
+        "archive": f"{base_url}/archives/{DEMO_NOW:%Y/%m}/",
         "english home": f"{base_url}/en/",
     }
 
 
 def test_reader_goes_home_article_tag_search_then_english(reader):
     base_url, page = reader
+    private = set(Article.objects.exclude(pk__in=Article.objects.published()).values_list("title", flat=True))
     page.set_viewport_size(DESKTOP)
     page.goto(base_url + "/")
     assert page.get_by_role("heading", level=1).inner_text() == "Dernières actualités"
-    assert page.get_by_text("Brouillon invisible").count() == 0
+    assert page.get_by_role("heading", name="À la une").is_visible()
+    assert private.isdisjoint(page.locator("main .card h3").all_inner_texts())
 
-    page.get_by_role("link", name="AVC : la thrombectomie").click()
-    page.wait_for_url("**/papers/2024-05-26-*")
-    assert page.get_by_role("heading", level=1).inner_text().startswith("AVC : la thrombectomie")
-    image = page.get_by_role("img", name="Illustration : AVC")
+    stroke = demo_story("AVC : la thrombectomie")
+    page.get_by_role("link", name="AVC : la thrombectomie").first.click()
+    page.wait_for_url(f"{base_url}{stroke.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == stroke.title
+    image = page.get_by_role("img", name="Illustration générée : un réseau de neurones")
     assert image.evaluate("img => img.complete && img.naturalWidth") > 0
     assert image.evaluate("img => img.currentSrc").endswith(".webp")  # Chromium takes the WebP source
-    assert page.get_by_text("Crédit image : Photo : Hôpital Exemple — CC BY 4.0").is_visible()
+    assert page.get_by_text("Crédit image : Illustration : la rédaction (image générée) — CC0").is_visible()
 
     page.get_by_role("link", name="Neurologie", exact=True).click()
     page.wait_for_url(f"{base_url}/tags/neurologie/")
@@ -150,17 +147,17 @@ def test_reader_goes_home_article_tag_search_then_english(reader):
     search.press("Enter")
     page.wait_for_url("**/search/?q=radioth*")
     results = page.locator("main .card h2").all_inner_texts()
-    assert "Cancer du foie : la radiothérapie interne sélective recommandée" in results
-    assert "Brouillon invisible" not in results
+    assert "Cancer du sein : la radiothérapie en cinq séances devient la norme" in results
+    assert private.isdisjoint(results)
 
     page.get_by_role("link", name="English").click()
     page.wait_for_url("**/en/search/?q=radioth*")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Search"
     assert page.locator("main .card h2").all_inner_texts() == results
-    page.get_by_role("link", name="Cancer du foie").first.click()
+    page.get_by_role("link", name="Cancer du sein").first.click()
     assert page.get_by_role("heading", name="Key points").is_visible()
-    assert page.locator("main time").first.inner_text() == "May 25, 2024"
+    assert page.locator("main time").first.inner_text() == "November 14, 2026"
 
 
 def test_keyboard_reader_can_skip_to_the_content(reader):
@@ -202,14 +199,16 @@ def test_nothing_scrolls_sideways_on_a_360_pixel_phone(reader):
     assert too_wide == {}
 
 
-def test_screenshots_for_the_readme(reader):
-    """docs/screenshots/: the home page and an article, on a wide screen and on a phone."""
+def test_screenshots_for_the_readme(reader, browser):
+    """docs/screenshots/: the demo's home page and an article, on a wide screen and on a phone,
+    and the review of ingested drafts in the admin on a laptop."""
     base_url, page = reader
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    top_story = demo_story("Cancer du poumon").get_absolute_url()
     shots = {
         "home.png": (f"{base_url}/", DESKTOP),
-        "article.png": (f"{base_url}/papers/2024-05-25-{slug(STORIES[0][0])}", DESKTOP),
-        "article-phone.png": (f"{base_url}/papers/2024-05-25-{slug(STORIES[0][0])}", PHONE),
+        "article.png": (f"{base_url}{top_story}", DESKTOP),
+        "article-phone.png": (f"{base_url}{top_story}", PHONE),
     }
     for name, (url, viewport) in shots.items():
         page.set_viewport_size(viewport)
@@ -217,13 +216,22 @@ def test_screenshots_for_the_readme(reader):
         page.wait_for_load_state("networkidle")
         for image in page.locator("img").all():
             image.scroll_into_view_if_needed()
+        assert page.evaluate("[...document.images].every(img => img.complete && img.naturalWidth > 0)")
         page.evaluate("window.scrollTo(0, 0)")
         path = SCREENSHOTS / name
         page.screenshot(path=str(path), full_page=name == "article-phone.png")
         assert path.stat().st_size > 10_000
 
-
-def slug(title):
-    from django.utils.text import slugify
-
-    return slugify(title)
+    User.objects.create_superuser("admin", password=ADMIN_PASSWORD)
+    editor = browser.new_context(locale="fr-FR", viewport=LAPTOP).new_page()
+    editor.goto(f"{base_url}/admin/login/?next=/admin/articles/source/review/")
+    editor.get_by_label("Nom d’utilisateur").fill("admin")
+    editor.get_by_label("Mot de passe").fill(ADMIN_PASSWORD)
+    editor.get_by_role("button", name="Connexion").click()
+    editor.wait_for_url(f"{base_url}/admin/articles/source/review/")
+    assert editor.get_by_role("heading", name="Brouillons des flux à relire").is_visible()
+    assert editor.locator("article.ingested").count() == 4
+    path = SCREENSHOTS / "review.png"
+    editor.screenshot(path=str(path))
+    editor.context.close()
+    assert path.stat().st_size > 10_000

@@ -65,30 +65,3 @@ class TestSeedFixture:
         # "France" in the seed and "france" typed before are one tag (the fixture's spelling wins).
         assert Tag.objects.filter(name__iexact="france").count() == 1
         assert client.get(f"/papers/{SEED_PERMALINK}").status_code == 200
-
-
-@pytest.mark.django_db
-class TestLoadDemo:
-    def test_loads_the_demo_into_an_empty_database(self):
-        call_command("loaddemo", verbosity=0)
-
-        assert Article.objects.filter(permalink=SEED_PERMALINK).exists()
-
-    def test_the_demo_has_about_thirty_varied_articles_readers_can_open(self, client):
-        call_command("loaddemo", verbosity=0)
-
-        articles = Article.objects.published().with_card_data()
-        assert articles.count() == 31
-        assert 0 < ImageCredit.objects.count() < 31
-        assert len({article.published_at.year for article in articles}) >= 4
-        assert Tag.objects.count() >= 15
-        for article in articles:
-            assert client.get(article.get_absolute_url()).status_code == 200
-
-    def test_leaves_a_database_with_articles_alone(self, capsys):
-        make_article(title="Déjà là")
-
-        call_command("loaddemo")
-
-        assert list(Article.objects.values_list("title", flat=True)) == ["Déjà là"]
-        assert "not loaded" in capsys.readouterr().out

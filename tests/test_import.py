@@ -310,7 +310,7 @@ BAD_FILES = [
         markdown(imageCredit='"Photo AP"'),
         "imageCredit: given without an imageUrl",
     ),
-    ("long-title.md", markdown(title=json.dumps("x" * 301)), "title: longer than 300 characters (301)"),
+    ("long-title.md", markdown(title=json.dumps("x" * 1001)), "title: longer than 1000 characters (1001)"),
     ("number-date.md", markdown(date="12"), "date: 12 is not an ISO 8601 date"),
     ("number-permalink.md", markdown(permalink="12"), "permalink: expected text, got 12"),
     ("unreal-day.md", markdown(permalink='"/papers/2024-13-45-x"'), "does not start with a real date"),

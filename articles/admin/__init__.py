@@ -9,7 +9,9 @@
 - ``intake``: feed sources and the review of the drafts they brought
 """
 
+from django.conf import settings
 from django.contrib import admin
+from taggit.models import Tag as UnusedTaggitTag
 
 from ..models import Article, PermalinkRedirect, Source, Tag
 from .articles import ArticleAdmin
@@ -20,3 +22,8 @@ admin.site.register(Article, ArticleAdmin)
 admin.site.register(Tag, TagAdmin)
 admin.site.register(PermalinkRedirect, PermalinkRedirectAdmin)
 admin.site.register(Source, SourceAdmin)
+
+# The project's own Tag model replaces taggit's default one, which stays empty: one list of tags.
+admin.site.unregister(UnusedTaggitTag)
+
+admin.site.site_header = admin.site.site_title = settings.SITE_NAME

@@ -6,7 +6,7 @@ them and the writer writes them.
 
 import re
 
-from ..models import Article, ImageCredit
+from ..models import Article, ImageCredit, SourceLink, Tag
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -26,15 +26,15 @@ FIELDS = (
     "imageUrl",
     "imageCredit",
 )
-# The longest values the models store.
+# The longest values the models store, read from the models themselves.
 LIMITS = {
-    "title": 300,
-    "permalink": 300,
-    "tag": 100,
-    "alt_text": 500,
-    "credit": 300,
-    "rights": 300,
-    "publisher": 200,
+    "title": Article._meta.get_field("title").max_length,
+    "permalink": Article._meta.get_field("permalink").max_length,
+    "tag": Tag._meta.get_field("name").max_length,
+    "alt_text": ImageCredit._meta.get_field("alt_text").max_length,
+    "credit": ImageCredit._meta.get_field("credit").max_length,
+    "rights": ImageCredit._meta.get_field("rights").max_length,
+    "publisher": SourceLink._meta.get_field("publisher").max_length,
 }
 
 # The body the site generates around the editor's text.

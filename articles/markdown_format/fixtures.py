@@ -3,13 +3,16 @@
 ``manage.py import_markdown --to-fixture FILE`` writes JSON with natural keys
 rather than rows. The rows are the ones the importer would write, made by
 ``articles.writing.prepare``: the same slug, permalink and normalised source
-address.
+address. ``loaddata`` decodes the entities of their plain text once, as the
+parser did (``articles.plain_text``): the fixture writes that text escaped, so
+that loading it gives the values importing the file gives.
 """
 
 import json
 
 from .. import writing
 from ..models import Article, Tag
+from ..plain_text import ENCODED_FIELDS, escape
 from .importer import Importer
 from .parser import ImportFailure, parse_file
 
@@ -64,12 +67,12 @@ class FixtureWriter:
         self._object(
             "articles.article",
             {
-                "title": article.title,
+                "title": escape(article.title),
                 "slug": article.slug,
                 "permalink": article.permalink,
                 "status": article.status,
                 "published_at": moment,
-                "summary": article.summary,
+                "summary": escape(article.summary),
                 "body": article.body,
                 "importance": article.importance,
                 "origin": article.origin,
@@ -85,6 +88,7 @@ class FixtureWriter:
             self._object("articles.taggedarticle", {"content_object": key, "tag": [self.tags[name.lower()]]})
         if rows.image:
             values = dict(zip(writing.IMAGE_FIELDS, writing.image_values(rows.image), strict=True))
+            values.update((name, escape(values[name])) for name in ENCODED_FIELDS["ImageCredit"])
             self._object("articles.imagecredit", {"article": key, "image": "", **values})
         if rows.source:
             source = rows.source
@@ -95,7 +99,7 @@ class FixtureWriter:
                     "kind": source.kind,
                     "url": source.url,
                     "url_normalized": source.url_normalized,
-                    "publisher": source.publisher,
+                    "publisher": escape(source.publisher),
                     "position": source.position,
                 },
             )

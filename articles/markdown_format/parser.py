@@ -10,7 +10,6 @@ Storing the result is the importer's job (``importer.py``).
 
 import dataclasses
 import datetime
-import html
 import os
 import re
 from pathlib import Path
@@ -19,6 +18,7 @@ import yaml
 
 from ..addresses import InvalidValue, check_length, publisher_for, require_web_url
 from ..models import Article
+from ..plain_text import decode, escape
 from ..writing import Image, Source
 from .constants import (
     CREDIT_SEPARATOR,
@@ -35,7 +35,6 @@ from .constants import (
     SOURCE_SECTION_RE,
     SUMMARY_HEADINGS,
 )
-from .writer import escape_summary
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -197,13 +196,13 @@ def validate(values, body):
 
 
 def validated(values, body):
-    title = text_value(values, "title").strip()
+    title = decode(text_value(values, "title")).strip()
     if not title:
         raise ImportFailure("title: missing; every article needs a title")
     check_length("title", title, LIMITS["title"])
     published_at = parse_date(values.get("date"))
     permalink = parse_permalink(values.get("permalink"), title, published_at)
-    summary = html.unescape(text_value(values, "summary"))
+    summary = decode(text_value(values, "summary"))
     source_url = url_value(values, "sourceUrl")
     tags = parse_tags(values.get("tags"))
     image_url = url_value(values, "imageUrl")
@@ -220,7 +219,7 @@ def validated(values, body):
         importance=parse_importance(values.get("importance")),
         tags=tags,
         source_url=source_url,
-        publisher=publisher_for(tags, source_url),
+        publisher=publisher_for(tags, source_url),  # from tags decoded already, or a host
         image_url=image_url,
         alt_text=(alt_text if alt_text is not None else title) if image_url else "",
         credit=credit,
@@ -304,7 +303,7 @@ def parse_tags(value):
     for name in names:
         if not isinstance(name, str):
             raise ImportFailure(f"tags: {name!r} is not text")
-        name = " ".join(name.split())
+        name = " ".join(decode(name).split())
         check_length("tag", name, LIMITS["tag"])
         if name:
             tags.setdefault(name.lower(), name)
@@ -319,14 +318,15 @@ def url_value(values, field):
 
 
 def parse_credit(line):
-    """Split "text — rights — URL" into its three parts; the URL is last when there is one."""
+    """Split "text — rights — URL" into its three parts, the URL last when there is one; the text
+    parts have their entities decoded (after splitting: an encoded dash is not a separator)."""
     parts = [part.strip() for part in line.split(CREDIT_SEPARATOR)] if line.strip() else []
     credit_url = ""
     if parts and re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", parts[-1]):
         credit_url = parts.pop()
         require_web_url("imageCredit", credit_url)
     rights = parts.pop() if len(parts) > 1 else ""
-    return CREDIT_SEPARATOR.join(parts), rights, credit_url
+    return decode(CREDIT_SEPARATOR.join(parts)), decode(rights), credit_url
 
 
 def strip_generated_parts(body, values, image_url, summary, source_url):
@@ -341,7 +341,7 @@ def strip_generated_parts(body, values, image_url, summary, source_url):
         first_line, _, after = rest.partition("\n")
         suffix = f"]({image_url})"
         if first_line.startswith("![") and first_line.endswith(suffix):
-            alt_text = first_line[2 : -len(suffix)]
+            alt_text = decode(first_line[2 : -len(suffix)])
             rest = after.lstrip()
     credit_line = values.get("imageCredit")
     if credit_line:
@@ -365,7 +365,7 @@ def strip_summary_section(rest, raw_summary, summary):
     after = after.lstrip("\n")
     if not summary:
         return after if (after.startswith("## ") or not after) else rest
-    for written in dict.fromkeys((raw_summary, summary, escape_summary(summary))):
+    for written in dict.fromkeys((raw_summary, summary, escape(summary))):
         if after.startswith(written) and after[len(written) : len(written) + 1] in ("", "\n"):
             return after[len(written) :].lstrip()
     return rest

@@ -7,18 +7,20 @@ gives it an article's values and ``export_articles`` writes one file per
 article (``manage.py export_markdown``); ``articles.generators`` gives it
 synthetic values (``manage.py generate_articles``). What it writes is what
 ``parser.py`` reads: exporting, importing the files into an empty database
-and exporting again gives the same bytes.
+and exporting again gives the same bytes. The text the parser decodes (title,
+summary, tags, alternative text, credit and rights) is written escaped
+(``articles.plain_text.escape``): only an ``&`` that would be read as an entity changes.
 """
 
 import datetime
-import html
 import json
 import re
 from pathlib import Path
 
 from django.utils import timezone
 
-from ..models import Article
+from ..models import Article, ImageCredit
+from ..plain_text import escape
 from ..writing import first_source, with_parts
 from .constants import (
     FIELDS,
@@ -62,17 +64,19 @@ def to_markdown(article):
     """The article's file, for an article fetched with ``articles.writing.with_parts()``."""
     image = getattr(article, "image", None)
     image_url = image.image_url if image else ""
-    credit_line = image.credit_line if image_url else ""
+    credit_line = ""
+    if image_url:
+        credit_line = ImageCredit.join_credit(escape(image.credit), escape(image.rights), image.credit_url)
     source = first_source(article)
-    summary = escape_summary(article.summary.strip())
+    summary = escape(article.summary.strip())
     front_matter = {
-        "title": article.title,
+        "title": escape(article.title),
         "date": utc_timestamp(article.published_at),
         "publishedDate": french_date(timezone.localdate(article.published_at)),
         "summary": summary,
         "importance": "" if article.importance is None else str(article.importance),
         "sourceUrl": source.url if source else "",
-        "tags": [tagged.tag.name for tagged in article.tags_in_order],
+        "tags": [escape(tagged.tag.name) for tagged in article.tags_in_order],
         "permalink": permalink_path(article.permalink),
         "imageUrl": image_url,
         "imageCredit": credit_line,
@@ -80,7 +84,7 @@ def to_markdown(article):
     return compose(
         front_matter,
         image_url=image_url,
-        alt_text=(image.alt_text or article.title) if image_url else "",
+        alt_text=escape(image.alt_text or article.title) if image_url else "",
         credit_line=credit_line,
         summary=summary,
         body=article.body,
@@ -126,11 +130,6 @@ def french_date(day):
 def permalink_path(permalink):
     """``permalink``: the article's address on the site, /papers/…"""
     return f"{PERMALINK_PREFIX}{permalink}"
-
-
-def escape_summary(summary):
-    """The summary as a file writes it, so that decoding its entities once gives it back."""
-    return summary.replace("&", "&amp;") if html.unescape(summary) != summary else summary
 
 
 def yaml_value(value):

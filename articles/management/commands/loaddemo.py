@@ -1,16 +1,27 @@
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from articles.models import Article
-
-DEMO_FIXTURES = ["seed", "demo"]
+from articles import demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo articles into an empty database; leave a database with articles alone."
+    help = (
+        "Load the demo (the seed article, illustrated stories in every status, a feed with drafts "
+        "to review, an editor and an author) into an empty database; leave a database with content alone."
+    )
 
     def handle(self, *args, **options):
-        if Article.objects.exists():
-            self.stdout.write("The database already holds articles: demo fixtures not loaded.")
+        reason = demo.refusal()
+        if reason:
+            self.stdout.write(reason)
             return
-        call_command("loaddata", *DEMO_FIXTURES, verbosity=options["verbosity"])
+        try:
+            made = demo.load()
+        except demo.DemoRefused as refusal:
+            raise CommandError(str(refusal)) from None
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Loaded the demo: {made['articles']} articles, {made['images']} illustrations, "
+                f"the feed “{made['source']}” with drafts to review, and the accounts "
+                f"{' and '.join(made['accounts'])} (staff, without a password: "
+                "give one with manage.py changepassword NAME to log in as them)."
+            )

@@ -1,0 +1,203 @@
+"""The demo that ``manage.py loaddemo`` loads into an empty database: the product's shop window.
+
+``load(now)`` writes, in one transaction, the real seed article (``fixtures/seed.json``)
+and the stories of ``stories.py`` with dates relative to ``now``, so that the demo never
+goes stale: a top story and important ones for « À la une », articles in every status
+(drafts, one sent back with an editor's note, in review, scheduled, expiring, unpublished,
+archived), planned ones for the editorial calendar, a feed whose last run left drafts to
+review, and an editor and an author (members of the Editors and Authors groups, staff,
+without a password) who wrote them. Every illustration is drawn by ``pictures.py`` and
+uploaded as the admin uploads one, so that every image on the demo's pages comes from the
+site itself. Status moves go through ``articles.workflow``, ingested drafts through
+``articles.ingest``: the demo's history reads like a newsroom's.
+
+``refusal()`` says why a database may not receive the demo (it already holds content).
+"""
+
+import datetime
+import email.utils
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.http import http_date
+from django.utils.text import slugify
+
+from .. import ingest, workflow
+from ..images import rendition_name, rendition_widths
+from ..models import Article, ImageCredit, Source, SourceLink
+from . import pictures
+from .stories import FEED, FEED_ITEMS, STORIES
+
+IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
+IMAGE_RIGHTS = "CC0"
+# The newsroom's two demo accounts: staff, in the groups of migration 0003_roles, no password.
+ACCOUNTS = {
+    "editor": ("claire.moreau", "Claire", "Moreau", "Editors"),
+    "author": ("hugo.bernard", "Hugo", "Bernard", "Authors"),
+}
+
+
+class DemoRefused(Exception):
+    """The demo cannot be loaded, and why."""
+
+
+def refusal():
+    """Why this database may not receive the demo, or None when it is empty of content."""
+    User = get_user_model()
+    usernames = [username for username, *_ in ACCOUNTS.values()]
+    if Article.objects.exists():
+        return "The database already holds articles: the demo was not loaded."
+    if Source.objects.exists():
+        return "The database already holds feed sources: the demo was not loaded."
+    if User.objects.filter(Q(is_superuser=False) | Q(username__in=usernames)).exists():
+        return "The database already holds user accounts other than superusers: the demo was not loaded."
+    return None
+
+
+def load(now=None):
+    """Load the demo, its dates relative to ``now`` (default: this moment); return what was made.
+
+    All or nothing: the database in one transaction, and the image files written on the way
+    removed should anything fail.
+    """
+    now = now or timezone.now()
+    written = []
+    try:
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            reason = refusal()
+            if reason:
+                raise DemoRefused(reason)
+            call_command("loaddata", "seed", verbosity=0)
+            users = make_accounts()
+            for story in STORIES:
+                write_story(story, now, users, written)
+            source = make_source(now)
+    except BaseException:
+        remove_files(written)
+        raise
+    return {
+        "articles": Article.objects.count(),
+        "images": len(written),
+        "source": source,
+        "accounts": [user.username for user in users.values()],
+    }
+
+
+def make_accounts():
+    User = get_user_model()
+    users = {}
+    for role, (username, first_name, last_name, group_name) in ACCOUNTS.items():
+        try:
+            group = Group.objects.get(name=group_name)
+        except Group.DoesNotExist:
+            raise DemoRefused(
+                f"The {group_name} group is missing: run manage.py migrate (migration 0003_roles makes it)."
+            ) from None
+        # No password in the repository: set one with manage.py changepassword to log in as them.
+        user = User.objects.create_user(
+            username, password=None, first_name=first_name, last_name=last_name, is_staff=True
+        )
+        user.groups.add(group)
+        users[role] = user
+    return users
+
+
+def moment(now, days):
+    return (now + datetime.timedelta(days=days)).replace(microsecond=0)
+
+
+def write_story(story, now, users, written):
+    article = Article(
+        title=story.title,
+        slug=slugify(story.title),
+        status=story.status,
+        published_at=moment(now, story.days),
+        summary=story.summary,
+        body=story.body,
+        importance=story.importance,
+        author=users[story.author] if story.author else None,
+        expires_at=moment(now, story.expires_in) if story.expires_in is not None else None,
+        planned_for=(
+            timezone.localdate(now) + datetime.timedelta(days=story.planned_in)
+            if story.planned_in is not None
+            else None
+        ),
+    )
+    article.save()
+    article.tags.set(story.tags)
+    SourceLink.objects.create(article=article, url=story.url, publisher=story.publisher.name)
+    written.append(illustrate(article, story.tags))
+    for transition, role in story.moves:
+        note = story.note if transition == "send_back" else ""
+        workflow.apply(users[role], article, transition, note)
+    return article
+
+
+def illustrate(article, tags):
+    """Upload the story's drawn picture as the admin would; return the stored file's name."""
+    topic = pictures.topic_for(tags)
+    credit = ImageCredit(
+        article=article, alt_text=pictures.alt_text(topic), credit=IMAGE_CREDIT, rights=IMAGE_RIGHTS
+    )
+    credit.image = SimpleUploadedFile(f"{article.slug[:60]}.jpg", pictures.draw(article.title, topic))
+    credit.full_clean()
+    credit.save()  # the post_save receiver of articles.images makes the renditions
+    return credit.image.name, credit.image_width
+
+
+def make_source(now):
+    """The feed and what its last run brought, stored by the ingestion itself from a feed made here."""
+    source = Source.objects.create(name=FEED["name"], feed_url=FEED["feed_url"])
+    source.tags.set(FEED["tags"])
+    report = ingest.Report(source.name)
+    ingest.ingest_feed(feed_body(now), source, report)
+    fetched = now - datetime.timedelta(minutes=35)
+    Source.objects.filter(pk=source.pk).update(
+        last_fetched_at=fetched,
+        last_outcome=Source.Outcome.OK,
+        last_message=report.describe(),
+        etag='W/"demo-4-items"',
+        last_modified=http_date((fetched - datetime.timedelta(hours=4)).timestamp()),
+    )
+    source.refresh_from_db()
+    return source
+
+
+def feed_body(now):
+    """An RSS document holding FEED_ITEMS, as the publisher's site would serve it."""
+    items = "".join(
+        "<item>"
+        f"<title>{escape(item.title)}</title><link>{escape(item.url)}</link>"
+        f"<pubDate>{email.utils.format_datetime(now - datetime.timedelta(hours=item.hours))}</pubDate>"
+        f"<description>{escape(f'<p>{item.summary}</p>')}</description>"
+        "</item>"
+        for item in FEED_ITEMS
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(FEED['name'])}</title><link>{escape(FEED['feed_url'])}</link>"
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+def remove_files(written):
+    """Remove uploaded images and their renditions, after a load that failed."""
+    storage = ImageCredit._meta.get_field("image").storage
+    for name, width in written:
+        names = [name]
+        if width:
+            names += [
+                rendition_name(name, size, extension)
+                for size in rendition_widths(width)
+                for extension in ("webp", "jpg", "png")
+            ]
+        for path in names:
+            if storage.exists(path):
+                storage.delete(path)

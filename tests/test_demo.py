@@ -1,0 +1,221 @@
+"""The demo `make run` loads (`manage.py loaddemo`): what a newcomer sees first.
+
+Loaded into an empty database, it shows « À la une », illustrated cards whose images all
+come from the site itself, an editorial calendar with plans, ingested drafts to review and
+articles in every status; loaded again, or into a database with content, it does nothing.
+"""
+
+import html
+import re
+from io import BytesIO, StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.utils import timezone
+from django.views.static import serve
+from PIL import Image
+from reversion.models import Version
+
+from articles import demo
+from articles.demo import stories
+from articles.models import Article, ImageCredit, IngestedItem, Source, SourceLink, Tag
+from articles.workflow import WorkflowRefused
+
+from .conftest import SEED_PERMALINK
+from .factories import make_article
+from .pages import featured_titles, listed_titles
+
+IMAGE_ADDRESSES = re.compile(r'<img[^>]* src="([^"]*)"|srcset="([^"]*)"')
+
+
+@pytest.fixture
+def loaded(db, media_root):
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    return out.getvalue()
+
+
+def by_title(title):
+    return Article.objects.get(title=title)
+
+
+def story(**wanted):
+    return next(s for s in stories.STORIES if all(getattr(s, k) == v for k, v in wanted.items()))
+
+
+def image_addresses(page):
+    addresses = set()
+    for src, srcset in IMAGE_ADDRESSES.findall(page):
+        if src:
+            addresses.add(html.unescape(src))
+        for candidate in html.unescape(srcset).split(","):
+            if candidate.strip():
+                addresses.add(candidate.split()[0])
+    return addresses
+
+
+def content():
+    """Everything the demo writes, counted."""
+    return (
+        Article.objects.count(),
+        ImageCredit.objects.count(),
+        SourceLink.objects.count(),
+        Tag.objects.count(),
+        Source.objects.count(),
+        IngestedItem.objects.count(),
+        get_user_model().objects.count(),
+        Version.objects.count(),
+    )
+
+
+def files(root):
+    return sorted(path.relative_to(root) for path in root.rglob("*") if path.is_file())
+
+
+class TestHomePage:
+    def test_leads_with_the_top_story_and_the_important_ones(self, loaded, client):
+        response = client.get("/")
+
+        assert "Loaded the demo" in loaded
+        assert "À la une" in response.content.decode()
+        featured = featured_titles(response)
+        assert featured[0] == story(importance=4).title
+        assert len(featured) == 3
+        assert all(by_title(title).importance >= 3 for title in featured)
+        assert len(listed_titles(response)) == 20
+
+    def test_every_image_is_a_credited_illustration_from_the_site(self, loaded, client, media_root):
+        page = client.get("/").content.decode()
+        addresses = image_addresses(page)
+
+        assert len(addresses) > 40  # every card's image, at several widths, in WebP and JPEG
+        assert {address for address in addresses if not address.startswith("/media/")} == set()
+        for address in addresses:
+            # What runserver serves under /media/ in DEBUG (newsroom/urls.py).
+            response = serve(RequestFactory().get(address), address.removeprefix("/media/"), media_root)
+            assert response.status_code == 200
+            assert response["Content-Type"] in {"image/jpeg", "image/webp"}
+            with Image.open(BytesIO(b"".join(response.streaming_content))) as image:
+                assert image.format in {"JPEG", "WEBP"} and image.width in {320, 640, 960}
+        assert page.count("Crédit image : Illustration : la rédaction (image générée) — CC0") >= 20
+        assert "Illustration générée : des cellules sur fond coloré, avec le mot « Oncologie »" in page
+
+
+class TestNewsroom:
+    def test_articles_in_every_status_and_the_private_ones_answer_404(self, loaded, client):
+        statuses = set(Article.objects.values_list("status", flat=True))
+        public = Article.objects.published()
+        private = Article.objects.exclude(pk__in=public.values("pk"))
+
+        assert statuses == set(Article.Status.values)
+        assert Article.objects.scheduled().count() == 2
+        assert Article.objects.expiring().filter(pk__in=public.values("pk")).count() == 1
+        assert public.filter(permalink=SEED_PERMALINK).exists()
+        assert private.count() == 12  # 2 scheduled, 3 drafts, 5 in review (4 ingested), unpublished, archived
+        for article in private:
+            assert client.get(article.get_absolute_url()).status_code == 404, article.title
+        for article in public:
+            assert client.get(article.get_absolute_url()).status_code == 200, article.title
+
+    def test_a_draft_sent_back_carries_the_editors_note_and_its_history(self, loaded, admin_client):
+        sent_back = by_title(next(s.title for s in stories.STORIES if s.note))
+        versions = Version.objects.get_for_object(sent_back).order_by("pk")
+
+        assert sent_back.status == Article.Status.DRAFT
+        assert sent_back.review_note.startswith("Merci de citer l’étude d’origine")
+        assert [v.revision.get_comment() for v in versions] == ["Soumis à relecture", "Renvoyé à l’auteur"]
+        assert [v.revision.user.username for v in versions] == ["hugo.bernard", "claire.moreau"]
+        history = admin_client.get(f"/admin/articles/article/{sent_back.pk}/history/").content.decode()
+        assert "Renvoyé à l’auteur" in history and "claire.moreau" in history
+
+    def test_an_editor_and_an_author_without_a_password(self, loaded, admin_client):
+        users = {user.username: user for user in get_user_model().objects.filter(is_superuser=False)}
+
+        assert set(users) == {"claire.moreau", "hugo.bernard"}
+        assert [g.name for g in users["claire.moreau"].groups.all()] == ["Editors"]
+        assert [g.name for g in users["hugo.bernard"].groups.all()] == ["Authors"]
+        for user in users.values():
+            assert user.is_staff and not user.is_superuser and not user.has_usable_password()
+        assert Article.objects.filter(author=users["hugo.bernard"]).count() >= 10
+        listing = admin_client.get("/admin/articles/article/?all=").content.decode()
+        assert "hugo.bernard" in listing or "Hugo Bernard" in listing
+
+    def test_the_calendar_shows_plans_schedules_and_an_expiry(self, loaded, admin_client):
+        page = html.unescape(admin_client.get("/admin/articles/article/calendar/").content.decode())
+
+        for planned in (s for s in stories.STORIES if s.planned_in is not None):
+            assert planned.title in page
+        for scheduled in Article.objects.scheduled():
+            assert scheduled.title in page
+        assert page.count("prévu</strong>") == 4
+        assert page.count("programmé</strong>") == 2
+        assert page.count("expire</strong>") == 1
+
+    def test_the_review_page_lists_the_ingested_drafts(self, loaded, admin_client):
+        page = html.unescape(admin_client.get("/admin/articles/source/review/").content.decode())
+        source = Source.objects.get()
+
+        assert re.search(r"<h2>Radiologie interventionnelle Europe\s+\(4 brouillons\)</h2>", page)
+        for item in stories.FEED_ITEMS:
+            assert item.title in page and item.url in page
+        assert source.last_outcome == Source.Outcome.OK
+        assert timezone.now() - source.last_fetched_at < timezone.timedelta(hours=1)
+        assert "4 created" in source.last_message
+        for ingested in IngestedItem.objects.select_related("article"):
+            assert ingested.source == source
+            assert ingested.article.origin == Article.Origin.INGESTED
+            assert ingested.article.status == Article.Status.REVIEW
+            assert sorted(ingested.article.tags.names()) == ["Europe", "Radiologie interventionnelle"]
+
+
+class TestLoadingSafely:
+    def test_a_second_load_changes_nothing(self, loaded, media_root):
+        before, images = content(), files(media_root)
+        out = StringIO()
+
+        call_command("loaddemo", stdout=out)
+
+        assert content() == before
+        assert files(media_root) == images
+        assert out.getvalue() == "The database already holds articles: the demo was not loaded.\n"
+
+    @pytest.mark.parametrize(
+        ("existing", "said"),
+        [
+            (lambda: make_article(title="Déjà là"), "already holds articles"),
+            (lambda: Source.objects.create(name="Flux", feed_url="https://flux.example/rss"), "feed sources"),
+            (lambda: get_user_model().objects.create_user("lectrice"), "user accounts"),
+        ],
+    )
+    def test_a_database_with_content_is_left_alone(self, db, media_root, existing, said):
+        existing()
+        before = content()
+        out = StringIO()
+
+        call_command("loaddemo", stdout=out)
+
+        assert content() == before
+        assert said in out.getvalue() and "not loaded" in out.getvalue()
+        assert files(media_root) == []
+
+    def test_a_superuser_made_first_does_not_stop_it(self, db, media_root):
+        get_user_model().objects.create_superuser("admin", password="un-mot-de-passe-solide")
+
+        call_command("loaddemo", stdout=StringIO())
+
+        assert Article.objects.published().count() == 23
+
+    def test_a_failure_leaves_nothing_behind(self, db, media_root, monkeypatch):
+        # A story whose author would publish it: the workflow refuses, after images were written.
+        refused = stories.Story(
+            **{**vars(stories.STORIES[1]), "title": "Refusée", "moves": (("publish", stories.AUTHOR),)}
+        )
+        monkeypatch.setattr(demo, "STORIES", (*stories.STORIES[:3], refused))
+
+        with pytest.raises(WorkflowRefused):
+            call_command("loaddemo", stdout=StringIO())
+
+        assert content() == (0, 0, 0, 0, 0, 0, 0, 0)
+        assert files(media_root) == []
