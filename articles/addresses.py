@@ -2,7 +2,8 @@
 
 Below both the articles and feed intake, so either may use it without importing
 the other: ``validate_web_url`` (the models' rule: http or https only),
-``require_web_url`` (raises ``InvalidValue`` naming the field), ``check_length``
+``require_web_url`` (raises ``InvalidValue`` naming the field), ``check_length``,
+``check_printable`` (no control character that a feed cannot carry)
 and ``publisher_for`` (a source's name, from its feed's tag or its host).
 
 Addresses shown on pages go through ``articles.rendering.web_url`` instead, which
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+
+from .rendering import control_characters
 
 MAX_URL_LENGTH = 1000
 # A source's feed tags its items "<publisher> — Latest" (the seed's "Interventional News — Latest").
@@ -28,6 +31,15 @@ class InvalidValue(ValueError):
 def check_length(field, value, limit):
     if len(value) > limit:
         raise InvalidValue(f"{field}: longer than {limit} characters ({len(value)})")
+
+
+def check_printable(field, value):
+    """Raise InvalidValue if ``value`` holds a character no feed, sitemap or page can carry."""
+    found = control_characters(value)
+    if found:
+        raise InvalidValue(
+            f"{field}: holds invisible control characters ({', '.join(found)}), which no feed can carry"
+        )
 
 
 def require_web_url(field, url):

@@ -43,7 +43,7 @@ from .fetching import Answer, FetchError, fetch
 from .models import Article, ImageCredit, IngestedItem, Source, SourceLink
 from .normalize import normalize_url
 from .plain_text import decode
-from .rendering import html_to_text
+from .rendering import html_to_text, xml_text
 
 logger = logging.getLogger(__name__)
 
@@ -331,10 +331,11 @@ def parse_entry(entry, *, tags, publisher, keep_footer):
 
 
 def entry_text(entry, field):
-    """A field's text on one line, entities decoded once: feeds write « Abbott&#8217;s » in plain text too."""
+    """A field's text on one line, entities decoded once (feeds write « Abbott&#8217;s » in plain text
+    too) and without the control characters that no feed of ours could carry on."""
     value = entry.get(field) or ""
     if entry.get(f"{field}_detail", {}).get("type") == "text/plain":
-        return " ".join(decode(value).split())
+        return xml_text(" ".join(decode(value).split()))
     return html_to_text(value)
 
 

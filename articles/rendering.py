@@ -154,7 +154,8 @@ def html_to_text(fragment):
 
     nh3 drops every tag (and what scripts and styles hold) and escapes the
     text it keeps, so decoding the entities once afterwards gives back the
-    text as written: « [&#8230;] » becomes « […] », « &amp;lt; » becomes « &lt; ».
+    text as written: « [&#8230;] » becomes « […] », « &amp;lt; » becomes « &lt; ». Control
+    characters a feed could not carry on are dropped.
     """
     text = nh3.clean(_BLOCK_END.sub(" ", fragment or ""), tags=set())
-    return " ".join(html.unescape(text).split())
+    return xml_text(" ".join(html.unescape(text).split()))

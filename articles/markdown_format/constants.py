@@ -12,6 +12,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_TAGS = 50  # a real article has a handful; thousands would be a file meant to flood the tag list
+# Publication years a file may give: a date outside them is a typo (or an attack on the clock
+# arithmetic: 9999-12-31 in Paris overflows Python's datetime).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 # The front matter's keys, in the order the seed writes them.
 FIELDS = (

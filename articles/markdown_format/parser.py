@@ -16,16 +16,18 @@ from pathlib import Path
 
 import yaml
 
-from ..addresses import InvalidValue, check_length, publisher_for, require_web_url
+from ..addresses import InvalidValue, check_length, check_printable, publisher_for, require_web_url
 from ..models import Article
 from ..plain_text import decode, escape
 from ..writing import Image, Source
 from .constants import (
     CREDIT_SEPARATOR,
     FIELDS,
+    FIRST_YEAR,
     IMAGE_CREDIT_PREFIX,
     IMAGE_CREDIT_SUFFIX,
     IMPORTANCE_BY_WORD,
+    LAST_YEAR,
     LIMITS,
     MARKDOWN_SUFFIXES,
     MAX_FILE_BYTES,
@@ -228,6 +230,10 @@ def validated(values, body):
     )
     for field in ("alt_text", "credit", "rights", "publisher"):
         check_length(field, getattr(data, field), LIMITS[field])
+    for field in ("title", "summary", "body", "alt_text", "credit", "rights"):
+        check_printable(field, getattr(data, field))
+    for tag in tags:
+        check_printable("tags", tag)
     return data
 
 
@@ -254,6 +260,8 @@ def parse_date(value):
             raise ImportFailure(f"date: {value!r} is not an ISO 8601 date (2024-05-24T13:22:26Z)") from None
     else:
         raise ImportFailure(f"date: {value!r} is not an ISO 8601 date (2024-05-24T13:22:26Z)")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ImportFailure(f"date: {value!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone(datetime.UTC)
