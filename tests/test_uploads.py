@@ -328,3 +328,19 @@ def test_an_animated_gif_loses_its_comment_and_keeps_its_frames(media_root):
     assert b"Jeanne" not in (media_root / credit.image.name).read_bytes()
     with Image.open(credit.image.path) as saved:
         assert saved.n_frames == 3 and saved.info["duration"] == 200
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture(admin_client, media_root):
+    pictures = [
+        Image.open(BytesIO(image_bytes((800, 600), color=color))) for color in ((200, 0, 0), (0, 0, 200))
+    ]
+    buffer = BytesIO()
+    pictures[0].save(buffer, format="MPO", save_all=True, append_images=pictures[1:])
+    with Image.open(BytesIO(buffer.getvalue())) as upload:
+        assert upload.format == "MPO" and upload.n_frames == 2
+
+    response = post_upload(admin_client, "IMG_2044.JPG", buffer.getvalue())
+
+    assert response.status_code == 302
+    with Image.open(media_root / ImageCredit.objects.get().image.name) as saved:
+        assert saved.format == "JPEG" and getattr(saved, "n_frames", 1) == 1 and saved.size == (800, 600)
