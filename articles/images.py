@@ -1,23 +1,30 @@
-"""Uploaded images: checked, stripped of their metadata, and copied at several widths.
+"""Uploaded images: checked, decoded to the end, re-encoded without metadata, copied at several widths.
 
 An upload is refused (``validate_image_format``, the field's validator) unless it
 is a JPEG, PNG, WebP or GIF that Pillow, restricted to those formats, can open,
-within a size in bytes and a number of pixels set in the settings, and holding
-nothing but an image (no markup or script riding along, as in a polyglot file).
-Only the header is read to decide: a decompression bomb is refused before it is
-decoded.
+within a size in bytes and a number of pixels set in the settings, holding
+nothing but an image (no markup or script riding along, as in a polyglot file),
+and whose every pixel can be decoded. The pixel count is read from the header
+first: a decompression bomb, or an image over the budget, is refused before it
+is decoded. A file cut short is refused, never padded with grey:
+``ImageFile.LOAD_TRUNCATED_IMAGES`` is forced off before each decode.
 
-When its ImageCredit is saved, the upload is re-encoded without its metadata
-(EXIF and its GPS position, comments) under a plain ASCII name whose extension
-is that of its real format (``clean_upload``). Its size is then stored on the
-credit and smaller copies are written next to it under ``renditions/``, at names
-derived from the original's name so that pages can list them (``srcset``)
-without touching the disk. Linked images (an address elsewhere) are shown as
-they are.
+Only re-encoded images are stored (``clean_upload``): the pixels, turned upright
+and converted to sRGB, written again without EXIF (and its GPS position), XMP,
+comments or colour profile, under a plain ASCII name whose extension is that of
+the decoded format. An image that cannot be re-encoded is refused, in the form
+and in ``ImageCredit.save()`` alike; the bytes that came are never kept. The
+decoded image is kept with the upload (``_cleaned``) so that the form's check,
+the model's and the save decode it once, and its renditions are made from it:
+smaller copies written next to it under ``renditions/``, at names derived from
+the original's name so that pages can list them (``srcset``) without touching
+the disk. Linked images (an address elsewhere) are shown as they are.
 """
 
+import contextlib
 import logging
 import re
+import weakref
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -25,12 +32,14 @@ from pathlib import PurePosixPath
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +56,13 @@ FOREIGN_CONTENT = re.compile(
     rb"<(?:script|html|svg[\s>]|body[\s>]|iframe|object|embed|!doctype|\?php)|javascript:|%PDF-",
     re.IGNORECASE,
 )
+# What a frame of an animation keeps of its own information: its timing and transparency.
+FRAME_INFO = ("duration", "transparency", "disposal", "blend", "background", "loop")
+SRGB = ImageCms.createProfile("sRGB")
+# Decode failures of a damaged file, as Pillow's decoders raise them.
+DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError)
+
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 @dataclass(frozen=True)
@@ -55,10 +71,30 @@ class Rendition:
     width: int
 
 
+@dataclass(frozen=True)
+class CleanImage:
+    """An upload re-encoded: the file to store, and its first frame upright for the renditions."""
+
+    content: ContentFile
+    image: Image.Image
+
+
+# An upload's raw file → its CleanImage: decoded once for the form's check, the model's and the save.
+_cleaned = weakref.WeakKeyDictionary()
+
+
+def raw_file(value):
+    """The file object under a FieldFile or an UploadedFile: the one the form and the model share."""
+    while isinstance(value, File) and value.file is not None and value.file is not value:
+        value = value.file
+    return value
+
+
 def validate_image_format(value):
     """The upload field's validator: a JPEG, PNG, WebP or GIF image, within limits, and nothing else.
 
-    Reads the file's size, its header and its bytes, never its decoded pixels.
+    A new upload is decoded to the end and re-encoded (kept for the save); an image already
+    stored, which was re-encoded when it came, is only looked at from its header.
     """
     max_bytes = settings.IMAGE_UPLOAD_MAX_BYTES
     if value.size is not None and value.size > max_bytes:
@@ -83,10 +119,17 @@ def validate_image_format(value):
             )
     finally:
         file.seek(position)
+    if not (isinstance(value, FieldFile) and value._committed):
+        clean_image(value)
 
 
 class ImageUploadField(forms.ImageField):
-    """The upload's form field: Django's own opens any format Pillow knows; this one only ours."""
+    """The upload's form field: Django's own opens any format Pillow knows; this one only ours.
+
+    Nor does it check the name's extension: the format read decides, and names the stored file.
+    """
+
+    default_validators = []
 
     def to_python(self, data):
         file = forms.FileField.to_python(self, data)
@@ -105,15 +148,20 @@ def open_image(file):
         raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="image_format") from None
 
 
+def frame_count(image):
+    # A multi-picture JPEG (MPO, from some phones) is its first picture: the others are depth or stereo.
+    return 1 if image.format == "MPO" else getattr(image, "n_frames", 1)
+
+
 def check_pixels(image):
     """Refuse an image whose header announces more pixels than the configured cap, before decoding."""
-    frames = getattr(image, "n_frames", 1)
-    if image.width * image.height * frames > settings.IMAGE_MAX_PIXELS:
+    if image.width * image.height * frame_count(image) > settings.IMAGE_MAX_PIXELS:
         raise too_many_pixels(image)
 
 
 def too_many_pixels(image=None):
-    limit = number_format(settings.IMAGE_MAX_PIXELS / 1_000_000)
+    megapixels = settings.IMAGE_MAX_PIXELS / 1_000_000
+    limit = number_format(int(megapixels) if megapixels.is_integer() else megapixels)
     if image is None:
         return ValidationError(
             _("The image has too many pixels; an image may have at most %(limit)s megapixels."),
@@ -127,6 +175,16 @@ def too_many_pixels(image=None):
     )
 
 
+def incomplete_image():
+    return ValidationError(
+        _(
+            "The image could not be read to the end: the file is cut short or damaged. "
+            "Export it again and upload the new file."
+        ),
+        code="image_incomplete",
+    )
+
+
 def clean_name(name, image_format):
     """A plain ASCII name ending in the extension of the image's real format."""
     stem = slugify(PurePosixPath(name or "").stem)[:80].strip("-_") or "image"
@@ -134,47 +192,109 @@ def clean_name(name, image_format):
 
 
 def clean_upload(uploaded):
-    """The upload re-encoded without metadata, under a clean name, as a ContentFile.
+    """The upload re-encoded (a CleanImage), or a ValidationError saying why it cannot be.
 
-    EXIF (with any GPS position), XMP and comments are dropped; a photo is turned
-    upright first, since its orientation lived in the EXIF. Returns None for a file
-    Pillow cannot re-encode: it is then kept as it came (validation refuses such files
-    in the admin; only code that skips validation can store one).
+    Decoded once per upload: the validator's result is reused here.
+    """
+    key = raw_file(uploaded)
+    try:
+        return _cleaned.pop(key)
+    except (KeyError, TypeError):
+        return reencode(uploaded)
+
+
+def clean_image(uploaded):
+    """Decode and re-encode an upload now, unless done already, and keep the result for its save."""
+    key = raw_file(uploaded)
+    with contextlib.suppress(TypeError):  # a file object that cannot be weakly referenced: no memory
+        if key in _cleaned:
+            return _cleaned[key]
+    cleaned = reencode(uploaded)
+    with contextlib.suppress(TypeError):
+        _cleaned[key] = cleaned
+    return cleaned
+
+
+def reencode(uploaded):
+    """Decode every pixel of an upload and write them again, upright, in sRGB, without metadata.
+
+    EXIF (with any GPS position), XMP, comments and the colour profile are dropped: the
+    pixels are copied into new images that carry nothing else, but an animation's timing
+    and transparency.
     """
     file = getattr(uploaded, "file", uploaded)
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # a cut file must fail here, whoever set it
     try:
         file.seek(0)
         with open_image(file) as original:
             check_pixels(original)
-            image_format = original.format
-            animated = getattr(original, "n_frames", 1) > 1
+            image_format = "JPEG" if original.format == "MPO" else original.format
+            try:
+                frames = decoded_frames(original)
+            except DECODE_ERRORS:
+                raise incomplete_image() from None
             options = {"format": image_format}
-            if animated:
-                image = original
-                options.update(save_all=True, loop=original.info.get("loop", 0))
-                if image_format == "GIF":
-                    options["duration"] = original.info.get("duration", 100)
-            else:
-                image = ImageOps.exif_transpose(original)
-                image.load()
+            if len(frames) > 1:
+                options.update(
+                    save_all=True,
+                    append_images=frames[1:],
+                    loop=original.info.get("loop", 0),
+                    duration=[frame.info.get("duration", 100) for frame in frames],
+                )
             if image_format == "JPEG":
                 options.update(quality=ORIGINAL_JPEG_QUALITY, optimize=True)
             elif image_format == "WEBP":
                 options.update(quality=90, lossless=original.info.get("lossless", False))
             elif image_format == "PNG":
                 options["optimize"] = True
-            if "icc_profile" in original.info:  # colours, not personal data
-                options["icc_profile"] = original.info["icc_profile"]
-            if "transparency" in original.info and image_format in ("PNG", "GIF"):
-                options["transparency"] = original.info["transparency"]
             buffer = BytesIO()
-            image.save(buffer, **options)
-    except (ValidationError, OSError, ValueError, SyntaxError):
-        logger.exception("Could not clean the upload %s", getattr(uploaded, "name", ""))
-        return None
+            try:
+                frames[0].save(buffer, **options)
+            except DECODE_ERRORS:
+                logger.exception("Could not re-encode the upload %s", getattr(uploaded, "name", ""))
+                raise ValidationError(
+                    _("The image could not be re-encoded. Export it again as a plain image."),
+                    code="image_not_reencoded",
+                ) from None
     finally:
         file.seek(0)
-    return ContentFile(buffer.getvalue(), name=clean_name(getattr(uploaded, "name", ""), image_format))
+    name = clean_name(getattr(uploaded, "name", ""), image_format)
+    return CleanImage(ContentFile(buffer.getvalue(), name=name), frames[0])
+
+
+def decoded_frames(original):
+    """Every frame decoded, as new images holding nothing but pixels (and a frame's timing).
+
+    A still photo is turned upright (its orientation lived in the EXIF) and converted to
+    sRGB when it came with a colour profile, so that dropping the profile keeps its colours.
+    """
+    if frame_count(original) == 1:
+        original.load()
+        image = to_srgb(ImageOps.exif_transpose(original), original.info.get("icc_profile"))
+        image.info = {key: original.info[key] for key in ("transparency",) if key in original.info}
+        return [image]
+    frames = []
+    for frame in ImageSequence.Iterator(original):
+        frame.load()
+        copy = frame.copy()
+        copy.info = {key: frame.info[key] for key in FRAME_INFO if key in frame.info}
+        frames.append(copy)
+    return frames
+
+
+def to_srgb(image, icc_profile):
+    """The image's colours in sRGB, from its own profile; as they are if it has none or a broken one."""
+    if not icc_profile or image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        return image
+    try:
+        return ImageCms.profileToProfile(
+            image,
+            ImageCms.ImageCmsProfile(BytesIO(icc_profile)),
+            SRGB,
+            outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # a profile lcms cannot read: the pixels are shown as they are, like a browser does
 
 
 def rendition_widths(original_width):
@@ -203,26 +323,45 @@ def renditions(field_file, original_width):
     )
 
 
-def make_renditions(field_file):
-    """Write every rendition of an uploaded image; return its (width, height) upright."""
+def make_renditions(field_file, image=None):
+    """Write every rendition of an uploaded image; return its (width, height) upright.
+
+    ``image`` is the upload's decoded first frame (CleanImage.image); without it the stored
+    file, which clean_upload wrote, is decoded again.
+    """
     storage, name = field_file.storage, field_file.name
-    with storage.open(name, "rb") as source, Image.open(source, formats=ALLOWED_FORMATS) as original:
-        check_pixels(original)  # a file that skipped validation is not decoded past the cap either
-        image = ImageOps.exif_transpose(original)  # phones store portraits sideways
-        image.load()
+    if image is None:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        with storage.open(name, "rb") as source, Image.open(source, formats=ALLOWED_FORMATS) as original:
+            check_pixels(original)  # a file that skipped validation is not decoded past the cap either
+            image = ImageOps.exif_transpose(original)  # phones store portraits sideways
+            image.load()
     fallback = fallback_extension(name)
     image = image.convert("RGBA" if fallback == "png" else "RGB")
-    for width in rendition_widths(image.width):
-        height = max(1, round(image.height * width / image.width))
-        resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    image.info = {}
+    widths = rendition_widths(image.width)
+    # The largest copy is made from the full image, the smaller ones from the largest: the full
+    # image is resampled once, not once per width. It is first reduced by a whole factor (box
+    # averaging) to no less than twice the target, then Lanczos does the rest: at these ratios
+    # the difference with a full Lanczos does not show, and it is several times faster.
+    largest = resized(image, widths[-1], image)
+    for width in widths:
+        copy = largest if width == widths[-1] else resized(largest, width, image)
         for extension, options in (
             ("webp", {"format": "WEBP", "quality": WEBP_QUALITY, "method": 4}),
             ("jpg", {"format": "JPEG", "quality": JPEG_QUALITY, "optimize": True, "progressive": True}),
             ("png", {"format": "PNG", "optimize": True}),
         ):
             if extension in ("webp", fallback):
-                _save(storage, rendition_name(name, width, extension), resized, options)
+                _save(storage, rendition_name(name, width, extension), copy, options)
     return image.width, image.height
+
+
+def resized(source, width, original):
+    if width == source.width:
+        return source
+    height = max(1, round(original.height * width / original.width))
+    return source.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _save(storage, name, image, options):
@@ -236,6 +375,7 @@ def _save(storage, name, image, options):
 def update_renditions(sender, instance, **kwargs):
     """post_save of ImageCredit: make the renditions of a newly uploaded or replaced image."""
     field_file = instance.image
+    decoded = instance.__dict__.pop("decoded_image", None)  # set by ImageCredit.save() from clean_upload
     if not field_file or not field_file.storage.exists(field_file.name):
         return
     if instance.image_width and field_file.storage.exists(
@@ -243,7 +383,7 @@ def update_renditions(sender, instance, **kwargs):
     ):
         return
     try:
-        width, height = make_renditions(field_file)
+        width, height = make_renditions(field_file, decoded)
     except (OSError, ValidationError, Image.DecompressionBombError):
         # The upload is kept and shown as it is; the page simply has no smaller copies.
         logger.exception("Could not make renditions of %s", field_file.name)

@@ -62,6 +62,10 @@ class WebURLField(models.URLField):
 class UploadedImageField(models.ImageField):
     """An uploaded image, checked by articles.images in the form and in the model alike."""
 
+    # No check of the name's extension (Django's would list every one Pillow knows, pdf and eps
+    # included): the format Pillow reads decides, and the stored name ends in that format's.
+    default_validators = []
+
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": ImageUploadField, **kwargs})
 
@@ -520,10 +524,11 @@ class ImageCredit(models.Model):
 
     def save(self, *args, **kwargs):
         if self.image and not self.image._committed:
-            # A new upload: stored re-encoded without its metadata, under a clean name.
+            # A new upload is stored re-encoded without its metadata, under a clean name, or not at
+            # all: clean_upload raises ValidationError for a file it cannot decode and re-encode.
             cleaned = clean_upload(self.image)
-            if cleaned is not None:
-                self.image = cleaned
+            self.image = cleaned.content
+            self.decoded_image = cleaned.image  # for its renditions (articles.images.update_renditions)
         super().save(*args, **kwargs)
 
     def natural_key(self):

@@ -154,15 +154,29 @@ def test_each_accepted_format_gets_renditions(media_root, image_format):
     assert len(list((media_root / "renditions").rglob("image-*w.webp"))) == 3
 
 
-def test_a_truncated_upload_is_kept_and_shown_without_renditions(client, media_root, caplog):
+def test_a_truncated_upload_saved_without_validation_is_refused_and_the_page_shows_no_file(
+    client, media_root
+):
     article = make_article(title="Image abîmée")
     credit = ImageCredit(article=article, alt_text="Abîmée", credit="Moi")
-    credit.image = SimpleUploadedFile("broken.jpg", image_bytes((900, 500))[:600])
-    credit.save()
+    photo = image_bytes((900, 500))
+    credit.image = SimpleUploadedFile("broken.jpg", photo[: len(photo) * 2 // 3])
 
-    response = client.get(article.get_absolute_url())
-    [img] = collect(response).images
+    with pytest.raises(ValidationError, match="lue jusqu’au bout"):
+        credit.save()  # as code that skips validation would
 
-    assert "Could not make renditions of images/" in caplog.text
-    assert img["src"] == credit.image.url and "srcset" not in img
-    assert not (media_root / "renditions").exists()
+    assert not ImageCredit.objects.exists()
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+    assert collect(client.get(article.get_absolute_url())).images == []
+
+
+def test_renditions_are_made_from_the_decoded_upload_without_reading_it_back(media_root, monkeypatch):
+    opened = []
+    monkeypatch.setattr(
+        Image, "open", lambda *args, real=Image.open, **kwargs: opened.append(1) or real(*args, **kwargs)
+    )
+
+    make_uploaded_image(make_article(), size=(1600, 900))
+
+    assert len(opened) == 2  # the form's header check, then the one decode; never the stored file
+    assert len(list((media_root / "renditions").rglob("*.*"))) == 8

@@ -10,9 +10,12 @@ import zlib
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
-from pytest_django.asserts import assertContains
+from PIL import ExifTags, Image, ImageCms, ImageFile
+from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.images import make_renditions
 from articles.models import Article, ImageCredit
@@ -166,13 +169,178 @@ def test_an_animated_gif_stays_animated(media_root):
         assert saved.n_frames == 3
 
 
-def test_a_bomb_that_skipped_validation_is_never_decoded(media_root, caplog):
+def test_a_bomb_that_skipped_validation_is_never_decoded(media_root):
     credit = ImageCredit(article=make_article(), alt_text="Bombe", credit="Moi")
     credit.image = SimpleUploadedFile("bomb.png", png_header(10_000, 8_000))
+
+    with pytest.raises(ValidationError, match="10000 × 8000"):
+        credit.save()  # as code that skips validation would
+
+    assert not ImageCredit.objects.exists() and stored_files(media_root) == []
+    name = default_storage.save("images/bomb.png", ContentFile(png_header(10_000, 8_000)))
+    with pytest.raises(ValidationError, match="10000 × 8000"):
+        make_renditions(ImageCredit(image=name).image)
+
+
+def stored_files(media_root):
+    return sorted(media_root.rglob("*.*")) if media_root.exists() else []
+
+
+def truncated_phone_photo():
+    """A phone photo with its GPS position whose last third was cut off (an interrupted transfer)."""
+    photo = jpeg_with_gps()
+    return photo[: len(photo) * 2 // 3]
+
+
+TRUNCATED = "L’image n’a pas pu être lue jusqu’au bout : le fichier est tronqué ou abîmé."
+
+
+def test_a_truncated_photo_with_a_gps_position_is_refused_and_nothing_is_stored(admin_client, media_root):
+    upload = truncated_phone_photo()
+    with Image.open(BytesIO(upload)) as opened:  # its header, GPS included, reads fine
+        assert opened.getexif().get_ifd(ExifTags.IFD.GPSInfo) == PARIS_GPS
+
+    response = post_upload(admin_client, "IMG_2042.JPG", upload)
+
+    assert response.status_code == 200
+    assertContains(response, TRUNCATED)
+    assert not Article.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_truncated_photo_is_refused_by_the_model_and_by_its_save(media_root):
+    credit = ImageCredit(article=make_article(), alt_text="Abîmée", credit="Moi")
+    credit.image = SimpleUploadedFile("IMG_2042.JPG", truncated_phone_photo())
+
+    with pytest.raises(ValidationError) as error:
+        credit.full_clean()
+    assert error.value.message_dict["image"] == [
+        TRUNCATED + " Exportez-la de nouveau et envoyez le nouveau fichier."
+    ]
+    with pytest.raises(ValidationError, match="lue jusqu’au bout"):
+        credit.save()  # as code that skips validation would: the bytes that came are not kept
+    assert not ImageCredit.objects.exists() and stored_files(media_root) == []
+
+
+def test_a_truncated_photo_is_refused_even_when_someone_allowed_truncated_images(media_root, monkeypatch):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # a library's import did it
+    credit = ImageCredit(article=make_article(), alt_text="Abîmée", credit="Moi")
+    credit.image = SimpleUploadedFile("IMG_2042.JPG", truncated_phone_photo())
+
+    with pytest.raises(ValidationError, match="lue jusqu’au bout"):
+        credit.full_clean()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+# Markup that the polyglot check lets through (no <script>, <html>…): only the re-encoding removes it.
+APPENDED_HTML = b'<img src=x onerror="alert(document.cookie)"><a href=//evil.example>'
+
+
+@pytest.mark.parametrize("name", ["photo.html", "photo.php", "photo.jpeg"])
+def test_a_jpeg_with_html_appended_is_stored_re_encoded_as_jpg(admin_client, media_root, name):
+    response = post_upload(admin_client, name, image_bytes((600, 400)) + APPENDED_HTML)
+
+    assert response.status_code == 302
+    stored = ImageCredit.objects.get().image
+    assert stored.name.startswith("images/") and stored.name.endswith("/photo.jpg")
+    assert b"onerror" not in (media_root / stored.name).read_bytes()
+    assert sorted(path.suffix for path in stored_files(media_root)) == [".jpg"] * 3 + [".webp"] * 2
+    with Image.open(media_root / stored.name) as saved:
+        assert saved.format == "JPEG" and saved.size == (600, 400)
+
+
+@pytest.mark.parametrize("name", ["photo.html", "shell.php"])
+def test_a_polyglot_saved_without_validation_is_stored_re_encoded_as_jpg(media_root, name):
+    credit = ImageCredit(article=make_article(), alt_text="Polyglotte", credit="Moi")
+    polyglot = image_bytes((600, 400)) + b"<html><?php system($_GET['c']); ?>" + APPENDED_HTML
+    credit.image = SimpleUploadedFile(name, polyglot)
     credit.save()  # as code that skips validation would
 
-    credit.refresh_from_db()
-    assert credit.image_width is None and not (media_root / "renditions").exists()
-    assert "Could not make renditions of images/" in caplog.text
-    with pytest.raises(Exception, match="10000 × 8000"):
-        make_renditions(credit.image)
+    assert credit.image.name.endswith("/" + name.split(".")[0] + ".jpg")
+    content = (media_root / credit.image.name).read_bytes()
+    assert b"<?php" not in content and b"<html>" not in content and b"onerror" not in content
+    assert all(path.suffix in (".jpg", ".webp") for path in stored_files(media_root))
+
+
+def jpeg_header(width, height):
+    """The first bytes of a real width × height JPEG: its header, and none of its pixels."""
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (30, 110, 170)).save(buffer, format="JPEG")
+    return buffer.getvalue()[:1024]
+
+
+def test_an_image_over_the_pixel_budget_is_refused_before_it_is_decoded(admin_client, media_root):
+    # Its pixels are missing: had it been decoded, the refusal would say the file is cut short.
+    response = post_upload(admin_client, "appareil.jpg", jpeg_header(6000, 4100))
+
+    assert response.status_code == 200
+    assertContains(
+        response, "L’image fait 6000 × 4100 pixels ; une image peut en avoir au plus 24 mégapixels."
+    )
+    assertNotContains(response, "jusqu’au bout")
+    assert stored_files(media_root) == []
+
+
+def test_a_stored_photo_carries_no_exif_gps_xmp_comment_or_colour_profile(admin_client, media_root):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Téléphone"
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(PARIS_GPS)
+    buffer = BytesIO()
+    Image.open(BytesIO(image_bytes((1000, 700)))).save(
+        buffer,
+        format="JPEG",
+        exif=exif,
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>48,51.29N</exif:GPSLatitude></x:xmpmeta>',
+        comment=b"Jeanne, 48.85N 2.29E",
+        icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+    )
+
+    response = post_upload(admin_client, "IMG_2043.JPG", buffer.getvalue())
+
+    assert response.status_code == 302
+    stored = stored_files(media_root)
+    assert len(stored) == 1 + 8
+    for path in stored:
+        with Image.open(path) as image:
+            assert dict(image.getexif()) == {} and image.getexif().get_ifd(ExifTags.IFD.GPSInfo) == {}
+            assert not {"exif", "xmp", "comment", "icc_profile"} & set(image.info), path.name
+        content = path.read_bytes()
+        assert b"GPSLatitude" not in content and b"Jeanne" not in content, path.name
+
+
+def test_an_animated_gif_loses_its_comment_and_keeps_its_frames(media_root):
+    frames = [Image.new("RGB", (60, 40), color) for color in ((200, 0, 0), (0, 200, 0), (0, 0, 200))]
+    buffer = BytesIO()
+    frames[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=200,
+        loop=0,
+        comment=b"Jeanne, 48.85N 2.29E",
+    )
+    credit = ImageCredit(article=make_article(), alt_text="Animation", credit="Moi")
+    credit.image = SimpleUploadedFile("anim.gif", buffer.getvalue())
+    credit.full_clean()
+    credit.save()
+
+    assert b"Jeanne" not in (media_root / credit.image.name).read_bytes()
+    with Image.open(credit.image.path) as saved:
+        assert saved.n_frames == 3 and saved.info["duration"] == 200
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture(admin_client, media_root):
+    pictures = [
+        Image.open(BytesIO(image_bytes((800, 600), color=color))) for color in ((200, 0, 0), (0, 0, 200))
+    ]
+    buffer = BytesIO()
+    pictures[0].save(buffer, format="MPO", save_all=True, append_images=pictures[1:])
+    with Image.open(BytesIO(buffer.getvalue())) as upload:
+        assert upload.format == "MPO" and upload.n_frames == 2
+
+    response = post_upload(admin_client, "IMG_2044.JPG", buffer.getvalue())
+
+    assert response.status_code == 302
+    with Image.open(media_root / ImageCredit.objects.get().image.name) as saved:
+        assert saved.format == "JPEG" and getattr(saved, "n_frames", 1) == 1 and saved.size == (800, 600)
