@@ -382,7 +382,18 @@ class Article(models.Model):
         return next((link for link in self.links.all() if link.kind == SourceLink.Kind.SOURCE), None)
 
 
-class TagManager(ContentManager):
+class TagQuerySet(ContentQuerySet):
+    def used_by(self, articles):
+        """Tags that at least one of ``articles`` has: one EXISTS through the tagging's index."""
+        return self.filter(models.Exists(articles.filter(tags=models.OuterRef("pk"))))
+
+    def public(self):
+        """Tags readers may see: those of at least one public article (ArticleQuerySet.published()).
+        A tag typed on a draft stays unknown to the public until an article using it is public."""
+        return self.used_by(Article.objects.published())
+
+
+class TagManager(models.Manager.from_queryset(TagQuerySet)):
     def get_by_natural_key(self, name):
         return self.get(name__iexact=name)
 
