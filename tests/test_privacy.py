@@ -77,7 +77,7 @@ def articles():
     ]  # fmt: skip
     old = datetime(2023, 2, 10, 9, tzinfo=PARIS)
     private = [
-        make_article(title=f"Embargo {name}", body=SEARCHED, tags=["Commun", "Réservé sous embargo"], image=True,
+        make_article(title=f"Embargo {name}", body=SEARCHED, tags=["Commun", "Sous embargo"], image=True,
                      source=True, importance=4, **fields)
         for name, fields in {
             "draft": {"status": Article.Status.DRAFT, "published_at": now - timedelta(hours=1)},
