@@ -142,7 +142,7 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return FeedSubject(request, get_object_or_404(Tag, slug=slug))
+        return FeedSubject(request, get_object_or_404(Tag.objects.public(), slug=slug))
 
     def title(self, subject):
         return gettext("Newsroom — %(tag)s") % {"tag": subject.tag.name}

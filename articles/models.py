@@ -7,6 +7,7 @@ from urllib.parse import quote
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
@@ -299,14 +300,42 @@ class Article(models.Model):
         """
         if not self.slug:
             self.slug = self.slug_for(self.title)
+        self.permalink = self.permalink_to_save(stored)
+        self.note_first_publication()
+
+    def permalink_to_save(self, stored=None):
+        """The permalink a save gives the article: one given by hand stays; one made from the
+        date and slug (or none) follows them."""
         if not self.permalink or (
             stored
             and self.permalink == stored["permalink"]
             and stored["permalink"] == self.make_permalink(stored["slug"], stored["published_at"])
         ):
-            # A permalink made from the date and slug follows them; one given by hand stays.
-            self.permalink = self.make_permalink()
-        self.note_first_publication()
+            return self.make_permalink(self.slug or self.slug_for(self.title))
+        return self.permalink
+
+    def clean(self):
+        """Refuse an address that is already another article's, or another article's old address:
+        taking it would silently break the link readers followed (a redirect belongs to its article)."""
+        super().clean()
+        permalink = self.permalink_to_save(self.stored_state())
+        others = Article.objects.exclude(pk=self.pk) if self.pk else Article.objects.all()
+        if others.filter(permalink=permalink).exists():
+            raise ValidationError(
+                _("The address “%(permalink)s” is already another article's: choose another slug."),
+                code="permalink_taken",
+                params={"permalink": permalink},
+            )
+        redirects = PermalinkRedirect.objects.filter(old_permalink=permalink)
+        if redirects.exclude(article_id=self.pk).exists():
+            raise ValidationError(
+                _(
+                    "The address “%(permalink)s” is an old address of another article, which readers "
+                    "still reach through it: choose another slug."
+                ),
+                code="permalink_redirected",
+                params={"permalink": permalink},
+            )
 
     def stored_state(self):
         if self.pk is None:
@@ -324,14 +353,18 @@ class Article(models.Model):
             self.first_published_at = None
 
     def permalink_changed(self, stored):
-        """Keep the old address answering, for good, once readers may have seen it."""
-        PermalinkRedirect.objects.filter(old_permalink=self.permalink).delete()
+        """Keep the old address answering, for good, once readers may have seen it.
+
+        A redirect belongs to the article it leads to: this article's own redirect from its new
+        address (it went back to an earlier one) is dropped, another article's is never deleted
+        nor repointed (``clean`` refuses such an address in the admin)."""
+        PermalinkRedirect.objects.filter(old_permalink=self.permalink, article=self).delete()
         now = timezone.now()
         was_public = (stored["first_published_at"] is not None and stored["first_published_at"] <= now) or (
             stored["status"] == self.Status.PUBLISHED and stored["published_at"] <= now
         )
         if was_public:
-            PermalinkRedirect.objects.update_or_create(
+            PermalinkRedirect.objects.get_or_create(
                 old_permalink=stored["permalink"], defaults={"article": self}
             )
 
@@ -395,7 +428,18 @@ class Article(models.Model):
         return next((link for link in self.links.all() if link.kind == SourceLink.Kind.SOURCE), None)
 
 
-class TagManager(ContentManager):
+class TagQuerySet(ContentQuerySet):
+    def used_by(self, articles):
+        """Tags that at least one of ``articles`` has: one EXISTS through the tagging's index."""
+        return self.filter(models.Exists(articles.filter(tags=models.OuterRef("pk"))))
+
+    def public(self):
+        """Tags readers may see: those of at least one public article (ArticleQuerySet.published()).
+        A tag typed on a draft stays unknown to the public until an article using it is public."""
+        return self.used_by(Article.objects.published())
+
+
+class TagManager(models.Manager.from_queryset(TagQuerySet)):
     def get_by_natural_key(self, name):
         return self.get(name__iexact=name)
 
@@ -450,6 +494,10 @@ class TaggedArticle(TaggedItemBase):
         return self.content_object.natural_key() + self.tag.natural_key()
 
     natural_key.dependencies = ["articles.article", "articles.tag"]
+
+    def __str__(self):
+        # What a version of the article records of this tagging: its tag's name then.
+        return self.tag.name
 
 
 class ByArticleManager(ContentManager):
@@ -730,12 +778,12 @@ class IngestedItem(models.Model):
         return self.link_normalized
 
 
-# Every version of an article holds its tags, image credit and links as they
+# Every version of an article holds its taggings, image credit and links as they
 # were after the save: the admin adds the article once its inlines and tags are
 # saved (see ArticleAdmin.save_related), and following the relations then
-# captures them whole.
-reversion.register(Tag)
-reversion.register(TaggedArticle, follow=["tag"])
+# captures them whole. Tags are shared by other articles, so a version holds none,
+# and restoring one never writes a tag (articles.revisions.restore).
+reversion.register(TaggedArticle)
 reversion.register(ImageCredit)
 reversion.register(SourceLink)
 reversion.register(Article, follow=["taggedarticle_set", "image", "links"])

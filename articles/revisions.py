@@ -1,13 +1,20 @@
-"""Readable differences between two saved versions of an article (django-reversion keeps them).
+"""Saved versions of an article (django-reversion keeps them): readable differences, and restoring one.
 
 A version of an article is a revision holding the article and, as they were
-after that save, its tags, image credit and source links. ``snapshot`` turns one
-into labelled text; ``changes`` lists what differs between two of them.
+after that save, its taggings (which tags it had), image credit and source links.
+Tags themselves are shared by every article that has them, so a version holds
+none: ``TaggedArticle`` versions record the tag's id and, as their text, the name
+it had (versions saved before that also hold the Tag rows; they are only read).
+``snapshot`` turns a version into labelled text; ``changes`` lists what differs
+between two of them; ``restore`` puts the article's own rows back.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
+from django.utils.translation import gettext
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
@@ -56,30 +63,65 @@ def _display(field, value):
     return str(value)
 
 
+@dataclass
+class Parts:
+    """What one version holds of its article's own rows (other articles' never count)."""
+
+    article: Version
+    image: list = field(default_factory=list)  # ImageCredit versions
+    links: list = field(default_factory=list)  # SourceLink versions
+    taggings: list = field(default_factory=list)  # TaggedArticle versions, in the order they were saved
+    recorded_names: dict = field(default_factory=dict)  # tag id -> its name when the version was saved
+
+
+# Each part of an article: where Parts keeps it, and the field that names its article.
+OWN_PARTS = {
+    ImageCredit: ("image", "article_id"),
+    SourceLink: ("links", "article_id"),
+    TaggedArticle: ("taggings", "content_object_id"),
+}
+
+
+def parts_of(version):
+    """The article's own rows in ``version``'s revision."""
+    parts = Parts(version)
+    article_id = int(version.object_id)
+    legacy_names = {}
+    for other in version.revision.version_set.order_by("pk"):
+        model = other._model
+        if model is Tag:  # held by versions saved before tags stopped being versioned: only read
+            legacy_names[int(other.object_id)] = other.object_repr
+        elif model in OWN_PARTS:
+            name, article_field = OWN_PARTS[model]
+            if other.field_dict[article_field] == article_id:
+                getattr(parts, name).append(other)
+    for tagging in parts.taggings:
+        tag_id = tagging.field_dict["tag_id"]
+        parts.recorded_names[tag_id] = legacy_names.get(tag_id, tagging.object_repr)
+    return parts
+
+
+def tag_names(parts):
+    """The names of the version's tags: a tag's present name while it exists, else the one recorded."""
+    tag_ids = [tagging.field_dict["tag_id"] for tagging in parts.taggings]
+    names = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name"))
+    return sorted(names.get(tag_id) or parts.recorded_names[tag_id] for tag_id in tag_ids)
+
+
 def snapshot(version):
     """The article as that version saved it: an ordered mapping of field label to text."""
     values = version.field_dict
-    article_id = int(version.object_id)
     result = {}
     for name in ARTICLE_FIELDS:
-        field = Article._meta.get_field(name)
-        result[str(field.verbose_name)] = _display(field, values.get(field.attname))
-    related = {}
-    for other in version.revision.version_set.all():
-        related.setdefault(other._model, []).append(other.field_dict)
-    tag_names = {fields["id"]: fields["name"] for fields in related.get(Tag, [])}
-    tagged = related.get(TaggedArticle, [])
-    tag_ids = [fields["tag_id"] for fields in tagged if fields["content_object_id"] == article_id]
-    missing = [tag_id for tag_id in tag_ids if tag_id not in tag_names]
-    tag_names.update(Tag.objects.filter(pk__in=missing).values_list("pk", "name"))
-    result[str(Article._meta.get_field("tags").verbose_name)] = ", ".join(
-        sorted(tag_names[tag_id] for tag_id in tag_ids if tag_id in tag_names)
-    )
-    images = [fields for fields in related.get(ImageCredit, []) if fields["article_id"] == article_id]
+        article_field = Article._meta.get_field(name)
+        result[str(article_field.verbose_name)] = _display(article_field, values.get(article_field.attname))
+    parts = parts_of(version)
+    result[str(Article._meta.get_field("tags").verbose_name)] = ", ".join(tag_names(parts))
+    images = [image.field_dict for image in parts.image]
     result[str(ImageCredit._meta.verbose_name)] = "\n".join(
         " — ".join(str(fields[name]) for name in IMAGE_FIELDS if fields[name]) for fields in images
     )
-    links = [fields for fields in related.get(SourceLink, []) if fields["article_id"] == article_id]
+    links = [link.field_dict for link in parts.links]
     result[str(SourceLink._meta.verbose_name_plural)] = "\n".join(
         " — ".join(part for part in (fields["url"], fields["publisher"]) if part)
         for fields in sorted(links, key=lambda fields: (fields["position"], fields["id"]))
@@ -99,3 +141,51 @@ def changes(old_version, new_version):
 def previous_version(version):
     earlier = Version.objects.get_for_object_reference(Article, version.object_id).filter(pk__lt=version.pk)
     return earlier.order_by("-pk").first()
+
+
+def restore(version):
+    """Put the article back as ``version`` saved it (or bring a deleted one back), in the caller's
+    transaction: its own row, image credit, source links and taggings, and nothing else.
+
+    Tags are shared with other articles: no Tag row is created, renamed or deleted. Each tag
+    the version had is linked again: the same tag if it still exists, renamed or not, else
+    an existing tag of the name it had then. A tag deleted since, whose name no tag has
+    now, is left out. Returns the names left out, for the editor to read.
+    """
+    parts = parts_of(version)
+    article = Article.objects.filter(pk=version.object_id).first()
+    stored = article.stored_state() if article else None
+    try:
+        with transaction.atomic():
+            version.revert()
+    except IntegrityError as error:
+        raise RevertError(
+            gettext("This version's address is now another article's: it cannot be restored.")
+        ) from error
+    article = Article.objects.get(pk=version.object_id)
+    if stored and stored["permalink"] != article.permalink:
+        article.permalink_changed(stored)  # the address readers knew still leads to the article
+    for model, (name, article_field) in OWN_PARTS.items():
+        if model is not TaggedArticle:
+            kept = [int(part.object_id) for part in getattr(parts, name)]
+            model.objects.filter(**{article_field: article.pk}).exclude(pk__in=kept).delete()
+            for part in getattr(parts, name):
+                part.revert()
+    return relink_tags(article, parts)
+
+
+def relink_tags(article, parts):
+    TaggedArticle.objects.filter(content_object=article).delete()
+    left_out, linked = [], []
+    for tagging in parts.taggings:
+        tag_id = tagging.field_dict["tag_id"]
+        name = parts.recorded_names[tag_id]
+        tag = Tag.objects.filter(pk=tag_id).first() or Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            left_out.append(name)
+        elif tag.pk not in linked:
+            linked.append(tag.pk)
+    TaggedArticle.objects.bulk_create(
+        TaggedArticle(content_object=article, tag_id=tag_id) for tag_id in linked
+    )
+    return left_out

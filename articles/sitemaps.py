@@ -84,9 +84,7 @@ class TagSitemap(LocalizedSitemap):
     def items(self):
         latest = Article.objects.published().filter(tags=OuterRef("pk")).order_by("-updated_at")
         return (
-            Tag.objects.annotate(lastmod=Subquery(latest.values("updated_at")[:1]))
-            .filter(lastmod__isnull=False)
-            .order_by("slug")
+            Tag.objects.public().annotate(lastmod=Subquery(latest.values("updated_at")[:1])).order_by("slug")
         )
 
     def lastmod(self, tag):

@@ -1,7 +1,11 @@
-"""Who may move an article from which status to which: the editorial workflow's one set of rules.
+"""Who may see which article, and move it from which status to which: the editorial
+workflow's one set of rules.
 
 Authors draft, and submit their drafts for review; editors (who hold
 ``articles.publish_article``) publish, schedule, send back, unpublish and archive.
+Editors see every article; anyone else sees only their own, anywhere in the admin
+(the list, its filters and search, the change form, preview, history, calendar and
+completions), and no tag that only other people's unpublished articles have.
 The admin's change form, its bulk actions and any view that changes an article's
 status ask this module; none of them holds a rule of its own.
 """
@@ -101,6 +105,24 @@ class WorkflowRefused(PermissionDenied):
 
 def is_editor(user):
     return user.is_active and user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_view(user, article):
+    """Editors see any article; anyone else only their own (a new one is theirs)."""
+    return is_editor(user) or article.pk is None or (user.is_active and article.author_id == user.pk)
+
+
+def visible_articles(user, articles):
+    """Of ``articles``, those ``user`` may see: all for editors, their own for anyone else."""
+    return articles if is_editor(user) else articles.filter(author_id=user.pk)
+
+
+def visible_tags(user, tags):
+    """Of ``tags`` (a Tag queryset), those ``user`` may see: all for editors; for anyone else, the
+    public ones and their own articles' (one that only someone else's draft has says what they prepare)."""
+    if is_editor(user):
+        return tags
+    return tags.used_by(Article.objects.published() | Article.objects.filter(author_id=user.pk))
 
 
 def can_edit(user, article):

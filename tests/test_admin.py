@@ -106,8 +106,9 @@ class TestArticleAdmin:
 
 @pytest.mark.django_db
 class TestDailyWorkColumns:
-    def test_list_shows_status_schedule_tags_and_thumbnail(self, admin_client):
-        make_article(title="Illustré", image=True, tags=["Oncologie"])
+    def test_list_shows_status_schedule_tags_and_thumbnail(self, admin_client, admin_user):
+        # The author and publisher filters offer the authors and publishers of the listed articles.
+        make_article(title="Illustré", image=True, tags=["Oncologie"], source=True, author=admin_user)
         make_article(title="Demain", published_at=timezone.now() + timezone.timedelta(days=1))
 
         response = admin_client.get("/admin/articles/article/")

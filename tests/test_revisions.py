@@ -1,11 +1,12 @@
 """Versions of articles: kept on every save with their tags, shown as readable changes, restored."""
 
 import pytest
+import reversion
 from pytest_django.asserts import assertContains
 from reversion.models import Version
 
 from articles import revisions
-from articles.models import Article
+from articles.models import Article, Tag
 
 from .admin_forms import form_data
 from .factories import make_article
@@ -122,3 +123,74 @@ class TestVersions:
 
         version = Version.objects.get_for_object(article).get()
         assert (version.revision.user, version.revision.comment) == (editor, "Publié")
+
+
+def restore(client, article, version):
+    """Open ``version`` of ``article`` in its history and save it, as an editor restores it."""
+    url = f"{CHANGELIST}{article.pk}/history/{version.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    return page, client.post(url, form_data(page), follow=True)
+
+
+def first_version(article):
+    return Version.objects.get_for_object(article).order_by("pk").first()
+
+
+@pytest.mark.django_db
+class TestRestoreLeavesSharedTagsAlone:
+    """Tags are shared by every article that has them: restoring one article's version never
+    creates, renames or deletes one; only that article's taggings come back."""
+
+    def test_a_restore_does_not_rename_a_shared_tag(self, editor_client, client):
+        article = add_then_edit(editor_client)  # first version: Oncologie, Santé publique
+        other = make_article(title="L’autre article", tags=["Oncologie"])
+        Tag.objects.filter(name="Oncologie").update(name="Cancérologie")
+
+        page, response = restore(editor_client, article, first_version(article))
+
+        assert response.status_code == 200
+        assert sorted(article.tags.names()) == ["Cancérologie", "Santé publique"]  # the same tag, relinked
+        assert not Tag.objects.filter(name="Oncologie").exists()
+        assertContains(client.get(other.get_absolute_url()), "Cancérologie")
+
+    def test_a_restore_does_not_recreate_a_deleted_tag_and_says_so(self, editor_client):
+        article = add_then_edit(editor_client)
+        Tag.objects.filter(name="Santé publique").delete()
+
+        page, response = restore(editor_client, article, first_version(article))
+
+        message = "L’étiquette « Santé publique » a été supprimée depuis : elle n’est pas rétablie."
+        assertContains(page, message)
+        assertContains(response, message)
+        assert list(article.tags.names()) == ["Oncologie"]
+        assert not Tag.objects.filter(name="Santé publique").exists()
+
+    def test_a_tag_added_since_leaves_the_article_but_stays_with_the_others(self, editor_client, client):
+        article = add_then_edit(editor_client)  # now tagged Cardiologie only
+        other = make_article(title="L’autre article", tags=["Cardiologie"])
+
+        restore(editor_client, article, first_version(article))
+
+        assert "Cardiologie" not in article.tags.names()
+        assert list(other.tags.names()) == ["Cardiologie"]
+        assertContains(client.get("/tags/cardiologie/"), "L’autre article")
+
+    def test_a_version_that_holds_tag_rows_restores_without_writing_them(self, editor_client, client):
+        # Versions saved before tags stopped being versioned hold the Tag rows themselves.
+        article = make_article(title="Ancienne version", tags=["Oncologie"])
+        reversion.register(Tag)
+        try:
+            with reversion.create_revision():
+                reversion.add_to_revision(article)
+                reversion.add_to_revision(Tag.objects.get(name="Oncologie"))
+        finally:
+            reversion.unregister(Tag)
+        other = make_article(title="L’autre article", tags=["Oncologie"])
+        Tag.objects.filter(name="Oncologie").update(name="Cancérologie")
+
+        restore(editor_client, article, first_version(article))
+
+        assert list(Tag.objects.values_list("name", flat=True)) == ["Cancérologie"]
+        assert list(article.tags.names()) == ["Cancérologie"]
+        assertContains(client.get(other.get_absolute_url()), "Cancérologie")

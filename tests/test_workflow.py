@@ -292,17 +292,30 @@ class TestBulkActions:
         article.refresh_from_db()
         assert article.status == Status.DRAFT
 
-    def test_author_submits_their_drafts_but_not_someone_elses(self, author_client, author, other_author):
+    def test_author_submits_their_drafts_and_is_told_what_could_not_move(self, author_client, author):
+        mine = make_article(author=author, status=Status.DRAFT, title="Le mien")
+        submitted = make_article(author=author, status=Status.REVIEW, title="Déjà soumis")
+
+        response = self.run(author_client, "submit_for_review", mine, submitted)
+
+        assertContains(response, "Soumis à relecture : 1 article.")
+        assertContains(response, "Refusé pour 1 article : « Déjà soumis »")
+        mine.refresh_from_db(), submitted.refresh_from_db()
+        assert (mine.status, submitted.status) == (Status.REVIEW, Status.REVIEW)
+        assert history(mine) == ["Soumis à relecture"]
+
+    def test_someone_elses_draft_in_a_forged_bulk_action_is_neither_moved_nor_named(
+        self, author_client, author, other_author
+    ):
         mine = make_article(author=author, status=Status.DRAFT, title="Le mien")
         theirs = make_article(author=other_author, status=Status.DRAFT, title="Le sien")
 
         response = self.run(author_client, "submit_for_review", mine, theirs)
 
         assertContains(response, "Soumis à relecture : 1 article.")
-        assertContains(response, "Refusé pour 1 article : « Le sien »")
-        mine.refresh_from_db(), theirs.refresh_from_db()
-        assert (mine.status, theirs.status) == (Status.REVIEW, Status.DRAFT)
-        assert history(mine) == ["Soumis à relecture"]
+        assertNotContains(response, "Le sien")  # not in their list, so not in their action either
+        theirs.refresh_from_db()
+        assert theirs.status == Status.DRAFT
 
     def test_editor_publishes_and_refuses_what_cannot_move(self, editor_client):
         first = make_article(status=Status.REVIEW)
@@ -480,6 +493,75 @@ class TestPermalinkRedirects:
 
         article.refresh_from_db()
         assert article.permalink == "ancienne-adresse-importee"
+
+    def test_an_authors_new_slug_cannot_delete_another_articles_redirect(self, author_client, author, client):
+        # “Ancien titre” was published, then renamed: its old address leads to it for good.
+        theirs = make_article(title="Ancien titre", slug="ancien-titre")
+        old_url = theirs.get_absolute_url()
+        theirs.slug = "nouveau-titre"
+        theirs.save()
+        mine = make_article(author=author, status=Status.DRAFT, published_at=theirs.published_at)
+
+        response = save_form(author_client, mine, slug="ancien-titre")
+
+        assert response.status_code == 200
+        assertContains(response, "est une ancienne adresse d’un autre article")
+        assertNotContains(response, "Ancien titre")  # someone else's article is not named
+        mine.refresh_from_db()
+        assert not mine.permalink.endswith("-ancien-titre")
+        redirect = client.get(old_url)
+        assert redirect.status_code == 301
+        assert redirect["Location"] == theirs.get_absolute_url()
+
+    def test_the_address_of_another_article_is_refused_with_a_form_error(self, editor_client):
+        theirs = make_article(slug="pris")
+        mine = make_article(slug="libre", published_at=theirs.published_at)
+
+        response = save_form(editor_client, mine, slug="pris")
+
+        assert response.status_code == 200
+        assertContains(response, "est déjà celle d’un autre article")
+        assert Article.objects.get(pk=mine.pk).slug == "libre"
+
+    def test_no_save_deletes_or_repoints_another_articles_redirect(self, client):
+        theirs = make_article(slug="avant")
+        old_permalink = theirs.permalink
+        theirs.slug = "apres"
+        theirs.save()
+        mine = make_article(slug="autre")
+
+        mine.permalink = old_permalink  # a save that bypasses the form, as a script might
+        mine.save()
+        mine.permalink = "ailleurs"
+        mine.save()
+
+        assert PermalinkRedirect.objects.get(old_permalink=old_permalink).article == theirs
+        assert client.get(f"/papers/{old_permalink}")["Location"] == theirs.get_absolute_url()
+
+    def test_going_back_to_an_earlier_address_drops_the_articles_own_redirect(self, client):
+        article = make_article(slug="un")
+        first = article.get_absolute_url()
+        article.slug = "deux"
+        article.save()
+        article.slug = "un"
+        article.save()
+
+        assert client.get(first).status_code == 200
+        assert list(PermalinkRedirect.objects.values_list("old_permalink", flat=True)) == [
+            article.permalink.replace("-un", "-deux")
+        ]
+
+    def test_a_redirect_from_an_articles_present_address_is_refused(self, editor_client):
+        article = make_article()
+
+        response = editor_client.post(
+            "/admin/articles/permalinkredirect/add/",
+            {"old_permalink": article.permalink, "article": article.pk},
+        )
+
+        assert response.status_code == 200
+        assertContains(response, "est l’adresse actuelle d’un article")
+        assert not PermalinkRedirect.objects.exists()
 
 
 @pytest.mark.django_db

@@ -1,8 +1,9 @@
 """The article admin: the list (columns, filters, bulk actions), the change form with its
-inlines, saving with the workflow's side effects, and the history of versions.
+inlines, and saving with the workflow's side effects.
 
-Who may do what is asked of ``articles.workflow``; this module only shows it. Its pages of
-its own (preview, changes, calendar) are in ``pages``, its forms in ``forms``.
+Who may see and do what is asked of ``articles.workflow``; this module only shows it. Its
+pages of its own (preview, changes, calendar) are in ``pages``, its history and versions in
+``versions``, its forms in ``forms``.
 """
 
 import json
@@ -10,8 +11,7 @@ import json
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
@@ -25,9 +25,10 @@ from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
 from .bulk import move_selected
-from .filters import WorkQueueFilter
+from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, SourceLinkFormSet
 from .pages import ArticlePages
+from .versions import ArticleVersions
 
 Status = Article.Status
 
@@ -46,7 +47,7 @@ class SourceLinkInline(admin.TabularInline):
     fields = ["kind", "url", "publisher", "position"]
 
 
-class ArticleAdmin(ArticlePages, VersionAdmin):
+class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     """Articles: the list with its work queues, the change form with its workflow, the versions."""
 
     form = ArticleAdminForm
@@ -62,10 +63,11 @@ class ArticleAdmin(ArticlePages, VersionAdmin):
     list_filter = [
         WorkQueueFilter,
         "status",
-        "tags",
+        # Only the tags and authors of the articles the user may see (workflow.visible_articles).
+        ("tags", admin.RelatedOnlyFieldListFilter),
         "importance",
-        "author",
-        ("links__publisher", admin.AllValuesFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+        PublisherFilter,
         "published_at",
     ]
     search_fields = ["title", "summary", "links__url"]
@@ -102,7 +104,28 @@ class ArticleAdmin(ArticlePages, VersionAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
 
-    # Who may do what: asked of the workflow.
+    # Who may see and do what: asked of the workflow.
+
+    def get_queryset(self, request):
+        """The articles the user may see: the list, its filters, search, bulk actions and completions."""
+        return workflow.visible_articles(request.user, self.all_articles(request))
+
+    def all_articles(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def get_object(self, request, object_id, from_field=None):
+        # Someone else's article is found, then refused by the permissions below (403):
+        # hidden from the list, it is not reported as missing either.
+        field = Article._meta.pk if from_field is None else Article._meta.get_field(from_field)
+        try:
+            return self.all_articles(request).get(**{field.name: field.to_python(object_id)})
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or workflow.can_view(request.user, obj)
+        )
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
@@ -117,9 +140,6 @@ class ArticleAdmin(ArticlePages, VersionAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         stored_status = getattr(request, "article_status_before_restore", None)
         return type(form.__name__, (form,), {"user": request.user, "stored_status": stored_status})
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
 
     def get_changeform_initial_data(self, request):
         return {"status": Status.DRAFT, **super().get_changeform_initial_data(request)}
@@ -185,6 +205,10 @@ class ArticleAdmin(ArticlePages, VersionAdmin):
         urls = {normalize_url(link.url) for link in article.links.all()}
         others = Article.objects.filter(links__url_normalized__in=urls).exclude(pk=article.pk).distinct()
         for other in others:
+            if not workflow.can_view(request.user, other):
+                # Someone else's: said, so that the story is not written twice, but not named.
+                messages.warning(request, gettext("Another article, not yours, has the same source."))
+                continue
             messages.warning(
                 request,
                 format_html(
@@ -194,29 +218,14 @@ class ArticleAdmin(ArticlePages, VersionAdmin):
                 ),
             )
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Asked of the article as it is, not as the version being restored left it.
-        article = self.get_object(request, unquote(object_id))
-        if article is None or not self.has_change_permission(request, article):
-            raise PermissionDenied
-        request.article_status_before_restore = article.status
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        for action in response.context_data.get("action_list", []):
-            version = action["revision"].version_set.get(
-                content_type__app_label="articles",
-                content_type__model="article",
-                object_id=unquote(object_id),
-            )
-            action["changes_url"] = reverse("admin:articles_article_changes", args=[object_id, version.pk])
-        return response
-
     def changelist_view(self, request, extra_context=None):
         # Not VersionAdmin's: its one revision around the whole list would merge the
         # bulk actions' changes to several articles into one; each gets its own.
-        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        context = {
+            "has_change_permission": self.has_change_permission(request),
+            "may_recover": self.may_recover(request),
+            **(extra_context or {}),
+        }
         return admin.ModelAdmin.changelist_view(self, request, context)
 
     # Bulk actions: each article is moved by the workflow, or refused and named.

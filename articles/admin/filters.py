@@ -1,13 +1,14 @@
-"""The article list's own filters: the editors' work queues.
+"""The article list's own filters: the editors' work queues, and the publishers.
 
 What "scheduled" and "expiring" mean is asked of ``ArticleQuerySet``, as the list's
-status column asks the article's matching properties.
+status column asks the article's matching properties. Like the list, the filters offer
+only what the user may see (``ArticleAdmin.get_queryset``).
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article
+from ..models import Article, SourceLink
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
@@ -33,4 +34,26 @@ class WorkQueueFilter(admin.SimpleListFilter):
             return queryset.expiring()
         if self.value() == "mine":
             return queryset.filter(status=Article.Status.DRAFT, author=request.user)
+        return queryset
+
+
+class PublisherFilter(admin.SimpleListFilter):
+    """The publishers of the sources of the articles the user may see."""
+
+    title = _("publisher")
+    parameter_name = "links__publisher"
+
+    def lookups(self, request, model_admin):
+        publishers = (
+            SourceLink.objects.filter(article__in=model_admin.get_queryset(request))
+            .exclude(publisher="")
+            .order_by("publisher")
+            .values_list("publisher", flat=True)
+            .distinct()
+        )
+        return [(publisher, publisher) for publisher in publishers]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(links__publisher=self.value()).distinct()
         return queryset

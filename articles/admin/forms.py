@@ -35,6 +35,7 @@ class TagAutocompleteWidget(TagWidget):
     """Taggit's comma-separated field, completing the tag being typed from the existing tags."""
 
     template_name = "articles/widgets/tag_autocomplete.html"
+    tags = None  # the tags offered, set by the form for its user; all of them if not set
 
     class Media:
         js = ["articles/tag-autocomplete.js"]
@@ -43,7 +44,8 @@ class TagAutocompleteWidget(TagWidget):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["list"] = "tag-names-" + context["widget"]["attrs"].get("id", name)
         context["widget"]["attrs"]["autocomplete"] = "off"
-        context["tag_names"] = Tag.objects.values_list("name", flat=True)
+        tags = Tag.objects.all() if self.tags is None else self.tags
+        context["tag_names"] = tags.values_list("name", flat=True)
         return context
 
 
@@ -61,6 +63,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "tags" in self.fields:
+            self.fields["tags"].widget.tags = workflow.visible_tags(self.user, Tag.objects.all())
         stored = self.instance.status if self.instance.pk else Status.DRAFT
         self.original_status = self.stored_status or stored
         if "status" in self.fields:

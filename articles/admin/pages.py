@@ -7,6 +7,7 @@
 import datetime
 
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -42,9 +43,13 @@ class ArticlePages:
         ]
 
     def get_viewable_object(self, request, object_id):
+        """The article, for those who may see it; someone else's article is refused (403), and to
+        staff without any right on articles, as to anyone for a missing one, it does not exist."""
         article = self.get_object(request, unquote(object_id))
-        if article is None or not self.has_view_or_change_permission(request, article):
+        if article is None or not self.has_view_or_change_permission(request):
             raise Http404
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
         return article
 
     def preview_view(self, request, object_id):
@@ -79,7 +84,7 @@ class ArticlePages:
             start = today
         start -= datetime.timedelta(days=start.weekday())
         end = start + datetime.timedelta(weeks=CALENDAR_WEEKS)
-        days = calendar_days(start, end)
+        days = calendar_days(self.get_queryset(request), start, end)
         weeks = [list(days.items())[n : n + 7] for n in range(0, len(days), 7)]
         context = {
             **self.admin_site.each_context(request),
@@ -93,8 +98,8 @@ class ArticlePages:
         return TemplateResponse(request, "admin/articles/article/calendar.html", context)
 
 
-def calendar_days(start, end):
-    """Each day from ``start`` to ``end`` (excluded), with its (label, article) entries.
+def calendar_days(articles, start, end):
+    """Each day from ``start`` to ``end`` (excluded), with its (label, article) entries of ``articles``.
 
     A published article appears on its publication day, as scheduled while that day is to
     come (``Article.is_scheduled``, the mirror of ``scheduled()``), and on its expiry day.
@@ -104,7 +109,7 @@ def calendar_days(start, end):
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
     high = datetime.datetime.combine(end, datetime.time.min, tzinfo=zone)
     published = Article.Status.PUBLISHED
-    articles = Article.objects.filter(
+    articles = articles.filter(
         Q(planned_for__gte=start, planned_for__lt=end)
         | Q(status=published, published_at__gte=low, published_at__lt=high)
         | Q(status=published, expires_at__gte=low, expires_at__lt=high)
