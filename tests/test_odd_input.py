@@ -88,3 +88,72 @@ def test_a_feed_items_control_characters_are_dropped_and_the_feeds_stay_readable
     article.save()
     for url in ("/feed/", "/feed/atom/", "/sitemap-news.xml"):
         ET.fromstring(client.get(url).content)  # noqa: S314 -- the site's own output
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01", "2999-12-31", "1900-01-01"])
+def test_the_calendar_answers_any_date_with_a_calendar(admin_client, start):
+    response = admin_client.get("/admin/articles/article/calendar/", {"start": start})
+
+    assert response.status_code == 200
+    assert "Calendrier éditorial" in response.content.decode()
+
+
+def test_a_permalink_that_collides_is_a_form_error_that_keeps_what_was_typed(admin_client):
+    from django.utils import timezone
+
+    from .admin_forms import form_data
+    from .factories import make_article
+
+    make_article(title="Vaccin contre la grippe", published_at=timezone.now() - timezone.timedelta(minutes=5))
+    data = form_data(
+        admin_client.get("/admin/articles/article/add/"),
+        title="Vaccin contre la grippe",
+        slug="vaccin-contre-la-grippe",
+        summary="Un résumé tapé avec soin.",
+        status="published",
+        published_at_0=timezone.localtime().strftime("%d/%m/%Y"),
+        published_at_1=timezone.localtime().strftime("%H:%M:%S"),
+    )
+
+    response = admin_client.post("/admin/articles/article/add/", data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "est déjà celle d’un autre article : choisissez un autre identifiant d’adresse" in page
+    assert "Un résumé tapé avec soin." in page
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "Vaccin\x08 contre la grippe"), ("summary", "Résumé\x1b."), ("tags", "France, Onco\x1blogie")],
+)
+def test_the_admin_refuses_a_control_character_and_keeps_what_was_typed(admin_client, field, value):
+    from .admin_forms import form_data
+
+    typed = {"title": "Vaccin contre la grippe", "slug": "vaccin-contre-la-grippe", "summary": "Un résumé."}
+    data = form_data(admin_client.get("/admin/articles/article/add/"), **{**typed, field: value})
+
+    response = admin_client.post("/admin/articles/article/add/", data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ce texte contient des caractères de contrôle invisibles (U+00" in page
+    assert "contre la grippe" in page
+    assert not Article.objects.exists()
+
+
+def test_the_admin_refuses_a_control_character_in_an_image_credit(admin_client):
+    from .admin_forms import form_data
+
+    data = form_data(
+        admin_client.get("/admin/articles/article/add/"),
+        title="Vaccin contre la grippe",
+        slug="vaccin-contre-la-grippe",
+        **{"image-0-image_url": "https://images.example.org/a.jpg", "image-0-credit": "Photo\x07 : CHU"},
+    )
+
+    response = admin_client.post("/admin/articles/article/add/", data)
+
+    assert "Ce texte contient des caractères de contrôle invisibles (U+0007)" in response.content.decode()
+    assert not Article.objects.exists()

@@ -26,7 +26,7 @@ from ..rendering import web_url
 from ..search import admin_search_results
 from .bulk import move_selected
 from .filters import PublisherFilter, WorkQueueFilter
-from .forms import ArticleAdminForm, SourceLinkFormSet
+from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
 from .pages import ArticlePages
 from .versions import ArticleVersions
 
@@ -35,6 +35,7 @@ Status = Article.Status
 
 class ImageCreditInline(admin.StackedInline):
     model = ImageCredit
+    form = PartForm
     extra = 1
     max_num = 1
     fields = ["image", "image_url", "alt_text", "credit", "rights", "credit_url"]
@@ -42,6 +43,7 @@ class ImageCreditInline(admin.StackedInline):
 
 class SourceLinkInline(admin.TabularInline):
     model = SourceLink
+    form = PartForm
     formset = SourceLinkFormSet
     extra = 1
     fields = ["kind", "url", "publisher", "position"]

@@ -13,8 +13,33 @@ from taggit.forms import TagWidget
 
 from .. import revisions, workflow
 from ..models import Article, SourceLink, Tag
+from ..rendering import control_characters
 
 Status = Article.Status
+
+
+class RefuseControlCharacters:
+    """Text with a character no feed can carry (a \\x08 pasted with a title, say) is refused,
+    field by field, with what to remove: readers would never see it, and feeds would break."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, value in list(cleaned_data.items()):
+            texts = value if isinstance(value, list | tuple) else [value]
+            found = sorted(
+                {code for text in texts if isinstance(text, str) for code in control_characters(text)}
+            )
+            if found:
+                self.add_error(
+                    name,
+                    gettext("This text holds invisible control characters (%(characters)s): remove them.")
+                    % {"characters": ", ".join(found)},
+                )
+        return cleaned_data
+
+
+class PartForm(RefuseControlCharacters, forms.ModelForm):
+    """An article's image credit or source link, as the change form's inlines edit them."""
 
 
 class SourceLinkFormSet(BaseInlineFormSet):
@@ -49,7 +74,7 @@ class TagAutocompleteWidget(TagWidget):
         return context
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
     """The change form, checked against the workflow and against other people's saves."""
 
     user = None  # set by ArticleAdmin.get_form

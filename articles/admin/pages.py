@@ -82,6 +82,8 @@ class ArticlePages:
             start = datetime.date.fromisoformat(request.GET.get("start", ""))
         except ValueError:
             start = today
+        # Weeks before and after must stay dates too: 9999-12-31 or 0001-01-01 would overflow.
+        start = min(max(start, CALENDAR_FIRST_DAY), CALENDAR_LAST_DAY)
         start -= datetime.timedelta(days=start.weekday())
         end = start + datetime.timedelta(weeks=CALENDAR_WEEKS)
         days = calendar_days(self.get_queryset(request), start, end)
@@ -96,6 +98,10 @@ class ArticlePages:
             "next": end,
         }
         return TemplateResponse(request, "admin/articles/article/calendar.html", context)
+
+
+CALENDAR_FIRST_DAY = datetime.date(1900, 1, 1)
+CALENDAR_LAST_DAY = datetime.date(2999, 12, 31)
 
 
 def calendar_days(articles, start, end):
