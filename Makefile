@@ -50,6 +50,8 @@ lint: install-test
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 THREADS ?= 8
 BIND ?= 0.0.0.0:8000
+# A server never reads the development .env that make run writes, even in the same checkout.
+serve: export DJANGO_ENV_FILE :=
 serve: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input --verbosity 0
