@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.models import Article, Tag, WebURLField
+from articles.fields import WebURLField
+from articles.models import Article, Tag
 
 
 class TaggedSource(TaggedItemBase):

@@ -3,7 +3,7 @@
 # existing tables, and their content types (so their permissions, the Editors' among
 # them, and their admin history) become intake's. Migration 0002 renames the tables.
 
-import articles.models
+import articles.fields
 import django.db.models.deletion
 import taggit.managers
 from django.db import migrations, models
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                     fields=[
                         ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                         ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
-                        ("feed_url", articles.models.WebURLField(max_length=1000, unique=True, verbose_name="feed address")),
+                        ("feed_url", articles.fields.WebURLField(max_length=1000, unique=True, verbose_name="feed address")),
                         ("is_active", models.BooleanField(default=True, help_text="Inactive sources are not fetched by scheduled runs.", verbose_name="active")),
                         ("keep_footer", models.BooleanField(default=True, help_text="Keep “The post … appeared first on …” at the end of summaries.", verbose_name="keep the feed's footer")),
                         ("last_fetched_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="last fetch")),
