@@ -55,6 +55,12 @@ class TestSourceAdmin:
         assert response.status_code == 200
         assert not Source.objects.exists()
 
+    def test_the_admin_index_lists_sources_under_feed_intake(self, editor_client):
+        response = editor_client.get("/admin/")
+
+        assertContains(response, "Collecte des flux")
+        assertContains(response, 'href="/admin/intake/source/"')
+
     def test_the_addresses_from_before_intake_was_an_app_lead_to_the_new_ones(self, editor_client):
         response = editor_client.get("/admin/articles/source/review/?p=2")
 
