@@ -1,4 +1,6 @@
-"""Querysets whose bulk writes announce themselves.
+"""The articles' managers and querysets: ``ArticleQuerySet.published()``, the one rule of what the
+public sees, with ``scheduled()`` and ``expiring()``; the natural-key managers; and querysets whose
+bulk writes announce themselves.
 
 ``save()`` and ``delete()`` send Django's ``post_save`` and ``post_delete``, but
 ``QuerySet.update()``, ``bulk_create()`` and ``bulk_update()`` (which goes through
@@ -8,7 +10,9 @@ cache, articles.caching) hears of every write path but raw SQL through one signa
 """
 
 from django.db import models
+from django.db.models import Prefetch
 from django.dispatch import Signal
+from django.utils import timezone
 
 # Sent with sender=<model class> and using=<database alias> after a bulk write.
 rows_written = Signal()
@@ -42,3 +46,98 @@ class ContentQuerySet(models.QuerySet):
 
 
 ContentManager = models.Manager.from_queryset(ContentQuerySet)
+
+
+class ArticleQuerySet(ContentQuerySet):
+    def published(self):
+        """What the public may see: the one rule every public page goes through.
+
+        Published, its publication time reached and its expiry time (if any) not yet:
+        a scheduled article appears, and an expiring one disappears, by itself.
+        """
+        now = timezone.now()
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
+            status=self.model.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    # An article published for later appears by itself at its publication time, and one that
+    # expires disappears by itself at its expiry time: "still to come" is one condition on
+    # either moment, written here and in Article.moment_to_come.
+
+    def moment_to_come(self, field, now=None):
+        """Published articles whose ``field`` moment is still to come."""
+        return self.filter(status=self.model.Status.PUBLISHED, **{f"{field}__gt": now or timezone.now()})
+
+    def scheduled(self):
+        """Published for later: readers see them once their publication time comes."""
+        return self.moment_to_come("published_at")
+
+    def expiring(self):
+        """Published with an expiry time to come (scheduled ones included): they leave the site then."""
+        return self.moment_to_come("expires_at")
+
+    def next_visibility_change(self, now):
+        """The next moment after ``now`` that published() answers differently by itself, or None:
+        a scheduled article's time, or a public article's expiry. Two index lookups."""
+        moments = [
+            self.moment_to_come(field, now).order_by(field).values_list(field, flat=True).first()
+            for field in ("published_at", "expires_at")
+        ]
+        return min((moment for moment in moments if moment is not None), default=None)
+
+    def with_card_data(self):
+        """Everything a list of articles shows, in a fixed number of queries."""
+        return self.select_related("image").prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
+
+    def cards(self):
+        """with_card_data(), reading only the columns a card shows (CARD_FIELDS and the image's):
+        converting the others, dates above all, cost more than reading the rows."""
+        image_credit = self.model._meta.get_field("image").related_model
+        image_fields = (f"image__{field.name}" for field in image_credit._meta.concrete_fields)
+        return self.with_card_data().only(*CARD_FIELDS, *image_fields)
+
+
+# What a card shows of an article (templates/jinja2/includes/articles.html).
+CARD_FIELDS = ("title", "permalink", "published_at", "summary")
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, permalink):
+        return self.get(permalink=permalink)
+
+
+class TagQuerySet(ContentQuerySet):
+    def used_by(self, articles):
+        """Tags that at least one of ``articles`` has: one EXISTS through the tagging's index."""
+        return self.filter(models.Exists(articles.filter(tags=models.OuterRef("pk"))))
+
+    def public(self):
+        """Tags readers may see: those of at least one public article (ArticleQuerySet.published()).
+        A tag typed on a draft stays unknown to the public until an article using it is public."""
+        from .models import Article
+
+        return self.used_by(Article.objects.published())
+
+
+class TagManager(models.Manager.from_queryset(TagQuerySet)):
+    def get_by_natural_key(self, name):
+        return self.get(name__iexact=name)
+
+
+class TaggedArticleManager(ContentManager):
+    def get_by_natural_key(self, permalink, tag_name):
+        return self.get(content_object__permalink=permalink, tag__name__iexact=tag_name)
+
+
+class ByArticleManager(ContentManager):
+    def get_by_natural_key(self, permalink, *rest):
+        return self.get(
+            article__permalink=permalink, **dict(zip(self.model.natural_key_fields, rest, strict=True))
+        )
+
+
+class PermalinkRedirectManager(ContentManager):
+    def get_by_natural_key(self, old_permalink):
+        return self.get(old_permalink=old_permalink)

@@ -1,133 +1,43 @@
-"""The newsroom's content: articles, their tags, image credit and source links."""
+"""The newsroom's content: articles, their tags, image credit and source links.
 
-import re
+``Article`` and ``ImageCredit`` are defined here; the other models live beside them and are
+exported from here (``from articles.models import Tag``): ``tagging.py`` (``Tag``,
+``TaggedArticle``), ``links.py`` (``SourceLink``, ``PermalinkRedirect``). Their managers and
+querysets, with ``published()``, are in ``managers.py``; their field classes in ``fields.py``.
+"""
+
 from operator import attrgetter
-from urllib.parse import quote
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
-from django.db.models.functions import Lower
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
 
-from .addresses import validate_web_url
-from .images import ImageUploadField, clean_upload, renditions, validate_image_format
-from .managers import ContentManager, ContentQuerySet
-from .normalize import normalize_url
+from .fields import UploadedImageField, WebURLField
+from .images import clean_upload, renditions, validate_image_format
+from .links import PermalinkRedirect, SourceLink
+from .managers import ArticleManager, ByArticleManager
 from .rendering import link_rel
+from .reversing import reverse_one
+from .tagging import Tag, TaggedArticle
 
-URL_PLACEHOLDER = "urlplaceholder0"
-URL_SAFE_PUNCTUATION = "!$&'()*+,;=/~:@"
-URL_SAFE = re.compile(rf"[A-Za-z0-9_.\-{re.escape(URL_SAFE_PUNCTUATION)}]*")
-_url_templates = {}
-
-
-def reverse_one(name, kwarg, value):
-    """reverse() for a route with one slug or permalink argument, the route reversed once per
-    language and script prefix: a page of cards and a sitemap hold hundreds of links.
-
-    The site sets no URLconf per request, so the URLconf is not part of the key: reading it
-    cost more than the rest of this function."""
-    key = (name, kwarg, get_language(), get_script_prefix())
-    template = _url_templates.get(key)
-    if template is None:
-        template = _url_templates[key] = reverse(name, kwargs={kwarg: URL_PLACEHOLDER}).split(URL_PLACEHOLDER)
-    if not URL_SAFE.fullmatch(value):  # slugs and permalinks are nearly always plain ASCII already
-        value = quote(value, safe=URL_SAFE_PUNCTUATION)
-    return value.join(template)
-
-
-class WebURLField(models.URLField):
-    """A web address: http or https only, so a javascript: or data: URL never reaches a page."""
-
-    default_validators = [validate_web_url]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 1000)
-        super().__init__(*args, **kwargs)
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"assume_scheme": "https", **kwargs})
-
-
-class UploadedImageField(models.ImageField):
-    """An uploaded image, checked by articles.images in the form and in the model alike."""
-
-    # No check of the name's extension (Django's would list every one Pillow knows, pdf and eps
-    # included): the format Pillow reads decides, and the stored name ends in that format's.
-    default_validators = []
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": ImageUploadField, **kwargs})
-
-
-class ArticleQuerySet(ContentQuerySet):
-    def published(self):
-        """What the public may see: the one rule every public page goes through.
-
-        Published, its publication time reached and its expiry time (if any) not yet:
-        a scheduled article appears, and an expiring one disappears, by itself.
-        """
-        now = timezone.now()
-        return self.filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=now,
-        )
-
-    # An article published for later appears by itself at its publication time, and one that
-    # expires disappears by itself at its expiry time: "still to come" is one condition on
-    # either moment, written here and in Article.moment_to_come.
-
-    def moment_to_come(self, field, now=None):
-        """Published articles whose ``field`` moment is still to come."""
-        return self.filter(status=Article.Status.PUBLISHED, **{f"{field}__gt": now or timezone.now()})
-
-    def scheduled(self):
-        """Published for later: readers see them once their publication time comes."""
-        return self.moment_to_come("published_at")
-
-    def expiring(self):
-        """Published with an expiry time to come (scheduled ones included): they leave the site then."""
-        return self.moment_to_come("expires_at")
-
-    def next_visibility_change(self, now):
-        """The next moment after ``now`` that published() answers differently by itself, or None:
-        a scheduled article's time, or a public article's expiry. Two index lookups."""
-        moments = [
-            self.moment_to_come(field, now).order_by(field).values_list(field, flat=True).first()
-            for field in ("published_at", "expires_at")
-        ]
-        return min((moment for moment in moments if moment is not None), default=None)
-
-    def with_card_data(self):
-        """Everything a list of articles shows, in a fixed number of queries."""
-        return self.select_related("image").prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
-
-    def cards(self):
-        """with_card_data(), reading only the columns a card shows (CARD_FIELDS and the image's):
-        converting the others, dates above all, cost more than reading the rows."""
-        image_fields = (f"image__{field.name}" for field in ImageCredit._meta.concrete_fields)
-        return self.with_card_data().only(*CARD_FIELDS, *image_fields)
-
-
-# What a card shows of an article (templates/jinja2/includes/articles.html).
-CARD_FIELDS = ("title", "permalink", "published_at", "summary")
-
-
-class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
-    def get_by_natural_key(self, permalink):
-        return self.get(permalink=permalink)
+# Exported: every model of the app, and the fields its migrations name as articles.models.*.
+__all__ = [
+    "Article",
+    "ImageCredit",
+    "PermalinkRedirect",
+    "SourceLink",
+    "Tag",
+    "TaggedArticle",
+    "UploadedImageField",
+    "WebURLField",
+]
 
 
 class Article(models.Model):
@@ -428,85 +338,6 @@ class Article(models.Model):
         return next((link for link in self.links.all() if link.kind == SourceLink.Kind.SOURCE), None)
 
 
-class TagQuerySet(ContentQuerySet):
-    def used_by(self, articles):
-        """Tags that at least one of ``articles`` has: one EXISTS through the tagging's index."""
-        return self.filter(models.Exists(articles.filter(tags=models.OuterRef("pk"))))
-
-    def public(self):
-        """Tags readers may see: those of at least one public article (ArticleQuerySet.published()).
-        A tag typed on a draft stays unknown to the public until an article using it is public."""
-        return self.used_by(Article.objects.published())
-
-
-class TagManager(models.Manager.from_queryset(TagQuerySet)):
-    def get_by_natural_key(self, name):
-        return self.get(name__iexact=name)
-
-
-class Tag(TagBase):
-    """A tag whose name is unique whatever its case, with a plain ASCII slug."""
-
-    slug = models.SlugField(_("slug"), unique=True, max_length=100)
-
-    objects = TagManager()
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(Lower("name"), name="tag_name_case_insensitive_unique"),
-        ]
-
-    def natural_key(self):
-        return (self.name,)
-
-    def slugify(self, tag, i=None):
-        slug = slugify(tag)[:90] or "tag"
-        return slug if i is None else f"{slug}-{i}"
-
-    def get_absolute_url(self):
-        return reverse_one("articles:tag", "slug", self.slug)
-
-
-class TaggedArticleManager(ContentManager):
-    def get_by_natural_key(self, permalink, tag_name):
-        return self.get(content_object__permalink=permalink, tag__name__iexact=tag_name)
-
-
-class TaggedArticle(TaggedItemBase):
-    content_object = models.ForeignKey(Article, on_delete=models.CASCADE)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
-
-    objects = TaggedArticleManager()
-
-    class Meta:
-        verbose_name = _("tagged article")
-        verbose_name_plural = _("tagged articles")
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_article"),
-        ]
-        # A tag's page and feed go from the tag to its articles without reading the rows.
-        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx")]
-
-    def natural_key(self):
-        return self.content_object.natural_key() + self.tag.natural_key()
-
-    natural_key.dependencies = ["articles.article", "articles.tag"]
-
-    def __str__(self):
-        # What a version of the article records of this tagging: its tag's name then.
-        return self.tag.name
-
-
-class ByArticleManager(ContentManager):
-    def get_by_natural_key(self, permalink, *rest):
-        return self.get(
-            article__permalink=permalink, **dict(zip(self.model.natural_key_fields, rest, strict=True))
-        )
-
-
 class ImageCredit(models.Model):
     """The article's image, uploaded or linked, and whose it is.
 
@@ -602,180 +433,6 @@ class ImageCredit(models.Model):
     @classmethod
     def join_credit(cls, *parts):
         return cls.CREDIT_SEPARATOR.join(part for part in parts if part)
-
-
-class SourceLink(models.Model):
-    """A link to where the story comes from: the original source, or a further reading."""
-
-    class Kind(models.TextChoices):
-        SOURCE = "source", _("Original source")
-        RELATED = "related", _("Further reading")
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="links", verbose_name=_("article")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOURCE)
-    url = WebURLField(_("address"))
-    url_normalized = models.CharField(_("normalised address"), max_length=1000, editable=False, db_index=True)
-    publisher = models.CharField(
-        _("publisher"), max_length=200, blank=True, help_text=_("The journal, site or regulator.")
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    natural_key_fields = ("url",)
-    objects = ByArticleManager()
-
-    class Meta:
-        verbose_name = _("source link")
-        verbose_name_plural = _("source links")
-        ordering = ["article", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "url"], name="link_once_per_article"),
-            models.UniqueConstraint(
-                fields=["article"],
-                condition=models.Q(kind="source"),
-                name="one_original_source_per_article",
-                violation_error_message=_("An article has one original source."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.url
-
-    def save(self, *args, **kwargs):
-        self.derive_fields()
-        super().save(*args, **kwargs)
-
-    def derive_fields(self):
-        """The normalised address, by which the same story is recognised twice: on every save,
-        and by a bulk write, which calls no save() (articles.writing)."""
-        self.url_normalized = normalize_url(self.url)
-
-    def natural_key(self):
-        return self.article.natural_key() + (self.url,)
-
-    natural_key.dependencies = ["articles.article"]
-
-
-class PermalinkRedirectManager(ContentManager):
-    def get_by_natural_key(self, old_permalink):
-        return self.get(old_permalink=old_permalink)
-
-
-class PermalinkRedirect(models.Model):
-    """An address an article once had: it answers for good with a 301 to the article."""
-
-    old_permalink = models.CharField(_("old permalink"), max_length=300, unique=True)
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("article")
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = PermalinkRedirectManager()
-
-    class Meta:
-        verbose_name = _("permalink redirect")
-        verbose_name_plural = _("permalink redirects")
-        ordering = ["old_permalink"]
-
-    def __str__(self):
-        return self.old_permalink
-
-    def natural_key(self):
-        return (self.old_permalink,)
-
-    natural_key.dependencies = ["articles.article"]
-
-
-# Feeds the curator watches (issue 8): sources, and what came from them.
-
-
-class TaggedSource(TaggedItemBase):
-    content_object = models.ForeignKey("Source", on_delete=models.CASCADE)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_sources")
-
-    class Meta:
-        verbose_name = _("tagged source")
-        verbose_name_plural = _("tagged sources")
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_source"),
-        ]
-
-
-class Source(models.Model):
-    """An RSS or Atom feed whose items become drafts for review (``manage.py ingest_feeds``)."""
-
-    class Outcome(models.TextChoices):
-        OK = "ok", _("Fetched")
-        NOT_MODIFIED = "not_modified", _("Not modified")
-        FAILED = "failed", _("Failed")
-
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    feed_url = WebURLField(_("feed address"), unique=True)
-    tags = TaggableManager(
-        through=TaggedSource,
-        blank=True,
-        verbose_name=_("tags"),
-        help_text=_("Every item from this feed receives these tags, e.g. “France, Actualité”."),
-    )
-    is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive sources are not fetched by scheduled runs.")
-    )
-    keep_footer = models.BooleanField(
-        _("keep the feed's footer"),
-        default=True,
-        help_text=_("Keep “The post … appeared first on …” at the end of summaries."),
-    )
-    last_fetched_at = models.DateTimeField(_("last fetch"), null=True, blank=True, editable=False)
-    last_outcome = models.CharField(
-        _("outcome"), max_length=20, choices=Outcome.choices, blank=True, editable=False
-    )
-    last_message = models.TextField(_("last message"), blank=True, editable=False)
-    # What the server said of its feed, sent back so that an unchanged feed answers 304.
-    etag = models.CharField(max_length=500, blank=True, editable=False)
-    last_modified = models.CharField(max_length=100, blank=True, editable=False)
-    # A run claims a source until this moment (articles.ingest.claim): a second run skips it.
-    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class IngestedItem(models.Model):
-    """A feed item that became an article, remembered by its normalised link.
-
-    ``fingerprint`` is what the ingester wrote and ``article_updated_at`` when:
-    an article whose ``updated_at`` or content differs has been changed since,
-    and is never written again. The row outlives a deleted article, so that a
-    discarded item does not come back.
-    """
-
-    link_normalized = models.CharField(_("normalised link"), max_length=1000, unique=True)
-    source = models.ForeignKey(
-        Source, on_delete=models.SET_NULL, null=True, related_name="items", verbose_name=_("source")
-    )
-    article = models.OneToOneField(
-        Article,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="ingested_item",
-        verbose_name=_("article"),
-    )
-    fingerprint = models.CharField(max_length=64)
-    article_updated_at = models.DateTimeField(null=True)
-    first_seen_at = models.DateTimeField(_("first seen"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("ingested item")
-        verbose_name_plural = _("ingested items")
-
-    def __str__(self):
-        return self.link_normalized
 
 
 # Every version of an article holds its taggings, image credit and links as they

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "articles",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -313,7 +314,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Feed ingestion (manage.py ingest_feeds, articles/fetching.py): seconds per fetch (the whole of it),
+# Feed ingestion (manage.py ingest_feeds, intake/fetching.py): seconds per fetch (the whole of it),
 # bytes per answer, feeds fetched at once, and whether loopback addresses may be fetched (never in
 # production; the tests serve feeds on 127.0.0.1).
 INGEST_TIMEOUT = int(os.environ.get("INGEST_TIMEOUT", "20"))

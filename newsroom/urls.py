@@ -3,10 +3,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles.caching import cached_page
 from articles.sitemaps import NEWS_SITEMAP, SITEMAPS, sitemap
+from intake.admin import old_admin_address
 from newsroom.views import healthz, robots_txt
 
 handler500 = "newsroom.views.server_error"
@@ -37,6 +38,7 @@ urlpatterns = [
 
 # French needs no prefix, so the old permalinks stay as they were; English lives under /en/.
 urlpatterns += i18n_patterns(
+    re_path(r"^admin/articles/source/(?P<rest>.*)$", old_admin_address),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     prefix_default_language=False,

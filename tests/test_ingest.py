@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from reversion.models import Version
 
-from articles import fetching
-from articles.models import Article, IngestedItem, Source
+from articles.models import Article
+from intake import fetching
+from intake.models import IngestedItem, Source
 
 from .factories import make_article
 from .feed_server import FEEDS, FeedServer

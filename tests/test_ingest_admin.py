@@ -4,14 +4,15 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article, Source
+from articles.models import Article
+from intake.models import Source
 
 from .factories import make_article
 from .queries import queries_for
 from .test_ingest import FEEDS, PAE_LINK, SEED_TAGS, WORDPRESS, by_link, ingest, make_source
 from .test_workflow import client_for, staff
 
-REVIEW = "/admin/articles/source/review/"
+REVIEW = "/admin/intake/source/review/"
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def ingested(db):
 class TestSourceAdmin:
     def test_an_editor_adds_a_source_with_its_tags(self, editor_client):
         response = editor_client.post(
-            "/admin/articles/source/add/",
+            "/admin/intake/source/add/",
             {
                 "name": "Interventional News",
                 "feed_url": "https://interventionalnews.com/feed/",
@@ -48,18 +49,32 @@ class TestSourceAdmin:
 
     def test_a_feed_address_must_be_http_or_https(self, editor_client):
         response = editor_client.post(
-            "/admin/articles/source/add/", {"name": "Local", "feed_url": "file:///etc/passwd", "tags": ""}
+            "/admin/intake/source/add/", {"name": "Local", "feed_url": "file:///etc/passwd", "tags": ""}
         )
 
         assert response.status_code == 200
         assert not Source.objects.exists()
+
+    def test_the_admin_index_lists_sources_under_feed_intake(self, editor_client):
+        response = editor_client.get("/admin/")
+
+        assertContains(response, "Collecte des flux")
+        assertContains(response, 'href="/admin/intake/source/"')
+
+    def test_the_addresses_from_before_intake_was_an_app_lead_to_the_new_ones(self, editor_client):
+        response = editor_client.get("/admin/articles/source/review/?p=2")
+
+        assert response.status_code == 301
+        assert response["Location"] == REVIEW + "?p=2"
+        assert editor_client.get("/en/admin/articles/source/")["Location"] == "/en/admin/intake/source/"
+        assert editor_client.get(response["Location"]).status_code == 200
 
     def test_the_list_shows_each_sources_last_fetch(self, editor_client, tmp_path):
         make_source("Broken News", "http://127.0.0.1:9/feed")  # nothing listens on port 9
         make_source("Never fetched", "https://never.example.org/feed", is_active=False)
         ingest()
 
-        response = editor_client.get("/admin/articles/source/")
+        response = editor_client.get("/admin/intake/source/")
 
         assertContains(response, "Broken News")
         assertContains(response, '<span class="fetch-failed">Échec</span>', html=True)

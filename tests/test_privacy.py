@@ -101,6 +101,7 @@ def values(articles):
         "year": sorted({f"{timezone.localtime(a.published_at).year}" for a in every}),
         "month": sorted({f"{timezone.localtime(a.published_at).month:02d}" for a in every}),
         "section": list(SITEMAPS),
+        "rest": ["", "review/"],  # the sources' admin addresses from before intake was an app
     }
 
 

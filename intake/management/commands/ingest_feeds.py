@@ -3,8 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.ingest import BUSY, FAILED, FETCHED, NOT_MODIFIED, OUTCOMES, ingest_sources
-from articles.models import Source
+from intake.ingest import BUSY, FAILED, FETCHED, NOT_MODIFIED, OUTCOMES, ingest_sources
+from intake.models import Source
 
 
 class Command(BaseCommand):

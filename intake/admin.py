@@ -1,12 +1,14 @@
-"""The curator's side of feed ingestion: the sources, and the ingested drafts waiting for review.
+"""The curator's side of feed ingestion in the admin: the sources, and the ingested drafts waiting
+for review, registered here (the articles' admin knows nothing of intake).
 
-Publishing and discarding go through ``workflow.move_many`` (by way of ``bulk.move_selected``),
-like the article list's bulk actions.
+Publishing and discarding go through ``articles.workflow.move_many`` (by way of the article
+admin's ``bulk.move_selected``), like the article list's bulk actions.
 """
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -14,16 +16,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import workflow
-from ..models import Article, SourceLink
-from .bulk import move_selected
-from .forms import TagAutocompleteWidget
+from articles import workflow
+from articles.admin.bulk import move_selected
+from articles.admin.forms import TagAutocompleteWidget
+from articles.models import Article, SourceLink
+
+from .models import Source
 
 # What the review page's buttons do, by workflow transition: discarding archives the draft,
 # so that it is kept (and its link known) and the item never comes back.
 REVIEW_ACTIONS = {"publish": _("Publish selected"), "archive": _("Discard selected")}
 
 
+@admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "feed_url", "is_active", "keep_footer", "last_fetched_at", "last_fetch"]
     list_filter = ["is_active", "last_outcome"]
@@ -39,7 +44,7 @@ class SourceAdmin(admin.ModelAdmin):
         "last_message",
     ]
     readonly_fields = ["last_fetched_at", "last_outcome", "last_message"]
-    change_list_template = "admin/articles/source/change_list.html"
+    change_list_template = "admin/intake/source/change_list.html"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
@@ -63,7 +68,7 @@ class SourceAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("review/", view(self.review_view), name="articles_source_review"),
+            path("review/", view(self.review_view), name="intake_source_review"),
             *super().get_urls(),
         ]
 
@@ -86,7 +91,7 @@ class SourceAdmin(admin.ModelAdmin):
             "groups": sorted(groups.items(), key=lambda group: (group[0] is None, str(group[0] or ""))),
             "actions": REVIEW_ACTIONS,
         }
-        return TemplateResponse(request, "admin/articles/source/review.html", context)
+        return TemplateResponse(request, "admin/intake/source/review.html", context)
 
 
 def to_review():
@@ -100,3 +105,12 @@ def to_review():
         )
         .order_by("-published_at", "-pk")
     )
+
+
+# Sources were the articles app's until intake became an app of its own.
+OLD_ADMIN_PATH, ADMIN_PATH = "/admin/articles/source/", "/admin/intake/source/"
+
+
+def old_admin_address(request, rest=""):
+    """An address of the sources' admin from before the move, bookmarked or in the history: for good."""
+    return HttpResponsePermanentRedirect(request.get_full_path().replace(OLD_ADMIN_PATH, ADMIN_PATH, 1))

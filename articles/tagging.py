@@ -1,0 +1,61 @@
+"""Tags (django-taggit, one model of our own) and which article has which; exported by articles.models."""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.models import TagBase, TaggedItemBase
+
+from .managers import TaggedArticleManager, TagManager
+from .reversing import reverse_one
+
+
+class Tag(TagBase):
+    """A tag whose name is unique whatever its case, with a plain ASCII slug."""
+
+    slug = models.SlugField(_("slug"), unique=True, max_length=100)
+
+    objects = TagManager()
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tag_name_case_insensitive_unique"),
+        ]
+
+    def natural_key(self):
+        return (self.name,)
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag)[:90] or "tag"
+        return slug if i is None else f"{slug}-{i}"
+
+    def get_absolute_url(self):
+        return reverse_one("articles:tag", "slug", self.slug)
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("articles.Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    objects = TaggedArticleManager()
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_article"),
+        ]
+        # A tag's page and feed go from the tag to its articles without reading the rows.
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx")]
+
+    def natural_key(self):
+        return self.content_object.natural_key() + self.tag.natural_key()
+
+    natural_key.dependencies = ["articles.article", "articles.tag"]
+
+    def __str__(self):
+        # What a version of the article records of this tagging: its tag's name then.
+        return self.tag.name

@@ -1,0 +1,89 @@
+"""Migrations keep what a running site holds: a database made by older migrations comes through whole."""
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from articles.models import Article
+from intake.models import IngestedItem, Source, TaggedSource
+
+MOVED = ("source", "ingesteditem", "taggedsource")
+
+
+def before_the_move():
+    """The articles migration that the move of feed intake out of articles follows, and the models
+    as they were there (every other app's as they are now)."""
+    loader = MigrationExecutor(connection).loader
+    graph = loader.graph
+    move = next(key for key in graph.nodes if key[0] == "articles" and key[1].endswith("_move_intake_models"))
+    parent = next(node.key for node in graph.node_map[move].parents if node.key[0] == "articles")
+    others = [leaf for leaf in graph.leaf_nodes() if leaf[0] not in ("articles", "intake")]
+    return parent, loader.project_state([parent, *others]).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_feed_sources_and_their_items_come_through_the_move_to_intake_with_their_rights_and_history():
+    parent, old = before_the_move()
+    call_command("migrate", *parent, verbosity=0)
+    tables = connection.introspection.table_names()
+    assert {"articles_source", "articles_ingesteditem", "articles_taggedsource"} <= set(tables)
+
+    OldArticle, OldTag = old.get_model("articles", "Article"), old.get_model("articles", "Tag")
+    OldSource, OldItem = old.get_model("articles", "Source"), old.get_model("articles", "IngestedItem")
+    article = OldArticle.objects.create(
+        title="Embolisation prostatique", slug="embolisation", permalink="2024-05-24-embolisation"
+    )
+    source = OldSource.objects.create(
+        name="Interventional News", feed_url="https://interventionalnews.com/feed/"
+    )
+    old.get_model("articles", "TaggedSource").objects.create(
+        content_object=source, tag=OldTag.objects.create(name="Actualité", slug="actualite")
+    )
+    OldItem.objects.create(
+        link_normalized="https://interventionalnews.com/pae",
+        source=source,
+        article=article,
+        fingerprint="f" * 64,
+    )
+    OldContentType = old.get_model("contenttypes", "ContentType")
+    source_type = OldContentType.objects.get(app_label="articles", model="source")
+    curator = old.get_model("auth", "User").objects.create(username="curatrice", is_staff=True)
+    curator.user_permissions.add(
+        old.get_model("auth", "Permission").objects.get(content_type=source_type, codename="change_source")
+    )
+    old.get_model("admin", "LogEntry").objects.create(
+        user=curator,
+        content_type=source_type,
+        object_id=str(source.pk),
+        object_repr=source.name,
+        action_flag=CHANGE,
+        action_time=timezone.now(),
+    )
+
+    call_command("migrate", verbosity=0)
+    ContentType.objects.clear_cache()
+
+    moved = Source.objects.get()
+    assert (moved.pk, moved.name, list(moved.tags.names())) == (
+        source.pk,
+        "Interventional News",
+        ["Actualité"],
+    )
+    assert TaggedSource.objects.get().content_object == moved
+    item = IngestedItem.objects.get()
+    assert (item.source, item.article) == (moved, Article.objects.get(permalink="2024-05-24-embolisation"))
+    assert Article.objects.get().ingested_item == item
+    assert User.objects.get(username="curatrice").has_perm("intake.change_source")
+    assert LogEntry.objects.get().get_edited_object() == moved
+    assert not ContentType.objects.filter(app_label="articles", model__in=MOVED).exists()
+    assert ContentType.objects.filter(app_label="intake", model__in=MOVED).count() == 3
+    tables = set(connection.introspection.table_names())
+    assert {"intake_source", "intake_ingesteditem", "intake_taggedsource"} <= tables
+    assert not tables & {"articles_source", "articles_ingesteditem", "articles_taggedsource"}
+    # The renamed tables still take new rows, their keys following on.
+    assert Source.objects.create(name="Santé", feed_url="https://sante.example.org/feed").pk > moved.pk
