@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "intake",
+    "demo",
 ]
 
 MIDDLEWARE = [

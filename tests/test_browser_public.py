@@ -16,8 +16,8 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from articles import demo
 from articles.models import Article
+from demo import loading as demo
 
 from .conftest import SEED_PERMALINK
 
@@ -224,11 +224,11 @@ def test_screenshots_for_the_readme(reader, browser):
 
     User.objects.create_superuser("admin", password=ADMIN_PASSWORD)
     editor = browser.new_context(locale="fr-FR", viewport=LAPTOP).new_page()
-    editor.goto(f"{base_url}/admin/login/?next=/admin/articles/source/review/")
+    editor.goto(f"{base_url}/admin/login/?next=/admin/intake/source/review/")
     editor.get_by_label("Nom d’utilisateur").fill("admin")
     editor.get_by_label("Mot de passe").fill(ADMIN_PASSWORD)
     editor.get_by_role("button", name="Connexion").click()
-    editor.wait_for_url(f"{base_url}/admin/articles/source/review/")
+    editor.wait_for_url(f"{base_url}/admin/intake/source/review/")
     assert editor.get_by_role("heading", name="Brouillons des flux à relire").is_visible()
     assert editor.locator("article.ingested").count() == 4
     path = SCREENSHOTS / "review.png"

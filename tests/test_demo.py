@@ -18,10 +18,11 @@ from django.views.static import serve
 from PIL import Image
 from reversion.models import Version
 
-from articles import demo
-from articles.demo import stories
-from articles.models import Article, ImageCredit, IngestedItem, Source, SourceLink, Tag
+from articles.models import Article, ImageCredit, SourceLink, Tag
 from articles.workflow import WorkflowRefused
+from demo import loading as demo
+from demo import stories
+from intake.models import IngestedItem, Source
 
 from .conftest import SEED_PERMALINK
 from .factories import make_article
@@ -154,7 +155,7 @@ class TestNewsroom:
         assert page.count("expire</strong>") == 1
 
     def test_the_review_page_lists_the_ingested_drafts(self, loaded, admin_client):
-        page = html.unescape(admin_client.get("/admin/articles/source/review/").content.decode())
+        page = html.unescape(admin_client.get("/admin/intake/source/review/").content.decode())
         source = Source.objects.get()
 
         assert re.search(r"<h2>Radiologie interventionnelle Europe\s+\(4 brouillons\)</h2>", page)

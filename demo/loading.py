@@ -9,7 +9,7 @@ review, and an editor and an author (members of the Editors and Authors groups, 
 without a password) who wrote them. Every illustration is drawn by ``pictures.py`` and
 uploaded as the admin uploads one, so that every image on the demo's pages comes from the
 site itself. Status moves go through ``articles.workflow``, ingested drafts through
-``articles.ingest``: the demo's history reads like a newsroom's.
+``intake.ingest``: the demo's history reads like a newsroom's.
 
 ``refusal()`` says why a database may not receive the demo (it already holds content).
 """
@@ -29,9 +29,12 @@ from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.utils.text import slugify
 
-from .. import ingest, workflow
-from ..images import rendition_name, rendition_widths
-from ..models import Article, ImageCredit, Source, SourceLink
+from articles import workflow
+from articles.images import rendition_name, rendition_widths
+from articles.models import Article, ImageCredit, SourceLink
+from intake import ingest
+from intake.models import Source
+
 from . import pictures
 from .stories import FEED, FEED_ITEMS, STORIES
 
