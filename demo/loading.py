@@ -36,7 +36,8 @@ from intake import ingest
 from intake.models import Source
 
 from . import pictures
-from .stories import FEED, FEED_ITEMS, STORIES
+from .feed import FEED, FEED_ITEMS
+from .stories import STORIES
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
 IMAGE_RIGHTS = "CC0"

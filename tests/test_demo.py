@@ -20,8 +20,8 @@ from reversion.models import Version
 
 from articles.models import Article, ImageCredit, SourceLink, Tag
 from articles.workflow import WorkflowRefused
+from demo import feed, stories
 from demo import loading as demo
-from demo import stories
 from intake.models import IngestedItem, Source
 
 from .conftest import SEED_PERMALINK
@@ -159,7 +159,7 @@ class TestNewsroom:
         source = Source.objects.get()
 
         assert re.search(r"<h2>Radiologie interventionnelle Europe\s+\(4 brouillons\)</h2>", page)
-        for item in stories.FEED_ITEMS:
+        for item in feed.FEED_ITEMS:
             assert item.title in page and item.url in page
         assert source.last_outcome == Source.Outcome.OK
         assert timezone.now() - source.last_fetched_at < timezone.timedelta(hours=1)

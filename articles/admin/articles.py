@@ -24,7 +24,7 @@ from ..models import Article, ImageCredit, SourceLink
 from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
-from .bulk import move_selected
+from .bulk import bulk_move
 from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
 from .pages import ArticlePages
@@ -232,21 +232,10 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     # Bulk actions: each article is moved by the workflow, or refused and named.
 
-    @admin.action(description=_("Submit for review"))
-    def submit_for_review(self, request, queryset):
-        move_selected(request, queryset, "submit")
-
-    @admin.action(description=_("Publish (or schedule)"))
-    def publish(self, request, queryset):
-        move_selected(request, queryset, "publish")
-
-    @admin.action(description=_("Unpublish"))
-    def unpublish(self, request, queryset):
-        move_selected(request, queryset, "unpublish")
-
-    @admin.action(description=_("Archive"))
-    def archive(self, request, queryset):
-        move_selected(request, queryset, "archive")
+    submit_for_review = bulk_move("submit", _("Submit for review"))
+    publish = bulk_move("publish", _("Publish (or schedule)"))
+    unpublish = bulk_move("unpublish", _("Unpublish"))
+    archive = bulk_move("archive", _("Archive"))
 
     # Columns.
 

@@ -4,7 +4,7 @@ The workflow decides (``workflow.move_many``); this module only writes each move
 admin's history and tells the editor what was done and what was refused.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
@@ -42,3 +42,14 @@ def move_selected(request, articles, transition_name):
             ),
         )
     return moves
+
+
+def bulk_move(transition, description):
+    """An admin action moving the selected articles through ``transition`` (see move_selected)."""
+
+    @admin.action(description=description)
+    def action(model_admin, request, queryset):
+        move_selected(request, queryset, transition)
+
+    action.__name__ = f"bulk_{transition}"
+    return action
