@@ -27,7 +27,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.http import http_date
-from django.utils.text import slugify
 
 from articles import workflow
 from articles.images import rendition_name, rendition_widths
@@ -120,7 +119,6 @@ def moment(now, days):
 def write_story(story, now, users, written):
     article = Article(
         title=story.title,
-        slug=slugify(story.title),
         status=story.status,
         published_at=moment(now, story.days),
         summary=story.summary,
