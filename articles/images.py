@@ -6,7 +6,10 @@ within a size in bytes and a number of pixels set in the settings, holding
 nothing but an image (no markup or script riding along, as in a polyglot file),
 and whose every pixel can be decoded. The pixel count is read from the header
 first: a decompression bomb, or an image over the budget, is refused before it
-is decoded. A file cut short is refused, never padded with grey:
+is decoded; so is an animation of more frames than the settings allow. A GIF's
+frame may reach past the size its header announced (readers grow the picture to
+hold it): each frame is counted again, at its real size, before it is decoded.
+A file cut short is refused, never padded with grey:
 ``ImageFile.LOAD_TRUNCATED_IMAGES`` is forced off before each decode.
 
 Only re-encoded images are stored (``clean_upload``): the pixels, turned upright
@@ -59,8 +62,9 @@ FOREIGN_CONTENT = re.compile(
 # What a frame of an animation keeps of its own information: its timing and transparency.
 FRAME_INFO = ("duration", "transparency", "disposal", "blend", "background", "loop")
 SRGB = ImageCms.createProfile("sRGB")
-# Decode failures of a damaged file, as Pillow's decoders raise them.
-DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError)
+# Decode failures of a damaged file, as Pillow's decoders raise them; OverflowError when a value
+# read (a GIF's frames of the same pixels, merged, and their summed timing) cannot be written again.
+DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError, OverflowError)
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
@@ -154,8 +158,16 @@ def frame_count(image):
 
 
 def check_pixels(image):
-    """Refuse an image whose header announces more pixels than the configured cap, before decoding."""
-    if image.width * image.height * frame_count(image) > settings.IMAGE_MAX_PIXELS:
+    """Refuse an image whose header announces more pixels, or more frames, than the configured
+    caps, before decoding."""
+    frames = frame_count(image)
+    if frames > settings.IMAGE_MAX_FRAMES:
+        raise ValidationError(
+            _("The animation has %(frames)d frames; an image may have at most %(limit)d."),
+            code="image_too_many_frames",
+            params={"frames": frames, "limit": settings.IMAGE_MAX_FRAMES},
+        )
+    if image.width * image.height * frames > settings.IMAGE_MAX_PIXELS:
         raise too_many_pixels(image)
 
 
@@ -231,6 +243,8 @@ def reencode(uploaded):
             image_format = "JPEG" if original.format == "MPO" else original.format
             try:
                 frames = decoded_frames(original)
+            except Image.DecompressionBombError:  # a frame grown past what Pillow itself allows
+                raise too_many_pixels() from None
             except DECODE_ERRORS:
                 raise incomplete_image() from None
             options = {"format": image_format}
@@ -273,8 +287,11 @@ def decoded_frames(original):
         image = to_srgb(ImageOps.exif_transpose(original), original.info.get("icc_profile"))
         image.info = {key: original.info[key] for key in ("transparency",) if key in original.info}
         return [image]
-    frames = []
+    frames, pixels = [], 0
     for frame in ImageSequence.Iterator(original):
+        pixels += frame.width * frame.height  # the picture as this frame grew it, not yet decoded
+        if pixels > settings.IMAGE_MAX_PIXELS:
+            raise too_many_pixels(frame)
         frame.load()
         copy = frame.copy()
         copy.info = {key: frame.info[key] for key in FRAME_INFO if key in frame.info}

@@ -29,7 +29,7 @@ import unicodedata
 from django.contrib import admin
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import F, FloatField, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -123,14 +123,31 @@ def restore_sqlite_triggers(using="default", **kwargs):
 
 
 # Every match ranked in one pass over the index, materialized once (SQLite 3.35) and looked
-# up per candidate: bm25 asked row by row would search the index again for each.
-SQLITE_RANK = f"""
+# up per candidate: bm25 asked row by row would search the index again for each. The candidate's
+# id is compiled where the rank is used, under whatever alias the articles' table has there (a
+# deep page picks its ids in a subquery, where the table is not named articles_article).
+SQLITE_RANK = f"""(
     WITH ranked AS MATERIALIZED (
         SELECT rowid AS id, -bm25({ARTICLE_INDEX}, 1.0, 0.4, 0.2) AS rank
-        FROM {ARTICLE_INDEX} WHERE {ARTICLE_INDEX} MATCH %s
+        FROM {ARTICLE_INDEX} WHERE {ARTICLE_INDEX} MATCH %(match)s
     )
-    SELECT rank FROM ranked WHERE ranked.id = {Article._meta.db_table}.id
-"""  # noqa: S608
+    SELECT rank FROM ranked WHERE ranked.id = %(article)s
+)"""  # noqa: S608
+
+
+class SQLiteRank(Func):
+    """The bm25 rank of each article for an FTS5 query (None when its text does not match)."""
+
+    output_field = FloatField()
+
+    def __init__(self, match):
+        super().__init__(Value(match), F("pk"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        match, article = self.get_source_expressions()
+        match_sql, match_params = compiler.compile(match)
+        article_sql, article_params = compiler.compile(article)
+        return SQLITE_RANK % {"match": match_sql, "article": article_sql}, (*match_params, *article_params)
 
 
 def search_terms(query):
@@ -215,7 +232,7 @@ def _sqlite_search(queryset, terms):
     by_text = queryset.filter(pk__in=text).order_by(*NEWEST).values("pk")[:RANKED_MATCHES]
     by_tag = queryset.filter(pk__in=tagged).order_by(*NEWEST).values("pk")[:RANKED_MATCHES]
     # SQLite allows no LIMIT inside a UNION: two IN conditions instead.
-    rank = RawSQL(SQLITE_RANK, (_fts_query(terms),), output_field=FloatField())  # noqa: S611
+    rank = SQLiteRank(_fts_query(terms))
     return (
         queryset.filter(Q(pk__in=by_text) | Q(pk__in=by_tag))
         .alias(rank=Coalesce(rank, Value(0.0)))

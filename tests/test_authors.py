@@ -146,6 +146,20 @@ def test_article_completion_offers_only_their_own_articles(author_client, editor
     assert SECRET in editor_client.get("/admin/autocomplete/", query).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("tag", "article"), ("article", "redirects")],
+)
+def test_completion_through_a_reverse_relation_is_refused_not_a_server_error(
+    author_client, editor_client, model_name, field_name
+):
+    # No form has a field on the other side of a relation; Django's view failed on one (500).
+    query = {"app_label": "articles", "model_name": model_name, "field_name": field_name, "term": ""}
+
+    assert author_client.get("/admin/autocomplete/", query).status_code == 403
+    assert editor_client.get("/admin/autocomplete/", query).status_code == 403
+
+
 def test_tag_completion_and_tag_list_leave_out_tags_only_someone_elses_draft_has(author_client, theirs, mine):
     make_article(title="Public", tags=["Cardiologie"])
     make_article(author=mine.author, status=Status.DRAFT, tags=["Mon sujet"])

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import views
+from articles import pagination, views
 from articles.models import Article, Tag, TaggedArticle
 from articles.search import search_terms
 
@@ -109,6 +109,22 @@ class TestSearchOnEveryDatabase:
         assertContains(first, 'href="?q=embolisation&amp;page=2"')
         assert len(listed_titles(first)) == 20
         assert len(listed_titles(second)) == 5
+
+    def test_a_deep_page_of_results_keeps_its_ranking(self, client, monkeypatch):
+        # From DEEP_OFFSET on, a page's ids are picked in a subquery first: the rank must
+        # still name the articles' table there (it was a 503 « maintenance » page on SQLite).
+        monkeypatch.setattr(pagination, "DEEP_OFFSET", 2)
+        monkeypatch.setattr(views.PublishedArticleMixin, "paginate_by", 2)
+        now = timezone.now()
+        make_article(title="Ancienne", body="Le mot embolisation.", published_at=now - timedelta(days=9))
+        for number in range(4):
+            make_article(title=f"Embolisation {number}", published_at=now - timedelta(hours=number))
+
+        third = client.get("/search/", {"q": "embolisation", "page": 3})
+
+        assert third.status_code == 200
+        assert listed_titles(third) == ["Ancienne"]  # a body match ranks below every title
+        assert client.get("/search/", {"q": "embolisation", "page": 4}).status_code == 404
 
     def test_same_number_of_queries_for_few_and_many_results(self, client):
 

@@ -135,6 +135,33 @@ class TestLoginBehindTheProxy:
         assert "_auth_user_id" not in attacker.session
         assert log_in_through_proxy(Client(), "un mot de passe assez long", EDITOR).status_code == 302
 
+    def test_an_attacker_rotating_the_addresses_of_its_ipv6_network_stays_locked(
+        self, behind_the_proxy, editor
+    ):
+        # An IPv6 subscriber holds a whole /64: 2**64 addresses, five guesses each, had the
+        # lockout counted addresses. It counts the network (and an IPv4 address however written).
+        attacker = Client()
+        for number in range(1, 5):
+            assert log_in_through_proxy(attacker, "mauvais", f"2001:db8:1:2::{number:x}").status_code == 200
+        assert log_in_through_proxy(attacker, "mauvais", "2001:db8:1:2:ffff:ffff:ffff:5").status_code == 429
+
+        assert (
+            log_in_through_proxy(attacker, "un mot de passe assez long", "2001:db8:1:2::99").status_code
+            == 429
+        )
+        assert (
+            log_in_through_proxy(Client(), "un mot de passe assez long", "2001:db8:1:3::1").status_code == 302
+        )
+
+    def test_an_ipv4_address_written_as_ipv6_is_the_same_address(self, behind_the_proxy, editor):
+        attacker = Client()
+        for _ in range(5):
+            log_in_through_proxy(attacker, "mauvais", ATTACKER)
+
+        mapped = log_in_through_proxy(attacker, "un mot de passe assez long", f"::ffff:{ATTACKER}")
+
+        assert mapped.status_code == 429
+
 
 @pytest.mark.parametrize(
     "environment, counted",

@@ -344,3 +344,78 @@ def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture(admin_
     assert response.status_code == 302
     with Image.open(media_root / ImageCredit.objects.get().image.name) as saved:
         assert saved.format == "JPEG" and getattr(saved, "n_frames", 1) == 1 and saved.size == (800, 600)
+
+
+ONE_PIXEL = b"\x02\x02\x44\x01\x00"  # a frame's LZW data: its minimum code size, then one pixel
+
+
+def gif_frame(width, height, delay=10, data=None):
+    """A frame of a hand-made GIF: its timing, its extent from the top left, its pixels (LZW)."""
+    if data is None:  # Pillow's own encoding of width × height pixels of one colour
+        buffer = BytesIO()
+        Image.new("P", (width, height)).save(buffer, format="GIF")
+        encoded = buffer.getvalue()
+        start = encoded.index(b"," + struct.pack("<4H", 0, 0, width, height)) + 10
+        data = encoded[start:-1]
+    timing = b"\x21\xf9\x04\x04" + struct.pack("<H", delay) + b"\x00\x00"
+    return timing + b"," + struct.pack("<4H", 0, 0, width, height) + b"\x00" + data
+
+
+def gif_of(screen, frames):
+    """A GIF whose header announces ``screen`` (width, height), with the frames given."""
+    header = b"GIF89a" + struct.pack("<2H", *screen) + b"\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff"
+    return header + b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00" + b"".join(frames) + b";"
+
+
+def test_an_animation_whose_later_frame_outgrows_its_header_is_refused(admin_client, media_root, settings):
+    # The header says 1 × 1 and two frames; the second frame spans 200 × 200: GIF readers grow
+    # the picture to hold it. A 100 KB file grew so to 144 megapixels: 15 s of a core, 3 GB.
+    settings.IMAGE_MAX_PIXELS = 100 * 100
+    growing = gif_of((1, 1), [gif_frame(1, 1, data=ONE_PIXEL), gif_frame(200, 200)])
+
+    response = post_upload(admin_client, "grandit.gif", growing)
+
+    assert response.status_code == 200
+    assertContains(
+        response, "L’image fait 200 × 200 pixels ; une image peut en avoir au plus 0,01 mégapixels."
+    )
+    assert stored_files(media_root) == []
+
+
+def test_an_animation_that_grows_past_what_pillow_allows_is_refused_with_a_clear_error(
+    admin_client, media_root
+):
+    growing = gif_of((1, 1), [gif_frame(1, 1, data=ONE_PIXEL), gif_frame(15_000, 15_000, data=ONE_PIXEL)])
+
+    response = post_upload(admin_client, "bombe.gif", growing)
+
+    assert response.status_code == 200
+    assertContains(response, "L’image a trop de pixels ; une image peut en avoir au plus 24 mégapixels.")
+    assert stored_files(media_root) == []
+
+
+def test_an_animation_of_too_many_frames_is_refused(admin_client, media_root, settings):
+    # A frame costs its decoding and a copy whatever its size: 100,000 one-pixel frames
+    # (2 MB) held a worker for 7 s.
+    settings.IMAGE_MAX_FRAMES = 50
+    frames = [gif_frame(1, 1, data=ONE_PIXEL)]
+
+    refused = post_upload(admin_client, "long.gif", gif_of((1, 1), frames * 51))
+    accepted = post_upload(admin_client, "court.gif", gif_of((1, 1), frames * 50))
+
+    assertContains(refused, "L’animation a 51 images ; une image peut en avoir au plus 50.")
+    assert accepted.status_code == 302
+    with Image.open(media_root / ImageCredit.objects.get().image.name) as saved:
+        assert saved.format == "GIF"
+
+
+def test_an_animation_too_long_to_write_again_is_refused_with_a_clear_error(admin_client, media_root):
+    # Two equal frames of 400 s each: written again, they are one frame of 800 s, more than
+    # a GIF can say.
+    frame = gif_frame(1, 1, delay=40_000, data=ONE_PIXEL)
+
+    response = post_upload(admin_client, "pause.gif", gif_of((1, 1), [frame, frame]))
+
+    assert response.status_code == 200
+    assertContains(response, "L’image n’a pas pu être réencodée.")
+    assert stored_files(media_root) == []

@@ -1,0 +1,29 @@
+"""The admin site: Django's own, but for its completion view, which refuses a relation's far side.
+
+``/admin/autocomplete/`` names a model and one of its fields; Django's view accepts the
+reverse side of a relation (an article's ``redirects``, a tag's ``article``), which no form
+has, and then fails on it with a server error. Such a field is refused like any unknown one.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied
+from django.db.models import ForeignObjectRel
+
+
+class CompletionView(AutocompleteJsonView):
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if isinstance(source_field, ForeignObjectRel):
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return CompletionView.as_view(admin_site=self)(request)
+
+
+class NewsroomAdminConfig(AdminConfig):
+    default_site = "newsroom.admin_site.NewsroomAdminSite"
