@@ -302,7 +302,8 @@ def decoded_frames(original):
 def to_srgb(image, icc_profile):
     """The image's colours in sRGB, from its own profile; as they are if it has none or a broken one."""
     if not icc_profile or image.mode not in ("RGB", "RGBA", "CMYK", "L"):
-        return image
+        # CMYK without a profile: Pillow's plain conversion, since browsers show CMYK badly.
+        return image.convert("RGB") if image.mode == "CMYK" else image
     try:
         return ImageCms.profileToProfile(
             image,
@@ -311,7 +312,8 @@ def to_srgb(image, icc_profile):
             outputMode="RGBA" if image.mode == "RGBA" else "RGB",
         )
     except (ImageCms.PyCMSError, OSError, ValueError):
-        return image  # a profile lcms cannot read: the pixels are shown as they are, like a browser does
+        # A profile lcms cannot read: the pixels as they are, like a browser shows them (CMYK as RGB).
+        return image.convert("RGB") if image.mode == "CMYK" else image
 
 
 def rendition_widths(original_width):

@@ -155,8 +155,10 @@ def search_terms(query):
     query = (query or "").strip()
     if len(query) > MAX_QUERY_LENGTH:
         return []
-    # Composed: an "é" typed as "e" and a combining accent is still one word.
-    return WORD.findall(unicodedata.normalize("NFC", query))[:MAX_TERMS]
+    # Compatibility-composed: an "é" typed as "e" and a combining accent is still one word, and
+    # fullwidth "ｃａｎｃｅｒ" is "cancer"; format characters (a soft hyphen, a direction mark) go.
+    query = "".join(c for c in unicodedata.normalize("NFKC", query) if unicodedata.category(c) != "Cf")
+    return WORD.findall(query)[:MAX_TERMS]
 
 
 def search(queryset, query):

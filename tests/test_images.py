@@ -180,3 +180,18 @@ def test_renditions_are_made_from_the_decoded_upload_without_reading_it_back(med
 
     assert len(opened) == 2  # the form's header check, then the one decode; never the stored file
     assert len(list((media_root / "renditions").rglob("*.*"))) == 8
+
+
+def test_a_cmyk_photo_without_a_profile_is_stored_in_rgb(media_root):
+    """Browsers show CMYK badly: the stored image and its renditions are RGB."""
+    from io import BytesIO
+
+    buffer = BytesIO()
+    Image.open(BytesIO(image_bytes())).convert("CMYK").save(buffer, format="JPEG")
+    credit = ImageCredit(article=make_article(), alt_text="Une photo", credit="CHU")
+    credit.image = SimpleUploadedFile("cmyk.jpg", buffer.getvalue())
+    credit.full_clean()
+    credit.save()
+
+    with Image.open(credit.image.path) as stored:
+        assert stored.mode == "RGB"

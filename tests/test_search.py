@@ -146,7 +146,18 @@ class TestCaseAccentsAndRanking:
         make_article(title="Encore une ETUDE")
 
         expected = ["Encore une ETUDE", "Une étude randomisée", "Étude de cohorte"]
-        for query in ("etude", "ÉTUDE", "étude", "Étude", "ETUDE", "e\u0301tude"):
+        # Decomposed, fullwidth, and with a soft hyphen or a direction mark inside.
+        for query in (
+            "etude",
+            "ÉTUDE",
+            "étude",
+            "Étude",
+            "ETUDE",
+            "e\u0301tude",
+            "ｅｔｕｄｅ",
+            "étu\u00adde",
+            "\u200fétude",
+        ):
             assert sorted(found(client, query)) == expected, query
 
     def test_words_without_accents_find_the_accented_words(self, client):
