@@ -19,6 +19,34 @@ def seed(db):
     return Article.objects.get(permalink=SEED_PERMALINK)
 
 
+@pytest.fixture
+def author(db):
+    from .factories import staff
+
+    return staff("autrice", "Authors")
+
+
+@pytest.fixture
+def editor(db):
+    from .factories import staff
+
+    return staff("redactrice", "Editors")
+
+
+@pytest.fixture
+def author_client(client, author):
+    from .factories import client_for
+
+    return client_for(client, author)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    from .factories import client_for
+
+    return client_for(client, editor)
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -32,6 +32,20 @@ def make_article(*, tags=(), image=False, source=False, **fields):
     return writing.save_article(Article(**fields), tags=tags, **parts)
 
 
+def staff(name, group):
+    """A staff member of a newsroom group (Authors, Editors), as an administrator would add one."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(name, f"{name}@example.org", "mot-de-passe-de-test", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
 def image_bytes(size=(1600, 900), image_format="JPEG", color=(30, 110, 170)):
     """A real image file's bytes, drawn by Pillow: a diagonal gradient and a disc."""
     from io import BytesIO

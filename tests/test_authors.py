@@ -18,9 +18,9 @@ from reversion.models import Version
 from articles.models import Article, PermalinkRedirect
 
 from .admin_forms import form_data
-from .factories import make_article
+from .factories import client_for, make_article, staff
 from .test_admin import add_article_form
-from .test_workflow import CHANGELIST, change_url, client_for, save_form, staff
+from .test_workflow import CHANGELIST, change_url, save_form
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -28,23 +28,8 @@ SECRET = "Scoop confidentiel"  # in the title, tag, publisher and note of someon
 
 
 @pytest.fixture
-def author(db):
-    return staff("autrice", "Authors")
-
-
-@pytest.fixture
 def colleague(db):
     return staff("collegue", "Authors")
-
-
-@pytest.fixture
-def editor(db):
-    return staff("redactrice", "Editors")
-
-
-@pytest.fixture
-def author_client(client, author):
-    return client_for(client, author)
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article
 from intake.models import Source
 
-from .factories import make_article
+from .factories import client_for, make_article, staff
 from .queries import queries_for
 from .test_ingest import FEEDS, PAE_LINK, SEED_TAGS, WORDPRESS, by_link, ingest, make_source
-from .test_workflow import client_for, staff
 
 REVIEW = "/admin/intake/source/review/"
 

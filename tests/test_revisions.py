@@ -9,21 +9,11 @@ from articles import revisions
 from articles.models import Article, Tag
 
 from .admin_forms import form_data
-from .factories import make_article
+from .factories import client_for, make_article, staff
 from .test_admin import add_article_form
-from .test_workflow import CHANGELIST, change_url, client_for, staff
+from .test_workflow import CHANGELIST, change_url
 
 Status = Article.Status
-
-
-@pytest.fixture
-def editor(db):
-    return staff("redactrice", "Editors")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    return client_for(client, editor)
 
 
 def add_then_edit(client):

@@ -13,7 +13,7 @@ from articles import workflow
 from articles.models import Article, PermalinkRedirect
 
 from .admin_forms import form_data
-from .factories import make_article
+from .factories import client_for, make_article, staff
 from .test_admin import add_article_form
 
 Status = Article.Status
@@ -24,40 +24,9 @@ def change_url(article):
     return f"{CHANGELIST}{article.pk}/change/"
 
 
-def staff(name, group):
-    user = User.objects.create_user(name, f"{name}@example.org", "mot-de-passe-de-test", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def author(db):
-    return staff("autrice", "Authors")
-
-
 @pytest.fixture
 def other_author(db):
     return staff("auteur", "Authors")
-
-
-@pytest.fixture
-def editor(db):
-    return staff("redactrice", "Editors")
-
-
-def client_for(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def author_client(client, author):
-    return client_for(client, author)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    return client_for(client, editor)
 
 
 def save_form(client, article, **changes):
