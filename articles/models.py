@@ -25,6 +25,7 @@ from .links import PermalinkRedirect, SourceLink
 from .managers import ArticleManager, ByArticleManager
 from .rendering import link_rel
 from .reversing import reverse_one
+from .stories import Story, StoryKey
 from .tagging import Tag, TaggedArticle
 
 # Exported: every model of the app, and the fields its migrations name as articles.models.*.
@@ -33,6 +34,8 @@ __all__ = [
     "ImageCredit",
     "PermalinkRedirect",
     "SourceLink",
+    "Story",
+    "StoryKey",
     "Tag",
     "TaggedArticle",
     "UploadedImageField",
@@ -143,6 +146,19 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     tags = TaggableManager(through="TaggedArticle", blank=True, verbose_name=_("tags"))
+
+    # The story the article tells, with the other sources that told it (articles.grouping),
+    # and the links and identifiers its source's own text cited, kept to read its keys again.
+    story = models.ForeignKey(
+        "articles.Story",
+        verbose_name=_("story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        editable=False,
+    )
+    cited = models.JSONField(_("cited by the source"), default=list, blank=True, editable=False)
 
     # The weighted title, summary and body for full-text search, written by a PostgreSQL
     # trigger (migration 0010, articles.search); left empty on other databases.

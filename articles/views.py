@@ -15,10 +15,11 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
+from .grouping import coverage
 from .models import Article, PermalinkRedirect, Tag, TaggedArticle
 from .pagination import ArticlePaginator, anchor_from, is_page_number
 from .plain_text import shorten
-from .rendering import web_url
+from .rendering import link_rel, web_url
 from .search import search
 
 # "À la une": the most important stories of the last days, above the latest ones.
@@ -177,13 +178,19 @@ class ArticleDetailView(DetailView):
         image_src = shared_image_url(image) if image else ""
         image_url = image_src and self.request.build_absolute_uri(image_src)
         description = Truncator(article.summary or article.title).words(30)
+        # The other sources of its story; links the newsroom did not write are not vouched for.
+        covered_by = [link for link in coverage(article) if web_url(link.url)]
         return super().get_context_data(
             related=self.related_articles(),
+            coverage=covered_by,
+            coverage_rel=link_rel(nofollow=True),
             canonical_url=canonical_url,
             image_url=image_url,
             description=description,
             og_locale="en_GB" if get_language() == "en" else "fr_FR",
-            structured_data=news_article_data(article, canonical_url, image_url, description, self.request),
+            structured_data=news_article_data(
+                article, canonical_url, image_url, description, self.request, covered_by
+            ),
             **kwargs,
         )
 
@@ -220,7 +227,7 @@ def shared_image_url(image):
 SHARE_TITLE_LENGTH = 110
 
 
-def news_article_data(article, url, image_url, description, request):
+def news_article_data(article, url, image_url, description, request, covered_by=()):
     """schema.org NewsArticle for search engines, as a dict: serialized by the json_ld filter."""
     data = {
         "@context": "https://schema.org",
@@ -244,4 +251,14 @@ def news_article_data(article, url, image_url, description, request):
     source_url = web_url(article.source.url) if article.source else ""
     if source_url:
         data["isBasedOn"] = source_url
+    if covered_by:
+        # What other sources said of the same story, which the page cites as « Aussi couvert par ».
+        data["citation"] = [coverage_data(link) for link in covered_by]
+    return data
+
+
+def coverage_data(link):
+    data = {"@type": "NewsArticle", "url": web_url(link.url)}
+    if link.publisher:
+        data["publisher"] = {"@type": "Organization", "name": link.publisher}
     return data

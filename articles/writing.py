@@ -12,7 +12,8 @@ source (``Source``) and its tags, given as plain values:
 
 The rules are the models' and are only called here: the slug from the title,
 the derived permalink and the first publication (``Article.derive_fields``, run
-by every save), the normalised source address (``SourceLink.derive_fields``).
+by every save), the normalised source address (``SourceLink.derive_fields``),
+the story keys and the story (``grouping.index``).
 Saves and bulk inserts alike forget the cached pages through the models' own
 signals (``post_save``, and ``managers.rows_written`` for bulk writes): nothing here.
 """
@@ -23,6 +24,7 @@ import functools
 from django.db import transaction
 from django.db.models import Prefetch
 
+from . import grouping
 from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
 
 IMAGE_FIELDS = ("image_url", "alt_text", "credit", "rights", "credit_url")
@@ -79,13 +81,15 @@ class TagIds:
         return tag_id
 
 
-def save_article(article, *, image=KEEP, source=KEEP, tags=KEEP, fields=True, tag_ids=None):
+def save_article(article, *, image=KEEP, source=KEEP, tags=KEEP, fields=True, tag_ids=None, group=True):
     """Save ``article``, new or stored, with the parts given, in the caller's transaction.
 
     ``image``: an Image, or None for no linked image (an uploaded one stays);
     ``source``: a Source, or None for none; ``tags``: names, in order, that
     become exactly the article's tags. A part not given is left as it is, and
-    ``fields=False`` leaves a stored article's own row alone. Returns the article.
+    ``fields=False`` leaves a stored article's own row alone. Its story keys are
+    read again, and an article without a story joins one unless ``group`` is
+    False (``articles.grouping``). Returns the article.
     """
     new = article.pk is None
     if new or fields:
@@ -101,6 +105,8 @@ def save_article(article, *, image=KEEP, source=KEEP, tags=KEEP, fields=True, ta
         TaggedArticle.objects.bulk_create(
             TaggedArticle(content_object=article, tag_id=tag_id(name)) for name in tags
         )
+    if new or fields or source is not KEEP:
+        grouping.index([article], group=group)
     return article
 
 
@@ -149,8 +155,9 @@ def prepare(article, *, image=None, source=None, tags=()):
     return NewArticle(article, image_row, source_row, tuple(tags))
 
 
-def create_articles(new_articles, *, tag_ids=None):
-    """Write prepared new articles with their parts, an insert per table, in the caller's transaction."""
+def create_articles(new_articles, *, tag_ids=None, group=True):
+    """Write prepared new articles with their parts, an insert per table, in the caller's transaction;
+    their story keys are read and, with ``group``, each joins a story (``articles.grouping``)."""
     tag_id = (tag_ids or TagIds()).lookup()
     Article.objects.bulk_create([new.article for new in new_articles])  # sets ids: PostgreSQL, SQLite 3.35+
     ImageCredit.objects.bulk_create(new.image for new in new_articles if new.image)
@@ -160,6 +167,8 @@ def create_articles(new_articles, *, tag_ids=None):
         for new in new_articles
         for name in new.tags
     )
+    sources = {new.article.pk: new.source.url for new in new_articles if new.source}
+    grouping.index([new.article for new in new_articles], group=group, sources=sources)
 
 
 def with_parts(articles):

@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from articles import writing
+from articles import grouping, writing
 from articles.addresses import InvalidValue, publisher_for
 from articles.models import Article, ImageCredit, SourceLink
 
@@ -44,15 +44,16 @@ logger = logging.getLogger(__name__)
 # A run holds a source this long at most: a run that died leaves it to the next one after that.
 CLAIM = datetime.timedelta(minutes=15)
 
-CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID = (
+CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, COVERAGE = (
     "created",
     "updated",
     "unchanged",
     "kept as edited",
     "already on the site",
     "invalid",
+    "coverage of a published story",
 )
-OUTCOMES = (CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID)
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, COVERAGE)
 FETCHED, NOT_MODIFIED, FAILED, BUSY = "fetched", "not modified", "failed", "busy"
 
 
@@ -247,6 +248,8 @@ def store(item, source):
         article = write_article(
             Article(status=Article.Status.REVIEW, origin=Article.Origin.INGESTED), item, source, created=True
         )
+        if (published := grouping.published_member(article)) is not None:
+            cover(article, published)
         IngestedItem.objects.create(
             link_normalized=item.link_normalized,
             source=source,
@@ -254,7 +257,7 @@ def store(item, source):
             fingerprint=item.fingerprint(),
             article_updated_at=article.updated_at,
         )
-        return CREATED
+        return COVERAGE if article.status == Article.Status.ARCHIVED else CREATED
     if record.source_id != (source.pk if source else None):
         return DUPLICATE  # another feed brought it first
     new_fingerprint = item.fingerprint()
@@ -281,6 +284,7 @@ def write_article(article, item, source, *, created):
     article.slug = Article.slug_for(item.title) or "article"
     article.published_at = item.published_at
     article.summary = item.summary
+    article.cited = list(item.cited)
     article.permalink = unique_permalink(article)
     name = source.name if source else item.publisher
     with reversion.create_revision():
@@ -291,6 +295,17 @@ def write_article(article, item, source, *, created):
         message = gettext("Ingested from %(source)s") if created else gettext("Updated from %(source)s")
         reversion.set_comment(message % {"source": name})
     return article
+
+
+def cover(article, published):
+    """An item of a story already on the site: kept as its coverage, not a draft to review."""
+    article.status = Article.Status.ARCHIVED
+    with reversion.create_revision():
+        article.save(update_fields=["status", "updated_at"])
+        reversion.add_to_revision(article)
+        reversion.set_comment(
+            gettext("Coverage of “%(title)s”, already published") % {"title": published.title}
+        )
 
 
 def unique_permalink(article):

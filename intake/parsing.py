@@ -10,6 +10,7 @@ changed upstream. Nothing here touches the database.
 import dataclasses
 import datetime
 import hashlib
+import html
 import io
 import json
 import xml.sax
@@ -24,11 +25,14 @@ from articles.models import Article, ImageCredit
 from articles.normalize import normalize_url
 from articles.plain_text import decode
 from articles.rendering import html_to_text, xml_text
+from articles.story_keys import identifiers_in, urls_in
 
 TITLE_LENGTH = Article._meta.get_field("title").max_length
 ALT_TEXT_LENGTH = ImageCredit._meta.get_field("alt_text").max_length
 FOOTER_START = "The post "
 FOOTER_MIDDLE = " appeared first on "
+URL_LENGTH = 1000
+CITED_MAX = 50
 
 
 class FeedError(Exception):
@@ -46,6 +50,8 @@ class Item:
     image_url: str
     publisher: str
     tags: tuple
+    # The links and identifiers the item's own text cites (articles.story_keys reads them).
+    cited: tuple = ()
 
     @property
     def link_normalized(self):
@@ -113,6 +119,7 @@ def parse_entry(entry, *, tags, publisher, keep_footer):
         image_url=find_image(entry),
         publisher=publisher,
         tags=tags,
+        cited=cited_in(entry),
     )
 
 
@@ -127,6 +134,29 @@ def entry_text(entry, field):
 
 def content_text(entry):
     return next((html_to_text(part.value) for part in entry.get("content", []) if part.get("value")), "")
+
+
+def cited_in(entry):
+    """What the item's summary and content cite, their footer left out: the addresses they link
+    to and the DOIs, PMIDs and trial numbers they name, at most CITED_MAX of them."""
+    found = []
+    for fragment in [
+        entry.get("summary") or "",
+        *(part.get("value") or "" for part in entry.get("content", [])),
+    ]:
+        fragment = html.unescape(footer_cut(fragment))
+        found += [url[:URL_LENGTH] for url in urls_in(fragment)]
+        found += sorted(identifiers_in([html_to_text(fragment)]))
+    return tuple(dict.fromkeys(found))[:CITED_MAX]
+
+
+def footer_cut(fragment):
+    """``fragment`` up to WordPress's “The post … appeared first on …”, which cites the publisher."""
+    middle = fragment.rfind(FOOTER_MIDDLE)
+    if middle == -1:
+        return fragment
+    start = fragment.rfind(FOOTER_START, 0, middle)
+    return fragment[:start] if start != -1 else fragment
 
 
 def entry_date(entry):

@@ -103,7 +103,8 @@ class TestItemsBecomeDrafts:
         )
         assert "Interventional News: 4 created, 0 updated" in out
         assert out.splitlines()[-1] == (
-            "created 4, updated 0, unchanged 0, kept as edited 0, already on the site 0, invalid 0; "
+            "created 4, updated 0, unchanged 0, kept as edited 0, already on the site 0, invalid 0, "
+            "coverage of a published story 0; "
             "feeds: fetched 1, not modified 0, failed 0, busy 0"
         )
 

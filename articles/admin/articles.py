@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from .. import workflow
+from .. import grouping, workflow
 from ..models import Article, ImageCredit, SourceLink
 from ..normalize import normalize_url
 from ..rendering import web_url
@@ -161,6 +161,8 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Its keys read again from what was just saved, its source link included.
+        grouping.index([form.instance])
         reversion.add_to_revision(form.instance)
         reversion.set_user(request.user)
 

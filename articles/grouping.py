@@ -1,0 +1,209 @@
+"""Articles into stories: the same study told by several sources is one story.
+
+``index(articles)`` stores the story keys of saved articles (``story_keys``: DOIs,
+PMIDs, trial numbers, primary-source links, syndicated titles) and puts each
+article without a story into the story of the articles it shares a key with (an
+article that shares none stays without a story). It is called by the one writer (``articles.writing``: import
+and ingestion), by the admin's save and by ``rebuild_story_keys``; the keys are
+read once and looked up by their index, never by reading the archive.
+
+A story published on the site has as coverage the other articles of the story:
+``coverage(article)`` gives their sources for the reader's « Aussi couvert par ».
+``split`` and ``merge`` are the editor's corrections.
+"""
+
+import itertools
+
+from django.db import transaction
+
+from .models import Article, SourceLink, Story, StoryKey
+from .story_keys import TITLE, keys_for, site_of
+
+# Rows of keys looked up at once, well under SQLite's limit of parameters.
+LOOKUP_SIZE = 500
+# Statuses whose articles stand as a story's coverage: checked by an editor or by the rules,
+# not an author's draft or an article taken off the site.
+COVERAGE_STATUSES = (Article.Status.REVIEW, Article.Status.PUBLISHED, Article.Status.ARCHIVED)
+
+
+def keys_of(article, source_url):
+    """The keys of a saved ``article`` whose original source is ``source_url``."""
+    cited = [value for value in article.cited or () if isinstance(value, str)]
+    return keys_for(
+        title=article.title,
+        texts=[article.summary, article.body, *cited],
+        links=[value for value in cited if value.startswith(("http://", "https://"))],
+        source_url=source_url,
+    )
+
+
+def index(articles, *, group=True, sources=None):
+    """Store the keys of the saved ``articles`` in the caller's transaction and put each one that
+    has no story yet into the story of the stored articles it shares a key with. A few queries
+    for the lot; two for new articles whose ``sources`` (source address by id) are given. With
+    ``group`` False (an item the rules blocked) nothing is stored: the article stays out of
+    every story until it is indexed again."""
+    articles = [article for article in articles if article.pk]
+    if not articles or not group:
+        return
+    ids = [article.pk for article in articles]
+    if sources is None:
+        stored = SourceLink.objects.filter(article_id__in=ids, kind=SourceLink.Kind.SOURCE)
+        sources = dict(stored.values_list("article_id", "url"))
+        StoryKey.objects.filter(article_id__in=ids).delete()
+    keys = {article.pk: keys_of(article, sources.get(article.pk, "")) for article in articles}
+    sites = {pk: site_of(url)[:200] for pk, url in sources.items()}
+    StoryKey.objects.bulk_create(
+        StoryKey(article_id=pk, key=key, site=sites.get(pk, ""))
+        for pk, found in keys.items()
+        for key in found
+    )
+    attach([article for article in articles if article.story_id is None], keys, sites)
+
+
+def attach(articles, keys, sites):
+    """Put each of ``articles`` (saved, without a story, with their ``keys`` by id) with the stored
+    articles it shares a key with, in their story (a published one first, then the oldest) or a
+    new one; articles of the batch that share a key go together. A title is shared only by
+    articles of different sites (their publishers', ``sites`` by id). An article that shares no key
+    stays alone, with no story: most articles tell a story nobody else told."""
+    if not articles:
+        return
+    batch = {article.pk for article in articles}
+    stored = stored_by_key({key for article in articles for key in keys[article.pk]}, batch)
+
+    def shares(key, site, other_site):
+        return not key.startswith(TITLE) or not site or site != other_site
+
+    # Articles of the batch linked by a shared key form one group (union–find over the batch).
+    parent = {pk: pk for pk in batch}
+
+    def root(pk):
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    first_with_key = {}
+    for article in articles:
+        site = sites.get(article.pk, "")
+        for key in keys[article.pk]:
+            other = first_with_key.setdefault(key, article.pk)
+            if shares(key, site, sites.get(other, "")):
+                parent[root(article.pk)] = root(other)
+    groups = {}
+    for article in articles:
+        groups.setdefault(root(article.pk), []).append(article)
+    placed, new_stories = [], []
+    for members in groups.values():
+        matches = [
+            (article_id, story_id)
+            for article in members
+            for key in keys[article.pk]
+            for article_id, story_id, other_site in stored.get(key, ())
+            if shares(key, sites.get(article.pk, ""), other_site)
+        ]
+        if not matches and len(members) == 1:
+            continue
+        stories = {story_id for _, story_id in matches if story_id is not None}
+        loose = {article_id for article_id, story_id in matches if story_id is None}
+        placed.append((members, stories, loose))
+        if not stories:
+            new_stories.append(Story())
+    Story.objects.bulk_create(new_stories)
+    new_ids = iter(story.pk for story in new_stories)
+    changed = []
+    for members, stories, loose in placed:
+        story_id = best_story(stories) if stories else next(new_ids)
+        for article in members:
+            article.story_id = story_id
+        changed += members
+        if loose:
+            Article.objects.filter(pk__in=loose).update(story_id=story_id)
+    if changed:
+        Article.objects.bulk_update(changed, ["story"])
+
+
+def stored_by_key(keys, excluded):
+    """The stored articles (not ``excluded``) having each of ``keys``: (id, story id, site)."""
+    found = {}
+    keys = sorted(keys)
+    for start in range(0, len(keys), LOOKUP_SIZE):
+        rows = (
+            StoryKey.objects.filter(key__in=keys[start : start + LOOKUP_SIZE])
+            .exclude(article_id__in=excluded)
+            .values_list("key", "article_id", "article__story_id", "site")
+        )
+        for key, article_id, story_id, site in rows:
+            found.setdefault(key, set()).add((article_id, story_id, site))
+    return found
+
+
+def best_story(story_ids):
+    """Of several stories an article could join, one with a published article, then the oldest."""
+    published = Article.objects.filter(story_id__in=story_ids, status=Article.Status.PUBLISHED)
+    with_published = set(published.values_list("story_id", flat=True))
+    return min(with_published or story_ids)
+
+
+def published_member(article):
+    """Another article of ``article``'s story that is published (scheduled included), or None."""
+    if article.story_id is None:
+        return None
+    others = Article.objects.filter(story_id=article.story_id, status=Article.Status.PUBLISHED)
+    return others.exclude(pk=article.pk).order_by("published_at", "pk").first()
+
+
+def coverage(article):
+    """The other sources of ``article``'s story, for readers: SourceLinks (each address once, never
+    the article's own source), oldest first. One query; none for an article without a story."""
+    if article.story_id is None:
+        return []
+    links = (
+        SourceLink.objects.filter(
+            kind=SourceLink.Kind.SOURCE,
+            article__story_id=article.story_id,
+            article__status__in=COVERAGE_STATUSES,
+        )
+        .exclude(article_id=article.pk)
+        .order_by("article__published_at", "pk")
+        .only("url", "url_normalized", "publisher", "article_id")
+    )
+    own = {link.url_normalized for link in links if link.article_id == article.pk}
+    seen, found = set(own), []
+    for link in links:
+        if link.url_normalized not in seen:
+            seen.add(link.url_normalized)
+            found.append(link)
+    return found
+
+
+@transaction.atomic
+def split(article):
+    """Take ``article`` out of its story, into a story of its own: a wrong grouping corrected by an
+    editor. It is never grouped again by itself: only articles without a story are (``attach``),
+    and an item that arrives later joins the older story it shares a key with."""
+    story = Story.objects.create()
+    Article.objects.filter(pk=article.pk).update(story=story)
+    article.story = story
+    return story
+
+
+@transaction.atomic
+def merge(articles):
+    """Put ``articles`` and every article of their stories into one story, the oldest of theirs
+    (or a new one); the emptied stories are deleted. Returns the story's id."""
+    stories = {article.story_id for article in articles if article.story_id is not None}
+    target = min(stories) if stories else Story.objects.create().pk
+    Article.objects.filter(story_id__in=stories - {target}).update(story_id=target)
+    Article.objects.filter(pk__in=[article.pk for article in articles], story=None).update(story_id=target)
+    Story.objects.filter(pk__in=stories - {target}).delete()
+    for article in articles:
+        article.story_id = target
+    return target
+
+
+def batched(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
