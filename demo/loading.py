@@ -5,7 +5,8 @@ and the stories of ``stories.py`` with dates relative to ``now``, so that the de
 goes stale: a top story and important ones for « À la une », articles in every status
 (drafts, one sent back with an editor's note, in review, scheduled, expiring, unpublished,
 archived), planned ones for the editorial calendar, a feed whose last run left drafts to
-review, and an editor and an author (members of the Editors and Authors groups, staff,
+review (two of their stories told by both feeds, and one already published, whose
+coverage it joined), and an editor and an author (members of the Editors and Authors groups, staff,
 without a password) who wrote them. Every illustration is drawn by ``pictures.py`` and
 uploaded as the admin uploads one, so that every image on the demo's pages comes from the
 site itself. Status moves go through ``articles.workflow``, ingested drafts through
@@ -28,14 +29,14 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.http import http_date
 
-from articles import workflow
+from articles import grouping, workflow
 from articles.images import rendition_name, rendition_widths
 from articles.models import Article, ImageCredit, SourceLink
 from intake import ingest
 from intake.models import Source
 
 from . import pictures
-from .feed import FEED, FEED_ITEMS
+from .feed import FEED, FEED_ITEMS, PRESS_FEED, PRESS_ITEMS
 from .stories import STORIES
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
@@ -79,9 +80,11 @@ def load(now=None):
                 raise DemoRefused(reason)
             call_command("loaddata", "seed", verbosity=0)
             users = make_accounts()
-            for story in STORIES:
-                write_story(story, now, users, written)
-            source = make_source(now)
+            articles = [write_story(story, now, users, written) for story in STORIES]
+            # Their story keys, as the admin's save reads them (articles.grouping).
+            grouping.index(articles)
+            source = make_source(now, FEED, FEED_ITEMS, fetched_minutes_ago=35)
+            make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
     except BaseException:
         remove_files(written)
         raise
@@ -154,38 +157,38 @@ def illustrate(article, tags):
     return credit.image.name, credit.image_width
 
 
-def make_source(now):
-    """The feed and what its last run brought, stored by the ingestion itself from a feed made here."""
-    source = Source.objects.create(name=FEED["name"], feed_url=FEED["feed_url"])
-    source.tags.set(FEED["tags"])
+def make_source(now, feed, items, *, fetched_minutes_ago):
+    """A feed and what its last run brought, stored by the ingestion itself from a feed made here."""
+    source = Source.objects.create(name=feed["name"], feed_url=feed["feed_url"])
+    source.tags.set(feed["tags"])
     report = ingest.Report(source.name)
-    ingest.ingest_feed(feed_body(now), source, report)
-    fetched = now - datetime.timedelta(minutes=35)
+    ingest.ingest_feed(feed_body(now, feed, items), source, report)
+    fetched = now - datetime.timedelta(minutes=fetched_minutes_ago)
     Source.objects.filter(pk=source.pk).update(
         last_fetched_at=fetched,
         last_outcome=Source.Outcome.OK,
         last_message=report.describe(),
-        etag='W/"demo-4-items"',
+        etag=f'W/"demo-{len(items)}-items"',
         last_modified=http_date((fetched - datetime.timedelta(hours=4)).timestamp()),
     )
     source.refresh_from_db()
     return source
 
 
-def feed_body(now):
-    """An RSS document holding FEED_ITEMS, as the publisher's site would serve it."""
-    items = "".join(
+def feed_body(now, feed, items):
+    """An RSS document holding ``items``, as the publisher's site would serve it."""
+    entries = "".join(
         "<item>"
         f"<title>{escape(item.title)}</title><link>{escape(item.url)}</link>"
         f"<pubDate>{email.utils.format_datetime(now - datetime.timedelta(hours=item.hours))}</pubDate>"
         f"<description>{escape(f'<p>{item.summary}</p>')}</description>"
         "</item>"
-        for item in FEED_ITEMS
+        for item in items
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{escape(FEED['name'])}</title><link>{escape(FEED['feed_url'])}</link>"
-        f"{items}</channel></rss>"
+        f"<title>{escape(feed['name'])}</title><link>{escape(feed['feed_url'])}</link>"
+        f"{entries}</channel></rss>"
     ).encode()
 
 

@@ -28,6 +28,10 @@ RI = Publisher("Radiologie interventionnelle Europe", "https://www.ri-europe.exa
 BSP = Publisher("Bulletin de santé publique", "https://bulletin-sante-publique.example")
 HOPITAUX = Publisher("Le Quotidien des hôpitaux", "https://www.quotidien-hopitaux.example")
 
+# The stroke registry's DOI (10.5555 is Crossref's prefix for examples): the demo's published story
+# that the press feed covers too (demo.feed), shown with « Aussi couvert par ».
+STROKE_REGISTRY_DOI = "10.5555/demo.2026.avc24"
+
 
 @dataclass(frozen=True)
 class Story:
@@ -82,7 +86,8 @@ STORIES = (
         "Les résultats confirment, hors essai, ce que les études randomisées avaient montré. "
         "Le bénéfice dépend de l’organisation : transfert rapide vers un centre de thrombectomie "
         "et accès à l’IRM ou au scanner de perfusion.\n\n"
-        "Les auteurs appellent à étendre les filières de nuit et de week-end.",
+        "Les auteurs appellent à étendre les filières de nuit et de week-end.\n\n"
+        f"Référence : [doi:{STROKE_REGISTRY_DOI}](https://doi.org/{STROKE_REGISTRY_DOI}).",
         ("Neurologie", "Radiologie interventionnelle", "Europe"),
         NEURO,
         "avc-thrombectomie-24-heures-registre",

@@ -114,7 +114,8 @@ class TestNewsroom:
         assert Article.objects.scheduled().count() == 2
         assert Article.objects.expiring().filter(pk__in=public.values("pk")).count() == 1
         assert public.filter(permalink=SEED_PERMALINK).exists()
-        assert private.count() == 12  # 2 scheduled, 3 drafts, 5 in review (4 ingested), unpublished, archived
+        # 2 scheduled, 3 drafts, 7 in review (6 ingested), unpublished, 2 archived (1 a story's coverage)
+        assert private.count() == 15
         for article in private:
             assert client.get(article.get_absolute_url()).status_code == 404, article.title
         for article in public:
@@ -154,9 +155,29 @@ class TestNewsroom:
         assert page.count("programmé</strong>") == 2
         assert page.count("expire</strong>") == 1
 
+    def test_two_feeds_tell_some_stories_twice_and_one_is_covered_on_the_site(self, loaded, client):
+        def story(title):
+            return set(Article.objects.filter(story=by_title(title).story).values_list("title", flat=True))
+
+        cryoablation, biopsies = feed.FEED_ITEMS[0], feed.FEED_ITEMS[3]
+        assert story(cryoablation.title) == {cryoablation.title, feed.PRESS_ITEMS[0].title}  # a trial number
+        assert story(biopsies.title) == {biopsies.title, feed.PRESS_ITEMS[1].title}  # a syndicated headline
+        assert by_title(feed.FEED_ITEMS[1].title).story is None
+        covered = by_title(feed.PRESS_ITEMS[2].title)
+        published = Article.objects.published().get(story=covered.story)
+        assert covered.status == Article.Status.ARCHIVED
+
+        page = html.unescape(client.get(published.get_absolute_url()).content.decode())
+
+        assert re.search(
+            r"Aussi couvert par</h2>\s*<ul><li><a href=\"https://www.quotidien-hopitaux.example/"
+            r"thrombectomie-tardive-registre-europeen\" rel=\"[^\"]*nofollow\">Le Quotidien des hôpitaux</a>",
+            page,
+        )
+
     def test_the_review_page_lists_the_ingested_drafts(self, loaded, admin_client):
         page = html.unescape(admin_client.get("/admin/intake/source/review/").content.decode())
-        source = Source.objects.get()
+        source = Source.objects.get(name=feed.FEED["name"])
 
         assert re.search(r"<h2>Radiologie interventionnelle Europe\s+\(4 brouillons\)</h2>", page)
         for item in feed.FEED_ITEMS:
@@ -164,8 +185,7 @@ class TestNewsroom:
         assert source.last_outcome == Source.Outcome.OK
         assert timezone.now() - source.last_fetched_at < timezone.timedelta(hours=1)
         assert "4 created" in source.last_message
-        for ingested in IngestedItem.objects.select_related("article"):
-            assert ingested.source == source
+        for ingested in IngestedItem.objects.filter(source=source).select_related("article"):
             assert ingested.article.origin == Article.Origin.INGESTED
             assert ingested.article.status == Article.Status.REVIEW
             assert sorted(ingested.article.tags.names()) == ["Europe", "Radiologie interventionnelle"]
