@@ -230,7 +230,7 @@ def test_screenshots_for_the_readme(reader, browser):
     editor.get_by_role("button", name="Connexion").click()
     editor.wait_for_url(f"{base_url}/admin/intake/source/review/")
     assert editor.get_by_role("heading", name="Brouillons des flux à relire").is_visible()
-    assert editor.locator("article.ingested").count() == 4
+    assert editor.locator("article.ingested").count() == 6  # two feeds: see demo/feed.py
     path = SCREENSHOTS / "review.png"
     editor.screenshot(path=str(path))
     editor.context.close()
