@@ -29,7 +29,8 @@ KEY_LENGTH = 300
 
 DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>?#]+", re.IGNORECASE)
 # What a DOI found in a sentence or an address may be followed by without being part of it.
-DOI_TAIL = re.compile(r"([.,;:!)\]}»]+|/(full|abstract|abs|pdf|epdf|fulltext|html|summary))+$", re.IGNORECASE)
+DOI_PUNCTUATION = ".,;:!)]}»"
+DOI_PAGES = ("/full", "/abstract", "/abs", "/pdf", "/epdf", "/fulltext", "/html", "/summary")
 PMID = re.compile(
     r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|\bPMID\s*:?\s*)(\d{1,9})\b",
     re.IGNORECASE,
@@ -42,7 +43,7 @@ TRIALS = (
     re.compile(r"\b((?:19|20)\d{2}-\d{6}-\d{2})\b(?!-\d)"),
 )
 URL = re.compile(r"https?://[^\s\"'<>()\[\]]+", re.IGNORECASE)
-URL_TAIL = re.compile(r"[.,;:!?»]+$")
+URL_PUNCTUATION = ".,;:!?»"
 
 # Sites whose links say "share this", "follow us" or "read the identifier's page", never
 # which study a story is about (identifiers are read from the address as keys of their own).
@@ -110,7 +111,7 @@ def identifiers_in(texts):
             continue
         text = unquote(text) if "%2" in text or "%3" in text else text
         for match in DOI.finditer(text):
-            doi = DOI_TAIL.sub("", match.group(0))
+            doi = doi_without_tail(match.group(0))
             if "/" in doi[3:]:
                 found.add(f"doi:{doi.lower()}")
         found.update(f"pmid:{int(match.group(1))}" for match in PMID.finditer(text))
@@ -119,8 +120,25 @@ def identifiers_in(texts):
     return found
 
 
+def doi_without_tail(doi):
+    """``doi`` without the punctuation of the sentence around it or a journal's page name after it
+    (« 10.1056/NEJMoa2400001). », ``…/NEJMoa2400001/full``); a closing parenthesis that closes
+    one of its own stays (10.1016/S0140-6736(23)01234-5). Stripped, never matched by a pattern
+    that could backtrack on a long tail."""
+    while True:
+        trimmed = doi.rstrip(DOI_PUNCTUATION.replace(")", ""))
+        if trimmed.endswith(")") and trimmed.count(")") > trimmed.count("("):
+            trimmed = trimmed[:-1]
+        lowered = trimmed.lower()
+        page = next((name for name in DOI_PAGES if lowered.endswith(name)), "")
+        trimmed = trimmed[: len(trimmed) - len(page)]
+        if trimmed == doi:
+            return doi
+        doi = trimmed
+
+
 def urls_in(text):
-    return [URL_TAIL.sub("", match.group(0)) for match in URL.finditer(text)]
+    return [match.group(0).rstrip(URL_PUNCTUATION) for match in URL.finditer(text)]
 
 
 def site_of(url):

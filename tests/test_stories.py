@@ -192,6 +192,23 @@ class TestKeys:
     def test_pubmed_ids_and_trial_numbers(self, text, key):
         assert key in keys_for(texts=[text])
 
+    @pytest.mark.parametrize(
+        ("text", "key"),
+        [
+            ("(see doi:10.1016/S0140-6736(23)01234-5)", "doi:10.1016/s0140-6736(23)01234-5"),
+            ("doi:10.1016/S0140-6736(23)01234-5.", "doi:10.1016/s0140-6736(23)01234-5"),
+            ("https://doi.org/10.1056/NEJMoa2400001/abstract).", "doi:10.1056/nejmoa2400001"),
+        ],
+    )
+    def test_a_doi_keeps_its_own_parentheses_and_loses_the_sentences(self, text, key):
+        assert key in keys_for(texts=[text])
+
+    def test_a_hostile_tail_of_punctuation_is_read_in_one_pass(self):
+        # A pattern that backtracks would take hours on these; stripping takes a moment.
+        tail = "." * 200_000 + "x"
+        keys = keys_for(texts=[f"doi:10.1234/abc{tail} https://site.example/page{tail}"], source_url="")
+        assert f"doi:10.1234/abc{tail}".lower()[:300] in keys
+
     def test_an_eu_ct_number_is_not_also_read_as_a_eudract_number(self):
         assert keys_for(texts=["EU CT 2023-503456-12-00"]) == {"trial:2023-503456-12-00"}
 
