@@ -7,7 +7,6 @@ on the review page and in the markdown export.
 """
 
 import io
-import json
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -16,7 +15,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.backups import backup
 from articles.models import Article, Tag
 
 from .factories import make_article
@@ -172,17 +170,6 @@ class TestEditorsKeepIt:
 
         [exported] = tmp_path.iterdir()
         assert 'tags: ["Oncologie", "Flux ESMO"]\n' in exported.read_text()  # as the article was tagged
-
-    def test_a_backup_keeps_the_mark(self, article, tmp_path, settings):
-        settings.MEDIA_ROOT = str(tmp_path / "media")
-        data = json.loads(backup(tmp_path / "backup").read_text())
-
-        tags = {
-            row["fields"]["name"]: row["fields"]["is_internal"]
-            for row in data
-            if row["model"] == "articles.tag"
-        }
-        assert tags == {PUBLIC: False, INTERNAL: True}
 
     def test_the_review_page_shows_it(self, admin_client):
         from .test_ingest import WORDPRESS, ingest, make_source
