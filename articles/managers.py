@@ -113,12 +113,17 @@ class TagQuerySet(ContentQuerySet):
         """Tags that at least one of ``articles`` has: one EXISTS through the tagging's index."""
         return self.filter(models.Exists(articles.filter(tags=models.OuterRef("pk"))))
 
+    def for_readers(self):
+        """Tags readers may be shown at all: not the newsroom's internal ones."""
+        return self.filter(is_internal=False)
+
     def public(self):
-        """Tags readers may see: those of at least one public article (ArticleQuerySet.published()).
-        A tag typed on a draft stays unknown to the public until an article using it is public."""
+        """Tags readers may see: not internal, and those of at least one public article
+        (ArticleQuerySet.published()). A tag typed on a draft stays unknown to the public until
+        an article using it is public; an internal tag stays unknown for good."""
         from .models import Article
 
-        return self.used_by(Article.objects.published())
+        return self.for_readers().used_by(Article.objects.published())
 
 
 class TagManager(models.Manager.from_queryset(TagQuerySet)):

@@ -299,14 +299,16 @@ class Article(models.Model):
 
     @cached_property
     def tags_by_name(self):
-        """Its tags in name order, as pages show them: prefetched by with_card_data(), or read now.
+        """The tags readers see, in name order, as public pages, feeds and structured data show
+        them: prefetched by with_card_data(), or read now. Internal tags are left out here, in
+        Python, so that a page costs no query more; the admin reads ``tags`` itself.
 
         A list rather than ``tags.all()``: django-taggit builds a queryset for each
         article it prefetches into, which cost more than the rest of a card."""
         tags = getattr(self, "prefetched_tags", None)
         if tags is None:
             tags = self.tags.all()
-        return sorted(tags, key=attrgetter("name"))
+        return sorted((tag for tag in tags if not tag.is_internal), key=attrgetter("name"))
 
     @property
     def link_rel(self):

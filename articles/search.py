@@ -11,7 +11,8 @@ ignored, no stemming) and kept up to date by triggers (migration 0009).
 
 What readers get: the newest matches, best first. The candidates are the
 RANKED_MATCHES most recent public articles whose text holds every word and the
-RANKED_MATCHES most recent with a tag whose name does; those are ranked by where
+RANKED_MATCHES most recent with a tag whose name does (not an internal tag:
+readers never see those); those are ranked by where
 the words appear (title, then summary, then body, with PostgreSQL's weights:
 ``ts_rank`` there, ``bm25`` on SQLite; a tag alone ranks last), then by date. A
 rare word thus finds every article that holds it, and a word found in a third of
@@ -51,7 +52,8 @@ NEWEST_TAGGED = f"""
         SELECT content_object_id FROM {TaggedArticle._meta.db_table}
         WHERE tag_id = tag.id ORDER BY content_object_id DESC LIMIT %s
     ) AS newest
-    WHERE to_tsvector(%s::regconfig, tag.name) @@ plainto_tsquery(%s::regconfig, %s)
+    WHERE NOT tag.is_internal
+        AND to_tsvector(%s::regconfig, tag.name) @@ plainto_tsquery(%s::regconfig, %s)
 """  # noqa: S608 (table names from the models; the values are parameters)
 
 # SQLite: the FTS5 tables of migration 0009. PostgreSQL's default weights of title (A),
@@ -62,6 +64,14 @@ SQLITE_TEXT = f"SELECT rowid FROM {ARTICLE_INDEX} WHERE {ARTICLE_INDEX} MATCH %s
 SQLITE_TAGGED = f"""
     SELECT content_object_id FROM {TaggedArticle._meta.db_table}
     WHERE tag_id IN (SELECT rowid FROM {TAG_INDEX} WHERE {TAG_INDEX} MATCH %s)
+"""  # noqa: S608
+# Readers' search: the tags they may be shown only (an internal tag's name finds nothing for them).
+SQLITE_TAGGED_FOR_READERS = f"""
+    SELECT content_object_id FROM {TaggedArticle._meta.db_table}
+    WHERE tag_id IN (
+        SELECT rowid FROM {TAG_INDEX} WHERE {TAG_INDEX} MATCH %s
+        AND rowid NOT IN (SELECT id FROM {Tag._meta.db_table} WHERE is_internal)
+    )
 """  # noqa: S608
 # The triggers that keep them equal to the rows (as migration 0009 made them). On SQLite a
 # migration that rebuilds a table (most AlterField) drops its triggers with it: they are made
@@ -162,7 +172,8 @@ def search_terms(query):
 
 
 def search(queryset, query):
-    """The articles of ``queryset`` that match ``query``: the newest matches, best first."""
+    """The articles of ``queryset`` that match ``query``: the newest matches, best first.
+    Readers' search: an internal tag's name finds nothing (``matching``, the admin's, finds it)."""
     terms = search_terms(query)
     if not terms:
         return queryset.none()
@@ -194,17 +205,19 @@ def _vendor(queryset):
     return connections[queryset.db].vendor
 
 
-def _matches(queryset, terms):
+def _matches(queryset, terms, for_readers=False):
     """Two subqueries of article ids: the articles whose text holds every word, and those
-    with a tag whose name holds every word."""
+    with a tag whose name holds every word (for readers, a tag they may be shown)."""
     if _vendor(queryset) == "postgresql":
         query = SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain")
-        tags = Tag.objects.annotate(name_document=SearchVector("name", config=SEARCH_CONFIG))
+        tags = Tag.objects.for_readers() if for_readers else Tag.objects.all()
+        tags = tags.annotate(name_document=SearchVector("name", config=SEARCH_CONFIG))
         tags = tags.filter(name_document=query)
         text = Article.objects.filter(search_document=query).values("pk")
         return text, TaggedArticle.objects.filter(tag__in=tags).values("content_object_id")
     match = _fts_query(terms)
-    return RawSQL(SQLITE_TEXT, (match,)), RawSQL(SQLITE_TAGGED, (match,))  # noqa: S611
+    tagged = SQLITE_TAGGED_FOR_READERS if for_readers else SQLITE_TAGGED
+    return RawSQL(SQLITE_TEXT, (match,)), RawSQL(tagged, (match,))  # noqa: S611
 
 
 def _fts_query(terms):
@@ -230,7 +243,7 @@ def _postgresql_search(queryset, terms):
 
 
 def _sqlite_search(queryset, terms):
-    text, tagged = _matches(queryset, terms)
+    text, tagged = _matches(queryset, terms, for_readers=True)
     by_text = queryset.filter(pk__in=text).order_by(*NEWEST).values("pk")[:RANKED_MATCHES]
     by_tag = queryset.filter(pk__in=tagged).order_by(*NEWEST).values("pk")[:RANKED_MATCHES]
     # SQLite allows no LIMIT inside a UNION: two IN conditions instead.

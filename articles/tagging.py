@@ -11,9 +11,15 @@ from .reversing import reverse_one
 
 
 class Tag(TagBase):
-    """A tag whose name is unique whatever its case, with a plain ASCII slug."""
+    """A tag whose name is unique whatever its case, with a plain ASCII slug; an internal one is
+    the newsroom's alone."""
 
     slug = models.SlugField(_("slug"), unique=True, max_length=100)
+    # A tag for the newsroom's own sorting (a feed's name, a file to follow): readers never see it,
+    # and TagQuerySet.public() and Article.tags_by_name leave it out of every public page.
+    is_internal = models.BooleanField(
+        _("internal"), default=False, help_text=_("Reserved for the newsroom: readers never see it.")
+    )
 
     objects = TagManager()
 

@@ -12,6 +12,8 @@ uploaded as the admin uploads one, so that every image on the demo's pages comes
 site itself. Status moves go through ``articles.workflow``, ingested drafts through
 ``intake.ingest``: the demo's history reads like a newsroom's.
 
+The seed's tag naming its feed is internal: editors see it, readers do not.
+
 ``refusal()`` says why a database may not receive the demo (it already holds content).
 """
 
@@ -31,7 +33,7 @@ from django.utils.http import http_date
 
 from articles import grouping, workflow
 from articles.images import rendition_name, rendition_widths
-from articles.models import Article, ImageCredit, SourceLink
+from articles.models import Article, ImageCredit, SourceLink, Tag
 from intake import ingest
 from intake.models import Source
 
@@ -41,6 +43,9 @@ from .stories import STORIES
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
 IMAGE_RIGHTS = "CC0"
+# The seed's « Interventional News — Latest » is the category its feed gave it, naming the feed
+# itself: the newsroom's own sorting, which readers never see (an internal tag).
+INTERNAL_TAGS = ("Interventional News — Latest",)
 # The newsroom's two demo accounts: staff, in the groups of migration 0003_roles, no password.
 ACCOUNTS = {
     "editor": ("claire.moreau", "Claire", "Moreau", "Editors"),
@@ -79,6 +84,7 @@ def load(now=None):
             if reason:
                 raise DemoRefused(reason)
             call_command("loaddata", "seed", verbosity=0)
+            Tag.objects.filter(name__in=INTERNAL_TAGS).update(is_internal=True)
             users = make_accounts()
             articles = [write_story(story, now, users, written) for story in STORIES]
             # Their story keys, as the admin's save reads them (articles.grouping).

@@ -190,6 +190,15 @@ class TestNewsroom:
             assert ingested.article.status == Article.Status.REVIEW
             assert sorted(ingested.article.tags.names()) == ["Europe", "Radiologie interventionnelle"]
 
+    def test_the_seeds_feed_tag_is_the_newsrooms_alone(self, loaded, client, admin_client):
+        seed_page = client.get(f"/papers/{SEED_PERMALINK}").content.decode()
+        tags = admin_client.get("/admin/articles/tag/?is_internal__exact=1").content.decode()
+
+        assert ">France</a>" in seed_page
+        assert "Interventional News — Latest" not in seed_page
+        assert client.get("/tags/interventional-news-latest/").status_code == 404
+        assert "Interventional News — Latest" in tags and ">France<" not in tags
+
 
 class TestLoadingSafely:
     def test_a_second_load_changes_nothing(self, loaded, media_root):

@@ -9,8 +9,10 @@ from ..models import Article, PermalinkRedirect
 
 
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "is_internal"]
+    list_filter = ["is_internal"]
     search_fields = ["name"]
+    fields = ["name", "slug", "is_internal"]
     readonly_fields = ["slug"]
 
     def get_queryset(self, request):
