@@ -14,6 +14,7 @@ from django.utils import formats
 WIDTH, HEIGHT = 760, 250
 LEFT, RIGHT, TOP, BOTTOM = 40, 8, 34, 26  # room for the y labels, the legend and the day labels
 BAR_GAP = 0.2  # of a day's width, left between days
+LEGEND_SPACING = 170  # between the legend's entries
 LABEL_EVERY = 5  # days; counted back from the last one, so that today is always labelled
 
 
@@ -121,6 +122,7 @@ def day_chart(days, series):
             for index in reversed(labelled)
         ],
         legend=[
-            LegendEntry(one.name, one.label, LEFT + position * 200) for position, one in enumerate(series)
+            LegendEntry(one.name, one.label, LEFT + position * LEGEND_SPACING)
+            for position, one in enumerate(series)
         ],
     )

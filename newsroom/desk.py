@@ -54,6 +54,13 @@ def moment(value):
     return str(timezone.localtime(value).replace(microsecond=0))
 
 
+def age(since, now):
+    """How long ago ``since`` was, in its largest unit: « 3 jours », « moins d’une minute »."""
+    if now - since < datetime.timedelta(minutes=1):
+        return gettext("less than a minute")
+    return timesince(since, now, depth=1)
+
+
 def panel(queryset, link, listed=LISTED, age_of=None, now=None):
     """A count of ``queryset`` and its first rows; with ``age_of``, each row's ``age`` (« 2 heures »)
     is how long ago that moment of it came."""
@@ -61,7 +68,7 @@ def panel(queryset, link, listed=LISTED, age_of=None, now=None):
     if age_of:
         for row in rows:
             moment_of_row = getattr(row, age_of)
-            row.age = timesince(moment_of_row, now, depth=1) if moment_of_row else ""
+            row.age = age(moment_of_row, now) if moment_of_row else ""
     return Panel(count=queryset.count(), rows=rows, link=link)
 
 
@@ -72,7 +79,7 @@ def waiting(now):
     oldest = articles.select_related("ingested_item").order_by("ingested_item__first_seen_at", "pk").first()
     extra = {}
     if oldest is not None:
-        extra = {"oldest": oldest, "age": timesince(oldest.ingested_item.first_seen_at, now, depth=1)}
+        extra = {"oldest": oldest, "age": age(oldest.ingested_item.first_seen_at, now)}
     return Panel(count=articles.count(), rows=[], link=reverse("admin:intake_source_review"), extra=extra)
 
 
