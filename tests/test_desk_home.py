@@ -54,13 +54,14 @@ def ingested(title, seen, status=Article.Status.REVIEW, source=None):
 
 def newsroom_week(now, size=1, first=0):
     """A newsroom's week, ``size`` times over: each panel of the desk has something to show."""
+    author = User.objects.filter(username="hugo").first() or staff("hugo", "Authors")
     for copy in range(first, first + size):
         ingested(f"Un essai venu du flux {copy}", now - timedelta(days=3, hours=copy))
         ingested(f"Une alerte venue du flux {copy}", now - timedelta(hours=5))
         ingested(
             f"Déjà publié depuis le flux {copy}", now - timedelta(days=1), status=Article.Status.PUBLISHED
         )
-        make_article(title=f"Une enquête écrite ici {copy}", status=Article.Status.REVIEW)
+        make_article(title=f"Une enquête écrite ici {copy}", status=Article.Status.REVIEW, author=author)
         make_article(title=f"Un brouillon {copy}", status=Article.Status.DRAFT)
         make_article(title=f"Programmé demain {copy}", published_at=now + timedelta(days=1))
         make_article(title=f"Programmé dans dix jours {copy}", published_at=now + timedelta(days=10))
@@ -92,6 +93,13 @@ def desk_part(response):
     """The desk's HTML: what comes before Django's list of apps."""
     html = response.content.decode()
     return html[html.index('<div class="desk">') : html.index('<div class="app-')]
+
+
+def assert_html_in(html, fragment):
+    """``fragment`` is in ``html``, compared as HTML (attributes' order, spaces)."""
+    from django.test.html import parse_html
+
+    assert parse_html(fragment) in parse_html(html)
 
 
 class TestEditorsDesk:
@@ -154,7 +162,7 @@ class TestEditorsDesk:
         scheduled, expiring = section(response, "scheduled"), section(response, "expiring")
         assert "Programmé demain 0" in scheduled and "Programmé dans dix jours 0" not in desk
         assert "Expire vendredi 0" in expiring and "Expire en janvier 0" not in expiring
-        assertContains_html(
+        assert_html_in(
             scheduled,
             f'<li><time datetime="2026-12-03T11:00:00+01:00">jeu 3 déc. 11:00</time>'
             f' <a href="/admin/articles/article/{tomorrow.pk}/change/">Programmé demain 0</a></li>',
@@ -184,7 +192,7 @@ class TestEditorsDesk:
 
     def test_the_last_five_public_articles_are_listed_newest_first(self, desk_editor):
         for hours in range(1, 8):
-            make_article(title=f"Publié il y a {hours} heures")
+            make_article(title=f"Publié il y a {hours} heures", published_at=NOW - timedelta(hours=hours))
         make_article(title="Programmé plus tard", published_at=NOW + timedelta(hours=3))
 
         desk = desk_part(desk_editor.get(HOME))
@@ -342,10 +350,3 @@ class TestQueries:
             make_article(title=f"En relecture {number}", status=Article.Status.REVIEW, author=author)
 
         assert queries_for(author_client, HOME) == small
-
-
-def assertContains_html(html, fragment):
-    """``fragment`` is in ``html``, compared as HTML (attributes' order, spaces)."""
-    from django.test.html import parse_html
-
-    assert parse_html(fragment) in parse_html(html)
