@@ -96,6 +96,9 @@ class IngestedItem(models.Model):
     class Meta:
         verbose_name = _("ingested item")
         verbose_name_plural = _("ingested items")
+        # The desk counts the items of the last 30 days (newsroom/desk.py): the rows are kept for
+        # good, and without this index every look at the desk would read all of them.
+        indexes = [models.Index(fields=["first_seen_at"], name="ingested_item_first_seen_idx")]
 
     def __str__(self):
         return self.link_normalized

@@ -1,4 +1,5 @@
-"""The admin site: Django's own, but for its completion view, which refuses a relation's far side.
+"""The admin site: Django's own, but for its home page, which is the editor's desk
+(newsroom/desk.py), and its completion view, which refuses a relation's far side.
 
 ``/admin/autocomplete/`` names a model and one of its fields; Django's view accepts the
 reverse side of a relation (an article's ``redirects``, a tag's ``article``), which no form
@@ -21,6 +22,13 @@ class CompletionView(AutocompleteJsonView):
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    index_template = "admin/desk/index.html"
+
+    def index(self, request, extra_context=None):
+        from . import desk  # not at the top: this module is loaded with the apps, before the models
+
+        return super().index(request, {**(extra_context or {}), "desk": desk.for_user(request.user)})
+
     def autocomplete_view(self, request):
         return CompletionView.as_view(admin_site=self)(request)
 
