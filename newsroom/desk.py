@@ -41,6 +41,7 @@ class Panel:
     rows: list
     link: str = ""
     oldest: object = None  # the waiting queue's longest waiting, with its ``age``
+    drafts: int = 0  # the drafts the waiting stories hold
 
 
 def changelist(model, **lookups):
@@ -73,13 +74,25 @@ def panel(queryset, link, listed=LISTED, age_of=None, now=None):
 
 
 def waiting(now):
-    """The drafts from the feeds waiting for review: how many, and the one waiting longest, with
-    its ``age`` (« 3 jours ») since its item came in. The one count of what waits for review."""
+    """The stories from the feeds waiting for review (the review page's cards: the drafts of one
+    story count once, ``Article.story``), how many drafts they hold, and the draft waiting
+    longest, with its ``age`` (« 3 jours ») since its item came in. The one count of what waits."""
     articles = Article.objects.filter(status=Status.REVIEW, ingested_item__isnull=False)
+    counts = articles.aggregate(
+        drafts=Count("pk"),
+        stories=Count("story", distinct=True),
+        alone=Count("pk", filter=Q(story=None)),
+    )
     oldest = articles.select_related("ingested_item").order_by("ingested_item__first_seen_at", "pk").first()
     if oldest is not None:
         oldest.age = age(oldest.ingested_item.first_seen_at, now)
-    return Panel(count=articles.count(), rows=[], link=reverse("admin:intake_source_review"), oldest=oldest)
+    return Panel(
+        count=counts["stories"] + counts["alone"],
+        rows=[],
+        link=reverse("admin:intake_source_review"),
+        oldest=oldest,
+        drafts=counts["drafts"],
+    )
 
 
 def other_reviews():

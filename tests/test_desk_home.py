@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles import grouping
 from articles.models import Article
 from intake.models import IngestedItem, Source
 
@@ -110,7 +111,7 @@ class TestEditorsDesk:
 
         assertContains(
             response,
-            '<a href="/admin/intake/source/review/"><strong>2</strong> brouillons des flux</a>',
+            '<a href="/admin/intake/source/review/"><strong>2</strong> sujets des flux</a>',
             html=True,
         )
         assertContains(
@@ -135,6 +136,21 @@ class TestEditorsDesk:
         )
         # Published: the one from the feed, the two scheduled, the two expiring.
         assertContains(response, "<strong>5</strong> articles publiés", html=True)
+
+    def test_the_drafts_of_one_story_wait_as_one(self, desk_editor):
+        one = ingested("Thrombectomie : l’essai EVOLVE", NOW - timedelta(hours=3))
+        other = ingested("Thrombectomy works in large strokes", NOW - timedelta(hours=2))
+        ingested("Grippe : la saison commence tôt", NOW - timedelta(hours=1))
+        grouping.merge([one, other])
+
+        response = desk_editor.get(HOME)
+
+        assertContains(
+            response,
+            '<a href="/admin/intake/source/review/"><strong>2</strong> sujets des flux</a>',
+            html=True,
+        )
+        assert "(3 brouillons)" in section(response, "waiting")
 
     def test_the_oldest_waiting_draft_says_since_when(self, desk_editor):
         newsroom_week(NOW)
@@ -203,7 +219,7 @@ class TestEditorsDesk:
     def test_an_empty_newsroom_shows_zeros_and_an_empty_chart(self, desk_editor):
         response = desk_editor.get(HOME)
 
-        assertContains(response, "<strong>0</strong> brouillon des flux", html=True)
+        assertContains(response, "<strong>0</strong> sujet des flux", html=True)
         assertContains(response, "<strong>0</strong> source dont la dernière collecte a échoué", html=True)
         bars = BAR.findall(response.content.decode())
         assert len(bars) == 60 and {height for _, height, _ in bars} == {"0.0"}
