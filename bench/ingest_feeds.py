@@ -197,7 +197,7 @@ def bench(kind, seed):
                 print(
                     f"{kind:<8} {label:<21} {run_label:<17} {seconds:6.1f} s  "
                     f"{total / seconds:6.0f} items/s  "
-                    f"{figures['queries'] / total:5.1f} queries/item  CPU {figures['cpu']:5.1f} s  "
+                    f"{figures['queries'] / total:5.2f} queries/item  CPU {figures['cpu']:5.1f} s  "
                     f"peak RSS {figures['rss']:4.0f} MiB  {figures['stories']} stories  "
                     f"({figures['summary'].partition(';')[0]})",
                     flush=True,
