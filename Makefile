@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run serve test test-sqlite test-postgres test-load lint install install-test messages bench clean
+.PHONY: run serve test test-sqlite test-postgres test-load lint install install-test messages bench bench-ingest clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ SIZE ?= 10000
 DB ?= sqlite
 bench: install
 	$(BIN)/python bench/public_pages.py --size $(SIZE) --db $(DB)
+
+# Feed intake's benchmark: 500 items in one feed, 5,000 in twenty, on SQLite (DB=postgres: PostgreSQL)
+bench-ingest: install
+	$(BIN)/python bench/ingest_feeds.py --db $(DB)
 
 # Every test, on SQLite and then on a PostgreSQL server started for the run.
 test: lint

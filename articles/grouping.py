@@ -75,38 +75,43 @@ def attach(articles, keys, sites):
     def shares(key, site, other_site):
         return not key.startswith(TITLE) or not site or site != other_site
 
-    # Articles of the batch linked by a shared key form one group (union–find over the batch).
-    parent = {pk: pk for pk in batch}
+    # Articles linked by a shared key form one group (union–find over the batch and the stored
+    # articles it matches): two articles of the batch that each share a key with one stored
+    # article go together, even when they share none with each other.
+    parent = {}
 
     def root(pk):
+        parent.setdefault(pk, pk)
         while parent[pk] != pk:
             parent[pk] = parent[parent[pk]]
             pk = parent[pk]
         return pk
 
-    first_with_key = {}
+    first_with_key, stored_story = {}, {}
     for article in articles:
         site = sites.get(article.pk, "")
+        root(article.pk)
         for key in keys[article.pk]:
             other = first_with_key.setdefault(key, article.pk)
             if shares(key, site, sites.get(other, "")):
                 parent[root(article.pk)] = root(other)
+            for article_id, story_id, other_site in stored.get(key, ()):
+                if shares(key, site, other_site):
+                    stored_story[article_id] = story_id
+                    parent[root(article_id)] = root(article.pk)
     groups = {}
     for article in articles:
-        groups.setdefault(root(article.pk), []).append(article)
+        groups.setdefault(root(article.pk), ([], set(), set()))[0].append(article)
+    for article_id, story_id in stored_story.items():
+        _, stories, loose = groups[root(article_id)]
+        if story_id is None:
+            loose.add(article_id)
+        else:
+            stories.add(story_id)
     placed, new_stories = [], []
-    for members in groups.values():
-        matches = [
-            (article_id, story_id)
-            for article in members
-            for key in keys[article.pk]
-            for article_id, story_id, other_site in stored.get(key, ())
-            if shares(key, sites.get(article.pk, ""), other_site)
-        ]
-        if not matches and len(members) == 1:
+    for members, stories, loose in groups.values():
+        if not stories and not loose and len(members) == 1:
             continue
-        stories = {story_id for _, story_id in matches if story_id is not None}
-        loose = {article_id for article_id, story_id in matches if story_id is None}
         placed.append((members, stories, loose))
         if not stories:
             new_stories.append(Story())
@@ -117,9 +122,8 @@ def attach(articles, keys, sites):
         story_id = best_story(stories) if stories else next(new_ids)
         for article in members:
             article.story_id = story_id
-        changed += members
-        if loose:
-            Article.objects.filter(pk__in=loose).update(story_id=story_id)
+        # A stored article that stood alone joins too (a row of its id alone: its other fields stay).
+        changed += members + [Article(pk=pk, story_id=story_id) for pk in sorted(loose)]
     if changed:
         Article.objects.bulk_update(changed, ["story"])
 
@@ -141,6 +145,8 @@ def stored_by_key(keys, excluded):
 
 def best_story(story_ids):
     """Of several stories an article could join, one with a published article, then the oldest."""
+    if len(story_ids) == 1:
+        return next(iter(story_ids))
     published = Article.objects.filter(story_id__in=story_ids, status=Article.Status.PUBLISHED)
     with_published = set(published.values_list("story_id", flat=True))
     return min(with_published or story_ids)

@@ -2,13 +2,16 @@
 
 ``ingest_sources(jobs, concurrency)`` claims each source (a second run at the
 same time skips it), fetches a few feeds at a time, each safely and within its
-deadline (``intake.fetching``), reads them (``intake.parsing``) and stores each
-item:
+deadline (``intake.fetching``), reads them (``intake.parsing``) and stores their
+items BATCH_SIZE to a transaction, a few queries for the lot (``store``):
 
 - an item whose normalised link is already an article's source (imported,
   typed by hand, or ingested from another feed) is skipped;
 - a new item becomes an article in review with its title, link, date, summary
-  as text, image and credit, and the source's tags;
+  as text, image and credit, and the source's tags (``draft_for`` decides, item by
+  item, before the batch is written by the one writer's bulk path); one revision
+  per batch says where they came from, and an item of a story already published
+  is kept as its coverage;
 - an item that changed upstream updates its article only while nobody has
   touched it: the ``IngestedItem`` keeps what was written (a fingerprint) and
   the article's ``updated_at`` after writing, and an article that differs in
@@ -27,7 +30,7 @@ from pathlib import Path
 import reversion
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -37,7 +40,7 @@ from articles.models import Article, ImageCredit, SourceLink
 
 from .fetching import Answer, FetchError, fetch
 from .models import IngestedItem, Source
-from .parsing import FeedError, entry_text, fingerprint, parse_entry, parse_feed
+from .parsing import FeedError, Item, entry_text, fingerprint, parse_entry, parse_feed
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +94,10 @@ def article_fingerprint(article):
         source=(source.url, source.publisher) if source else None,
         tags=list(article.tags.names()),
     )
+
+
+# Items stored together, in one transaction: a feed of 500 items takes three.
+BATCH_SIZE = 200
 
 
 # Running sources -------------------------------------------------------------
@@ -207,62 +214,197 @@ def read_location(location):
 
 
 def ingest_feed(body, source, report):
+    """Store the items of a feed, BATCH_SIZE new ones to a transaction (``store_batch``)."""
     parsed = parse_feed(body)
     tags = tuple(source.tags.names()) if source else ()
     publisher = (publisher_for(tags, "") or source.name) if source else entry_text(parsed.feed, "title")
     keep_footer = source.keep_footer if source else True
-    seen = set()
-    for number, entry in enumerate(parsed.entries, start=1):
-        try:
-            item = parse_entry(entry, tags=tags, publisher=publisher[:200], keep_footer=keep_footer)
-        except InvalidValue as error:
-            report.counts[INVALID] += 1
-            report.problems.append(f"item {number}: {error}")
-            continue
-        if item.link_normalized in seen:
-            continue  # the same story twice in one feed: the first one counts
-        seen.add(item.link_normalized)
+    tag_ids = writing.TagIds()
+
+    def items():
+        seen = set()
+        for number, entry in enumerate(parsed.entries, start=1):
+            try:
+                item = parse_entry(entry, tags=tags, publisher=publisher[:200], keep_footer=keep_footer)
+            except InvalidValue as error:
+                report.counts[INVALID] += 1
+                report.problems.append(f"item {number}: {error}")
+                continue
+            if item.link_normalized in seen:
+                continue  # the same story twice in one feed: the first one counts
+            seen.add(item.link_normalized)
+            yield number, item
+
+    for batch in grouping.batched(items(), BATCH_SIZE):
+        store_batch(batch, source, report, tag_ids)
+
+
+def store_batch(batch, source, report, tag_ids):
+    """Store ``batch``, (number, item) pairs, in one transaction; should the database refuse any
+    of it, store them one by one instead, each in its own, so that one item's trouble (another
+    run storing the same link at the same moment, a value the database refuses) loses no other."""
+    if len(batch) > 1:
         try:
             with transaction.atomic():
-                outcome = store(item, source)
+                report.counts.update(store([item for _, item in batch], source, tag_ids))
+            return
+        except DatabaseError:
+            pass
+    for number, item in batch:
+        try:
+            with transaction.atomic():
+                report.counts.update(store([item], source, tag_ids))
         except IntegrityError:
-            outcome = DUPLICATE  # another run stored the same link a moment ago
+            report.counts[DUPLICATE] += 1  # another run stored the same link a moment ago
         except DatabaseError as error:
-            outcome = INVALID
+            report.counts[INVALID] += 1
             report.problems.append(f"item {number}: {error}")
-        report.counts[outcome] += 1
 
 
 # Storing ---------------------------------------------------------------------
 
 
-def store(item, source):
-    """Store one item in the caller's transaction; return what happened to it."""
-    record = IngestedItem.objects.filter(link_normalized=item.link_normalized).first()
-    if record is None:
-        duplicate = SourceLink.objects.filter(
-            kind=SourceLink.Kind.SOURCE, url_normalized=item.link_normalized
-        ).exists()
-        if duplicate:
-            return DUPLICATE
-        article = write_article(
-            Article(status=Article.Status.REVIEW, origin=Article.Origin.INGESTED), item, source, created=True
-        )
-        if (published := grouping.published_member(article)) is not None:
-            cover(article, published)
-        IngestedItem.objects.create(
-            link_normalized=item.link_normalized,
+def store(items, source, tag_ids=None):
+    """Store ``items`` in the caller's transaction, a few queries for the lot; return their outcomes.
+
+    Each item's record and the source links already on the site are read in one query each; the
+    new items are written together (``create``), an item that changed upstream on its own (rare)."""
+    links = [item.link_normalized for item in items]
+    records = IngestedItem.objects.in_bulk(links, field_name="link_normalized")
+    on_site = set(
+        SourceLink.objects.filter(
+            kind=SourceLink.Kind.SOURCE, url_normalized__in=[link for link in links if link not in records]
+        ).values_list("url_normalized", flat=True)
+    )
+    outcomes, new = [], []
+    for item in items:
+        record = records.get(item.link_normalized)
+        if record is None:
+            if item.link_normalized in on_site:
+                outcomes.append(DUPLICATE)
+            else:
+                new.append(draft_for(item, source))
+        elif record.source_id != (source.pk if source else None):
+            outcomes.append(DUPLICATE)  # another feed brought it first
+        elif record.fingerprint == item.fingerprint():
+            outcomes.append(UNCHANGED)
+        else:
+            outcomes.append(update(record, item, source))
+    return outcomes + create(new, source, tag_ids or writing.TagIds())
+
+
+@dataclasses.dataclass
+class Draft:
+    """What a new item becomes, decided for each item before anything is written: its status,
+    importance and tags, and whether it may join a story (``group``)."""
+
+    item: Item
+    status: str = Article.Status.REVIEW
+    importance: int | None = None
+    tags: tuple = ()
+    group: bool = True
+
+
+def draft_for(item, source):
+    """The decision on one new item, the one place it is made: an article in review with the
+    source's tags, joining the story it shares a key with."""
+    return Draft(item, tags=item.tags)
+
+
+def create(drafts, source, tag_ids):
+    """Write the new items' articles, parts, story keys, history and records, an insert or two
+    per table for the lot; an article of a story already on the site becomes its coverage.
+    Returns their outcomes."""
+    if not drafts:
+        return []
+    new = [writing.prepare(new_article(draft), **parts(draft)) for draft in drafts]
+    unique_permalinks([written.article for written in new])
+    for group in (True, False):
+        chosen = [written for written, draft in zip(new, drafts, strict=True) if draft.group is group]
+        if chosen:
+            writing.create_articles(chosen, tag_ids=tag_ids, group=group)
+    articles = [written.article for written in new]
+    name = source.name if source else drafts[0].item.publisher
+    record_history(articles, gettext("Ingested from %(source)s") % {"source": name})
+    cover(articles)
+    IngestedItem.objects.bulk_create(
+        IngestedItem(
+            link_normalized=draft.item.link_normalized,
             source=source,
             article=article,
-            fingerprint=item.fingerprint(),
+            fingerprint=draft.item.fingerprint(),
             article_updated_at=article.updated_at,
         )
-        return COVERAGE if article.status == Article.Status.ARCHIVED else CREATED
-    if record.source_id != (source.pk if source else None):
-        return DUPLICATE  # another feed brought it first
-    new_fingerprint = item.fingerprint()
-    if record.fingerprint == new_fingerprint:
-        return UNCHANGED
+        for draft, article in zip(drafts, articles, strict=True)
+    )
+    return [COVERAGE if article.status == Article.Status.ARCHIVED else CREATED for article in articles]
+
+
+def new_article(draft):
+    article = Article(status=draft.status, importance=draft.importance, origin=Article.Origin.INGESTED)
+    fill(article, draft.item)
+    return article
+
+
+def parts(draft):
+    return {
+        "image": draft.item.image,
+        "source": writing.Source(draft.item.link, draft.item.publisher),
+        "tags": draft.tags,
+    }
+
+
+def fill(article, item):
+    article.title = item.title
+    # A title of punctuation alone makes no slug; the address still needs one.
+    article.slug = Article.slug_for(item.title) or "article"
+    article.published_at = item.published_at
+    article.summary = item.summary
+    article.cited = list(item.cited)
+    article.permalink = ""
+
+
+def record_history(articles, comment):
+    """One revision holding a version of each of ``articles`` with its tags, image and source
+    (as the registration follows them), read for the lot in a query per relation (the tags'
+    names too: a tagged article's version is named after its tag)."""
+    prefetch_related_objects(articles, "taggedarticle_set__tag", "links", "image")
+    with reversion.create_revision():
+        for article in articles:
+            reversion.add_to_revision(article)
+        reversion.set_comment(comment)
+
+
+def cover(articles):
+    """The new articles of a story already on the site (its published article found for all of
+    them in one query) are kept as its coverage, not drafts to review."""
+    stories = {article.story_id for article in articles if article.story_id is not None}
+    if not stories:
+        return
+    rows = (
+        Article.objects.filter(story_id__in=stories, status=Article.Status.PUBLISHED)
+        .exclude(pk__in=[article.pk for article in articles])
+        .order_by("-published_at", "-pk")
+        .values_list("story_id", "title")
+    )
+    published = dict(rows)  # newest first: each story's first published article is written last
+    covered = [article for article in articles if article.story_id in published]
+    if not covered:
+        return
+    now = timezone.now()
+    Article.objects.filter(pk__in=[article.pk for article in covered]).update(
+        status=Article.Status.ARCHIVED, updated_at=now
+    )
+    by_title = collections.defaultdict(list)
+    for article in covered:
+        article.status, article.updated_at = Article.Status.ARCHIVED, now
+        by_title[published[article.story_id]].append(article)
+    for title, members in by_title.items():
+        record_history(members, gettext("Coverage of “%(title)s”, already published") % {"title": title})
+
+
+def update(record, item, source):
+    """An item that changed upstream updates its article only while nobody has touched it."""
     # Locked until the transaction ends, so an editor's save cannot slip in between.
     article = Article.objects.select_for_update().filter(pk=record.article_id).first()
     if (
@@ -271,20 +413,7 @@ def store(item, source):
         or article_fingerprint(article) != record.fingerprint
     ):
         return EDITED
-    write_article(article, item, source, created=False)
-    record.fingerprint = new_fingerprint
-    record.article_updated_at = article.updated_at
-    record.save(update_fields=["fingerprint", "article_updated_at"])
-    return UPDATED
-
-
-def write_article(article, item, source, *, created):
-    article.title = item.title
-    # A title of punctuation alone makes no slug; the address still needs one.
-    article.slug = Article.slug_for(item.title) or "article"
-    article.published_at = item.published_at
-    article.summary = item.summary
-    article.cited = list(item.cited)
+    fill(article, item)
     article.permalink = unique_permalink(article)
     name = source.name if source else item.publisher
     with reversion.create_revision():
@@ -292,26 +421,57 @@ def write_article(article, item, source, *, created):
             article, image=item.image, source=writing.Source(item.link, item.publisher), tags=item.tags
         )
         reversion.add_to_revision(article)
-        message = gettext("Ingested from %(source)s") if created else gettext("Updated from %(source)s")
-        reversion.set_comment(message % {"source": name})
-    return article
+        reversion.set_comment(gettext("Updated from %(source)s") % {"source": name})
+    record.fingerprint = item.fingerprint()
+    record.article_updated_at = article.updated_at
+    record.save(update_fields=["fingerprint", "article_updated_at"])
+    return UPDATED
 
 
-def cover(article, published):
-    """An item of a story already on the site: kept as its coverage, not a draft to review."""
-    article.status = Article.Status.ARCHIVED
-    with reversion.create_revision():
-        article.save(update_fields=["status", "updated_at"])
-        reversion.add_to_revision(article)
-        reversion.set_comment(
-            gettext("Coverage of “%(title)s”, already published") % {"title": published.title}
-        )
+def unique_permalinks(articles):
+    """Give each new article of a batch an address no other article has: the stored ones read in
+    a query, then, for the addresses taken (one headline on one day: syndicated copies), their
+    next numbers (-2 to -11) in another; a title taken more often than that, number by number."""
+    for article in articles:
+        article.permalink = article.permalink[:300]
+    taken = stored_permalinks({article.permalink for article in articles})
+    given, clashing = set(), set()
+    for article in articles:
+        if article.permalink in taken or article.permalink in given:
+            clashing.add(article.permalink)
+        given.add(article.permalink)
+    taken |= stored_permalinks({numbered(base, number) for base in clashing for number in NUMBERS})
+    given = set()
+    for article in articles:
+        base = article.permalink
+        if base in taken or base in given:
+            free = (numbered(base, number) for number in NUMBERS)
+            article.permalink = next(
+                (permalink for permalink in free if permalink not in taken and permalink not in given),
+                None,
+            ) or unique_permalink(article, given | taken)
+        given.add(article.permalink)
 
 
-def unique_permalink(article):
+NUMBERS = range(2, 12)
+
+
+def numbered(base, number):
+    suffix = f"-{number}"
+    return base[: 300 - len(suffix)] + suffix
+
+
+def stored_permalinks(permalinks):
+    found, permalinks = set(), sorted(permalinks)
+    for start in range(0, len(permalinks), grouping.LOOKUP_SIZE):
+        chunk = permalinks[start : start + grouping.LOOKUP_SIZE]
+        found.update(Article.objects.filter(permalink__in=chunk).values_list("permalink", flat=True))
+    return found
+
+
+def unique_permalink(article, given=()):
     base = article.make_permalink()[:300]
     permalink, number = base, 2
-    while Article.objects.filter(permalink=permalink).exclude(pk=article.pk).exists():
-        suffix = f"-{number}"
-        permalink, number = base[: 300 - len(suffix)] + suffix, number + 1
+    while permalink in given or Article.objects.filter(permalink=permalink).exclude(pk=article.pk).exists():
+        permalink, number = numbered(base, number), number + 1
     return permalink

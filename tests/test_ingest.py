@@ -5,14 +5,19 @@ import ipaddress
 import socket
 import threading
 import time
+from html import escape
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
+from reversion.signals import post_revision_commit
 
 from articles.models import Article
+from articles.normalize import normalize_url
 from intake import fetching
+from intake.ingest import BATCH_SIZE
 from intake.models import IngestedItem, Source
 
 from .factories import make_article
@@ -550,3 +555,81 @@ def test_a_second_run_at_the_same_time_skips_the_source_it_holds(server):
     assert Article.objects.count() == 4
     assert Source.objects.get().claimed_until is None
     assert len(server.requests) == 1
+
+
+def long_feed(tmp_path, count, site="veille.example.org"):
+    """An RSS feed of ``count`` items as a medical news site writes them: a title, an HTML
+    summary with a DOI link and a picture, a date; every fifth cites the study the one before did."""
+    items = "".join(
+        f"<item><title>Étude {number} : un essai randomisé de plus</title>"
+        f"<link>https://{site}/actualites/etude-{number}/</link>"
+        f"<pubDate>Mon, 01 Dec 2025 {number % 24:02d}:{number % 60:02d}:00 +0000</pubDate>"
+        "<description>"
+        + escape(
+            f'<p><img src="https://{site}/images/{number}.jpg" /> Lire '
+            f'<a href="https://doi.org/10.1000/etude.{number - (number % 5 == 0)}">l’étude</a>.</p>'
+        )
+        + "</description></item>"
+        for number in range(1, count + 1)
+    )
+    path = tmp_path / f"{site}-{count}.xml"
+    path.write_text(f'<rss version="2.0"><channel><title>Veille</title>{items}</channel></rss>')
+    return path
+
+
+@pytest.mark.django_db
+class TestLongFeeds:
+    def test_a_feed_of_200_items_costs_a_few_queries_for_the_lot_not_a_few_per_item(self, db, tmp_path):
+        make_source("Veille", "https://veille.example.org/feed/", tags=["France", "Veille"])
+
+        with CaptureQueriesContext(connection) as first:
+            out, err, status = ingest("--source", "Veille", str(long_feed(tmp_path, 200)))
+        with CaptureQueriesContext(connection) as again:
+            ingest("--source", "Veille", str(long_feed(tmp_path, 200)))
+
+        assert status == 0, err
+        assert "Veille: 200 created, 0 updated" in out
+        assert len(first) <= 60, f"{len(first)} queries for 200 items"  # 6,000 one item at a time
+        assert len(again) <= 10, f"{len(again)} queries for 200 unchanged items"
+        articles = Article.objects.filter(origin=Article.Origin.INGESTED)
+        assert articles.count() == 200
+        assert articles.filter(image__image_url__endswith=".jpg", tags__name="Veille").count() == 200
+        # Forty pairs cite one study: each pair is one story.
+        assert articles.exclude(story=None).values("story").distinct().count() == 40
+        for article in articles:
+            version = Version.objects.get_for_object(article).get()
+            assert version.revision.get_comment() in {"Ingested from Veille", "Importé du flux Veille"}
+
+    def test_a_longer_feed_costs_the_queries_of_its_batches(self, db, tmp_path):
+        make_source("Veille", "https://veille.example.org/feed/", tags=["France"])
+        make_source("Autre", "https://autre.example.org/feed/", tags=["France"])
+        with CaptureQueriesContext(connection) as one_batch:
+            ingest("--source", "Veille", str(long_feed(tmp_path, BATCH_SIZE)))
+
+        with CaptureQueriesContext(connection) as three_batches:
+            out, err, status = ingest("--source", "Autre", str(long_feed(tmp_path, 500, "autre.example.org")))
+
+        assert "Autre: 500 created" in out
+        assert len(three_batches) <= 3 * len(one_batch)
+
+    def test_an_item_another_run_stores_at_the_same_moment_is_already_on_the_site_the_others_are_kept(
+        self, db, tmp_path
+    ):
+        make_source("Veille", "https://veille.example.org/feed/")
+        taken = "https://veille.example.org/actualites/etude-7/"
+
+        def another_run_stores(sender, revision, versions, **kwargs):
+            # Between this run's look-up and its writing the item's record, another run writes one.
+            if any(version.object_repr.startswith("Étude 7 ") for version in versions):
+                IngestedItem.objects.create(link_normalized=normalize_url(taken), fingerprint="x")
+
+        post_revision_commit.connect(another_run_stores)
+        try:
+            out, err, status = ingest("--source", "Veille", str(long_feed(tmp_path, 30)))
+        finally:
+            post_revision_commit.disconnect(another_run_stores)
+
+        assert status == 0, err
+        assert "Veille: 29 created, 0 updated, 0 unchanged, 0 kept as edited, 1 already on the site" in out
+        assert Article.objects.count() == 29
+        assert not Article.objects.filter(links__url=taken).exists()
