@@ -12,7 +12,10 @@ item:
 - an item that changed upstream updates its article only while nobody has
   touched it: the ``IngestedItem`` keeps what was written (a fingerprint) and
   the article's ``updated_at`` after writing, and an article that differs in
-  either is left as it is.
+  either is left as it is;
+- the source's rules and category mappings (``intake.rules``) add tags and set the
+  importance; an item they block is stored archived, marked blocked on its
+  ``IngestedItem``, and never written again: it is never lost, and never comes back.
 
 Every outcome is recorded on the source, and nothing stops the other sources.
 """
@@ -35,6 +38,7 @@ from articles import writing
 from articles.addresses import InvalidValue, publisher_for
 from articles.models import Article, ImageCredit, SourceLink
 
+from . import rules
 from .fetching import Answer, FetchError, fetch
 from .models import IngestedItem, Source
 from .parsing import FeedError, entry_text, fingerprint, parse_entry, parse_feed
@@ -44,15 +48,16 @@ logger = logging.getLogger(__name__)
 # A run holds a source this long at most: a run that died leaves it to the next one after that.
 CLAIM = datetime.timedelta(minutes=15)
 
-CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID = (
+CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, BLOCKED = (
     "created",
     "updated",
     "unchanged",
     "kept as edited",
     "already on the site",
     "invalid",
+    "blocked",
 )
-OUTCOMES = (CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID)
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, BLOCKED)
 FETCHED, NOT_MODIFIED, FAILED, BUSY = "fetched", "not modified", "failed", "busy"
 
 
@@ -210,6 +215,7 @@ def ingest_feed(body, source, report):
     tags = tuple(source.tags.names()) if source else ()
     publisher = (publisher_for(tags, "") or source.name) if source else entry_text(parsed.feed, "title")
     keep_footer = source.keep_footer if source else True
+    judge, categories = rules.for_source(source), set()
     seen = set()
     for number, entry in enumerate(parsed.entries, start=1):
         try:
@@ -221,22 +227,27 @@ def ingest_feed(body, source, report):
         if item.link_normalized in seen:
             continue  # the same story twice in one feed: the first one counts
         seen.add(item.link_normalized)
+        categories.update(item.categories)
         try:
             with transaction.atomic():
-                outcome = store(item, source)
+                outcome = store(item, source, judge)
         except IntegrityError:
             outcome = DUPLICATE  # another run stored the same link a moment ago
         except DatabaseError as error:
             outcome = INVALID
             report.problems.append(f"item {number}: {error}")
         report.counts[outcome] += 1
+    if source is not None:
+        source.remember_categories(categories)
 
 
 # Storing ---------------------------------------------------------------------
 
 
-def store(item, source):
-    """Store one item in the caller's transaction; return what happened to it."""
+def store(item, source, judge=rules.NO_RULES):
+    """Store one item in the caller's transaction, as ``judge`` says; return what happened to it."""
+    verdict = judge.judge(item.title, item.summary, item.link, item.categories)
+    item = verdict.applied_to(item)
     record = IngestedItem.objects.filter(link_normalized=item.link_normalized).first()
     if record is None:
         duplicate = SourceLink.objects.filter(
@@ -244,19 +255,23 @@ def store(item, source):
         ).exists()
         if duplicate:
             return DUPLICATE
-        article = write_article(
-            Article(status=Article.Status.REVIEW, origin=Article.Origin.INGESTED), item, source, created=True
-        )
+        status = Article.Status.ARCHIVED if verdict.is_blocked else Article.Status.REVIEW
+        article = Article(status=status, origin=Article.Origin.INGESTED, importance=verdict.importance)
+        article = write_article(article, item, source, created=True)
         IngestedItem.objects.create(
             link_normalized=item.link_normalized,
             source=source,
             article=article,
             fingerprint=item.fingerprint(),
             article_updated_at=article.updated_at,
+            is_blocked=verdict.is_blocked,
+            blocked_by=verdict.blocked_by,
         )
-        return CREATED
+        return BLOCKED if verdict.is_blocked else CREATED
     if record.source_id != (source.pk if source else None):
         return DUPLICATE  # another feed brought it first
+    if record.is_blocked:
+        return BLOCKED  # until an editor restores it
     new_fingerprint = item.fingerprint()
     if record.fingerprint == new_fingerprint:
         return UNCHANGED
