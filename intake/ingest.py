@@ -215,7 +215,7 @@ def ingest_feed(body, source, report):
     tags = tuple(source.tags.names()) if source else ()
     publisher = (publisher_for(tags, "") or source.name) if source else entry_text(parsed.feed, "title")
     keep_footer = source.keep_footer if source else True
-    judge, categories = rules.for_source(source), set()
+    judge, categories = rules.for_source(source), []
     seen = set()
     for number, entry in enumerate(parsed.entries, start=1):
         try:
@@ -227,7 +227,7 @@ def ingest_feed(body, source, report):
         if item.link_normalized in seen:
             continue  # the same story twice in one feed: the first one counts
         seen.add(item.link_normalized)
-        categories.update(item.categories)
+        categories += item.categories
         try:
             with transaction.atomic():
                 outcome = store(item, source, judge)

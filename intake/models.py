@@ -4,6 +4,8 @@ The articles themselves, their tags and source links are the articles app's; int
 points at them and is never pointed at, so articles knows nothing of feeds.
 """
 
+import unicodedata
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,11 @@ from articles.models import Article, Tag
 
 # A feed that makes up a category per item must not grow its source without end.
 MAX_CATEGORIES = 500
+
+
+def alphabetical(name):
+    """A sort key putting « Événements » between « Endocrinologie » and « Finance »."""
+    return unicodedata.normalize("NFKD", name.casefold())
 
 
 class TaggedSource(TaggedItemBase):
@@ -76,10 +83,13 @@ class Source(models.Model):
 
     def remember_categories(self, categories):
         """Add ``categories`` (names) to those seen in the feed, once each whatever the case."""
-        known = {name.casefold() for name in self.categories_seen}
-        new = sorted({name for name in categories if name.casefold() not in known}, key=str.casefold)
+        known, new = {name.casefold() for name in self.categories_seen}, []
+        for name in categories:
+            if name.casefold() not in known:
+                known.add(name.casefold())
+                new.append(name)
         if new:
-            self.categories_seen = sorted([*self.categories_seen, *new], key=str.casefold)[:MAX_CATEGORIES]
+            self.categories_seen = sorted([*self.categories_seen, *new], key=alphabetical)[:MAX_CATEGORIES]
             Source.objects.filter(pk=self.pk).update(categories_seen=self.categories_seen)
 
 

@@ -145,7 +145,7 @@ class Judge:
 
     def judge(self, title="", summary="", link="", categories=()):
         texts = Texts(title, summary, link)
-        folded = Texts(fold(title), fold(summary), fold(link))
+        folded = Texts(*(f" {fold(text)} " for text in (title, summary, link)))  # words between spaces
         matched = [matcher.rule for matcher in self.matchers if matcher.matches(texts, folded)]
         blocked_by = next((rule for rule in matched if rule.action == Action.BLOCK), None)
         if blocked_by is None and self.keeps and not any(rule.action == Action.KEEP for rule in matched):
