@@ -1,9 +1,13 @@
-"""The demo's feed: the source the curator watches, and what its last run brought for review.
+"""The demo's feed: the source the curator watches, its rules, and what its last run brought for
+review (and what a rule held back).
 
 Illustrative, like ``stories``: the host ends in ``.example`` and nothing is fetched from it.
 """
 
 from dataclasses import dataclass
+
+from articles.models import Article
+from intake.models import Rule
 
 from .stories import RI
 
@@ -55,5 +59,25 @@ FEED_ITEMS = (
         "Elle cible les erreurs de côté et les saignements.",
         "biopsies-osseuses-check-list",
         30,
+    ),
+)
+
+# The curator's rules (intake.rules): one for every source, one for this feed alone.
+GLOBAL_RULE = {"action": Rule.Action.BLOCK, "pattern": "webinaire, contenu sponsorisé"}
+SOURCE_RULE = {
+    "action": Rule.Action.IMPORTANCE,
+    "pattern": "hémorragie du post-partum",
+    "field": Rule.Field.TITLE,
+    "importance": Article.Importance.HIGH,
+}
+
+# In the same feed, what the global rule blocks: listed under *Blocked items*, never in review.
+BLOCKED_ITEMS = (
+    FeedItem(
+        "Webinaire : l’embolisation prostatique en pratique, avec notre partenaire",
+        "Contenu sponsorisé. Inscrivez-vous à la séance en ligne de jeudi, animée par un fabricant "
+        "de microcathéters.",
+        "webinaire-embolisation-prostatique-partenaire",
+        12,
     ),
 )

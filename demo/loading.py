@@ -32,10 +32,10 @@ from articles import workflow
 from articles.images import rendition_name, rendition_widths
 from articles.models import Article, ImageCredit, SourceLink
 from intake import ingest
-from intake.models import Source
+from intake.models import Rule, Source
 
 from . import pictures
-from .feed import FEED, FEED_ITEMS
+from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, SOURCE_RULE
 from .stories import STORIES
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
@@ -155,9 +155,12 @@ def illustrate(article, tags):
 
 
 def make_source(now):
-    """The feed and what its last run brought, stored by the ingestion itself from a feed made here."""
+    """The feed, its rules and what its last run brought, stored by the ingestion itself from a feed
+    made here: the rules block one item and raise another's importance."""
     source = Source.objects.create(name=FEED["name"], feed_url=FEED["feed_url"])
     source.tags.set(FEED["tags"])
+    Rule.objects.create(**GLOBAL_RULE)
+    Rule.objects.create(source=source, **SOURCE_RULE)
     report = ingest.Report(source.name)
     ingest.ingest_feed(feed_body(now), source, report)
     fetched = now - datetime.timedelta(minutes=35)
@@ -180,7 +183,7 @@ def feed_body(now):
         f"<pubDate>{email.utils.format_datetime(now - datetime.timedelta(hours=item.hours))}</pubDate>"
         f"<description>{escape(f'<p>{item.summary}</p>')}</description>"
         "</item>"
-        for item in FEED_ITEMS
+        for item in (*FEED_ITEMS, *BLOCKED_ITEMS)
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
