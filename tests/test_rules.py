@@ -425,3 +425,40 @@ class TestOnlyEditors:
         assertContains(response, f'href="{BLOCKED}"')
         assert editor_client.get(RULES).status_code == 200
         assert editor_client.get(BLOCKED).status_code == 200
+
+
+@pytest.mark.django_db
+class TestRulesOnTheSourceForm:
+    def test_an_editor_adds_a_rule_of_the_source_on_its_form(self, source, editor_client):
+        url = f"/admin/intake/source/{source.pk}/change/"
+        data = form_data(editor_client.get(url), "source_form")
+        data.update({"rules-0-action": "block", "rules-0-field": "title", "rules-0-pattern": "podcast"})
+        data.update({"rules-0-position": "0", "rules-0-is_active": "on", "rules-0-tags": ""})
+        data["rules-TOTAL_FORMS"] = "1"
+
+        response = editor_client.post(url, data)
+
+        assert response.status_code == 302
+        assert Rule.objects.get().source == source
+        run(source)
+        assert statuses()[PODCAST] == ARCHIVED
+
+    def test_a_broken_expression_is_refused_on_the_source_form_too(self, source, editor_client):
+        url = f"/admin/intake/source/{source.pk}/change/"
+        data = form_data(editor_client.get(url), "source_form")
+        data.update({"rules-0-action": "block", "rules-0-field": "any", "rules-0-pattern": "a)"})
+        data.update({"rules-0-position": "0", "rules-0-is_regex": "on", "rules-TOTAL_FORMS": "1"})
+
+        response = editor_client.post(url, data)
+
+        assertContains(response, "Cette expression régulière est inutilisable : unexpected ): a).")
+        assert not Rule.objects.exists()
+
+    def test_someone_else_with_the_sources_permissions_sees_neither_rules_nor_mappings(self, source, client):
+        user = staff("hugo", "Authors")
+        user.user_permissions.add(*Permission.objects.filter(content_type__app_label="intake"))
+        page = client_for(client, user).get(f"/admin/intake/source/{source.pk}/change/")
+
+        assert page.status_code == 200
+        assertNotContains(page, "rules-TOTAL_FORMS")
+        assertNotContains(page, "category_mappings-TOTAL_FORMS")
