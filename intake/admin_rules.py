@@ -284,9 +284,8 @@ class BlockedItemAdmin(EditorsOnly, admin.ModelAdmin):
         if request.method == "POST" and "_restore" in request.POST:
             if not workflow.is_editor(request.user):
                 raise PermissionDenied
-            self.restore_selected(
-                request, self.get_queryset(request).filter(pk=request.POST["_restore"]).exclude(article=None)
-            )
+            chosen = [value for value in request.POST.getlist("_restore") if value.isdigit()]
+            self.restore_selected(request, self.get_queryset(request).filter(pk__in=chosen))
             return redirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
 

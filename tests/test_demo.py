@@ -234,5 +234,5 @@ class TestLoadingSafely:
         with pytest.raises(WorkflowRefused):
             call_command("loaddemo", stdout=StringIO())
 
-        assert content() == (0, 0, 0, 0, 0, 0, 0, 0)
+        assert content() == (0, 0, 0, 0, 0, 0, 0, 0, 0)
         assert files(media_root) == []

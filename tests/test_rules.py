@@ -14,7 +14,7 @@ from intake import rules, verdicts
 from intake.models import CategoryMapping, IngestedItem, Rule, Source
 
 from .admin_forms import form_data
-from .factories import client_for, staff
+from .factories import client_for, make_article, staff
 from .feed_server import FEEDS
 from .test_ingest import by_link, ingest, make_source
 
@@ -373,6 +373,12 @@ class TestBlockedItems:
         assert "0 blocked" in run(blocked.source)
         editor_client.post(REAPPLY)
         assert by_link(WEBINAR).status == REVIEWED
+
+    def test_a_restore_of_nothing_blocked_changes_nothing(self, blocked, editor_client):
+        published = make_article(title="Publié", source=True)
+        for value in ("abc", str(published.pk + 1000), ""):
+            assert editor_client.post(BLOCKED, {"_restore": value}).status_code == 302
+        assert by_link(WEBINAR).status == ARCHIVED
 
     def test_the_admin_action_restores_several(self, source, editor_client):
         rule(Action.BLOCK, "webinaire, podcast")
