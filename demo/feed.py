@@ -1,4 +1,5 @@
-"""The demo's feeds: the sources the curator watches, and what their last run brought for review.
+"""The demo's feeds: the sources the curator watches, their rules, and what their last run brought
+for review (and what a rule held back).
 
 Two sources tell some stories twice, as a real veille's do: the kidney cryoablation study
 (by its trial number) and the bone biopsy check-list (a syndicated headline) wait as one
@@ -9,6 +10,9 @@ Illustrative, like ``stories``: the hosts end in ``.example`` and nothing is fet
 """
 
 from dataclasses import dataclass
+
+from articles.models import Article
+from intake.models import Rule
 
 from .stories import HOPITAUX, RI, STROKE_REGISTRY_DOI
 
@@ -95,5 +99,25 @@ PRESS_ITEMS = (
         "thrombectomie-tardive-registre-europeen",
         12,
         HOPITAUX,
+    ),
+)
+
+# The curator's rules (intake.rules): one for every source, one for this feed alone.
+GLOBAL_RULE = {"action": Rule.Action.BLOCK, "pattern": "webinaire, contenu sponsorisé"}
+SOURCE_RULE = {
+    "action": Rule.Action.IMPORTANCE,
+    "pattern": "hémorragie du post-partum",
+    "field": Rule.Field.TITLE,
+    "importance": Article.Importance.HIGH,
+}
+
+# In the same feed, what the global rule blocks: listed under *Blocked items*, never in review.
+BLOCKED_ITEMS = (
+    FeedItem(
+        "Webinaire : l’embolisation prostatique en pratique, avec notre partenaire",
+        "Contenu sponsorisé. Inscrivez-vous à la séance en ligne de jeudi, animée par un fabricant "
+        "de microcathéters.",
+        "webinaire-embolisation-prostatique-partenaire",
+        12,
     ),
 )

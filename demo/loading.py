@@ -35,10 +35,10 @@ from articles import grouping, workflow
 from articles.images import rendition_name, rendition_widths
 from articles.models import Article, ImageCredit, SourceLink, Tag
 from intake import ingest
-from intake.models import Source
+from intake.models import Rule, Source
 
 from . import pictures
-from .feed import FEED, FEED_ITEMS, PRESS_FEED, PRESS_ITEMS
+from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
 from .stories import STORIES
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
@@ -89,7 +89,7 @@ def load(now=None):
             articles = [write_story(story, now, users, written) for story in STORIES]
             # Their story keys, as the admin's save reads them (articles.grouping).
             grouping.index(articles)
-            source = make_source(now, FEED, FEED_ITEMS, fetched_minutes_ago=35)
+            source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)
             make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
     except BaseException:
         remove_files(written)
@@ -163,10 +163,19 @@ def illustrate(article, tags):
     return credit.image.name, credit.image_width
 
 
-def make_source(now, feed, items, *, fetched_minutes_ago):
-    """A feed and what its last run brought, stored by the ingestion itself from a feed made here."""
+def make_rules(source):
+    """The curator's rules: one for every source, and one for ``source`` alone."""
+    Rule.objects.create(**GLOBAL_RULE)
+    Rule.objects.create(source=source, **SOURCE_RULE)
+
+
+def make_source(now, feed, items, *, fetched_minutes_ago, rules=False):
+    """A feed and what its last run brought, stored by the ingestion itself from a feed made here;
+    with ``rules``, the curator's rules first, which block one item and raise another's importance."""
     source = Source.objects.create(name=feed["name"], feed_url=feed["feed_url"])
     source.tags.set(feed["tags"])
+    if rules:
+        make_rules(source)
     report = ingest.Report(source.name)
     ingest.ingest_feed(feed_body(now, feed, items), source, report)
     fetched = now - datetime.timedelta(minutes=fetched_minutes_ago)

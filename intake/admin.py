@@ -21,6 +21,7 @@ from articles.admin.bulk import move_selected
 from articles.admin.forms import TagAutocompleteWidget
 from articles.models import Article, SourceLink
 
+from .admin_rules import CategoryMappingInline, RuleInline, categories_seen
 from .models import Source
 
 # What the review page's buttons do, by workflow transition: discarding archives the draft,
@@ -39,12 +40,18 @@ class SourceAdmin(admin.ModelAdmin):
         "tags",
         "is_active",
         "keep_footer",
+        "categories",
         "last_fetched_at",
         "last_outcome",
         "last_message",
     ]
-    readonly_fields = ["last_fetched_at", "last_outcome", "last_message"]
+    readonly_fields = ["categories", "last_fetched_at", "last_outcome", "last_message"]
+    inlines = [CategoryMappingInline, RuleInline]  # editors only: see intake.admin_rules
     change_list_template = "admin/intake/source/change_list.html"
+
+    @admin.display(description=_("categories seen in the feed"))
+    def categories(self, source):
+        return categories_seen(source)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

@@ -38,6 +38,7 @@ from articles import grouping, writing
 from articles.addresses import InvalidValue, publisher_for
 from articles.models import Article, ImageCredit, SourceLink
 
+from . import rules
 from .fetching import Answer, FetchError, fetch
 from .models import IngestedItem, Source
 from .parsing import FeedError, Item, entry_text, fingerprint, parse_entry, parse_feed
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 # A run holds a source this long at most: a run that died leaves it to the next one after that.
 CLAIM = datetime.timedelta(minutes=15)
 
-CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, COVERAGE = (
+CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, COVERAGE, BLOCKED = (
     "created",
     "updated",
     "unchanged",
@@ -55,8 +56,9 @@ CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, COVERAGE = (
     "already on the site",
     "invalid",
     "coverage of a published story",
+    "blocked",
 )
-OUTCOMES = (CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, COVERAGE)
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, EDITED, DUPLICATE, INVALID, COVERAGE, BLOCKED)
 FETCHED, NOT_MODIFIED, FAILED, BUSY = "fetched", "not modified", "failed", "busy"
 
 
@@ -220,6 +222,7 @@ def ingest_feed(body, source, report):
     publisher = (publisher_for(tags, "") or source.name) if source else entry_text(parsed.feed, "title")
     keep_footer = source.keep_footer if source else True
     tag_ids = writing.TagIds()
+    judge, categories = rules.for_source(source), []
 
     def items():
         seen = set()
@@ -233,27 +236,30 @@ def ingest_feed(body, source, report):
             if item.link_normalized in seen:
                 continue  # the same story twice in one feed: the first one counts
             seen.add(item.link_normalized)
+            categories.extend(item.categories)
             yield number, item
 
     for batch in grouping.batched(items(), BATCH_SIZE):
-        store_batch(batch, source, report, tag_ids)
+        store_batch(batch, source, report, tag_ids, judge)
+    if source is not None:
+        source.remember_categories(categories)
 
 
-def store_batch(batch, source, report, tag_ids):
+def store_batch(batch, source, report, tag_ids, judge=rules.NO_RULES):
     """Store ``batch``, (number, item) pairs, in one transaction; should the database refuse any
     of it, store them one by one instead, each in its own, so that one item's trouble (another
     run storing the same link at the same moment, a value the database refuses) loses no other."""
     if len(batch) > 1:
         try:
             with transaction.atomic():
-                report.counts.update(store([item for _, item in batch], source, tag_ids))
+                report.counts.update(store([item for _, item in batch], source, tag_ids, judge))
             return
         except DatabaseError:
             pass
     for number, item in batch:
         try:
             with transaction.atomic():
-                report.counts.update(store([item], source, tag_ids))
+                report.counts.update(store([item], source, tag_ids, judge))
         except IntegrityError:
             report.counts[DUPLICATE] += 1  # another run stored the same link a moment ago
         except DatabaseError as error:
@@ -264,11 +270,17 @@ def store_batch(batch, source, report, tag_ids):
 # Storing ---------------------------------------------------------------------
 
 
-def store(items, source, tag_ids=None):
+def store(items, source, tag_ids=None, judge=rules.NO_RULES):
     """Store ``items`` in the caller's transaction, a few queries for the lot; return their outcomes.
 
     Each item's record and the source links already on the site are read in one query each; the
-    new items are written together (``create``), an item that changed upstream on its own (rare)."""
+    new items are written together (``create``), an item that changed upstream on its own (rare).
+    Each item is judged by the rules first (``judge``: its tags added, blocked or not)."""
+    verdicts = []
+    for item in items:
+        verdict = judge.judge(item.title, item.summary, item.link, item.categories)
+        verdicts.append((verdict.applied_to(item), verdict))
+    items = [item for item, _ in verdicts]
     links = [item.link_normalized for item in items]
     records = IngestedItem.objects.in_bulk(links, field_name="link_normalized")
     on_site = set(
@@ -277,15 +289,17 @@ def store(items, source, tag_ids=None):
         ).values_list("url_normalized", flat=True)
     )
     outcomes, new = [], []
-    for item in items:
+    for item, verdict in verdicts:
         record = records.get(item.link_normalized)
         if record is None:
             if item.link_normalized in on_site:
                 outcomes.append(DUPLICATE)
             else:
-                new.append(draft_for(item, source))
+                new.append(draft_for(item, source, verdict))
         elif record.source_id != (source.pk if source else None):
             outcomes.append(DUPLICATE)  # another feed brought it first
+        elif record.is_blocked:
+            outcomes.append(BLOCKED)  # until an editor restores it
         elif record.fingerprint == item.fingerprint():
             outcomes.append(UNCHANGED)
         else:
@@ -303,12 +317,25 @@ class Draft:
     importance: int | None = None
     tags: tuple = ()
     group: bool = True
+    blocked_by: object = None  # the Rule that blocked it
 
 
-def draft_for(item, source):
+def draft_for(item, source, verdict=None):
     """The decision on one new item, the one place it is made: an article in review with the
-    source's tags, joining the story it shares a key with."""
-    return Draft(item, tags=item.tags)
+    source's tags and those of the rules (``verdict``), joining the story it shares a key with;
+    or, blocked by a rule, an archived article kept out of every story until it is restored."""
+    if verdict is None:
+        return Draft(item, tags=item.tags)
+    if verdict.is_blocked:
+        return Draft(
+            item,
+            status=Article.Status.ARCHIVED,
+            importance=verdict.importance,
+            tags=item.tags,
+            group=False,
+            blocked_by=verdict.blocked_by,
+        )
+    return Draft(item, importance=verdict.importance, tags=item.tags)
 
 
 def create(drafts, source, tag_ids):
@@ -334,10 +361,15 @@ def create(drafts, source, tag_ids):
             article=article,
             fingerprint=draft.item.fingerprint(),
             article_updated_at=article.updated_at,
+            is_blocked=not draft.group,
+            blocked_by=draft.blocked_by,
         )
         for draft, article in zip(drafts, articles, strict=True)
     )
-    return [COVERAGE if article.status == Article.Status.ARCHIVED else CREATED for article in articles]
+    return [
+        BLOCKED if not draft.group else COVERAGE if article.status == Article.Status.ARCHIVED else CREATED
+        for draft, article in zip(drafts, articles, strict=True)
+    ]
 
 
 def new_article(draft):

@@ -2,7 +2,7 @@
 
 ``parse_feed`` reads a feed with feedparser (refusing what is not one), and
 ``parse_entry`` makes an ``Item`` of each entry: its link, title and summary as
-text, its date (never in the future), its image and its source's tags. The
+text, its date (never in the future), its image, its source's tags and its categories. The
 ``Item``'s fingerprint is what intake.ingest compares to know whether the item
 changed upstream. Nothing here touches the database.
 """
@@ -27,8 +27,11 @@ from articles.plain_text import decode
 from articles.rendering import html_to_text, xml_text
 from articles.story_keys import identifiers_in, urls_in
 
+from .models import MAX_CATEGORIES, CategoryMapping
+
 TITLE_LENGTH = Article._meta.get_field("title").max_length
 ALT_TEXT_LENGTH = ImageCredit._meta.get_field("alt_text").max_length
+CATEGORY_LENGTH = CategoryMapping._meta.get_field("category").max_length
 FOOTER_START = "The post "
 FOOTER_MIDDLE = " appeared first on "
 URL_LENGTH = 1000
@@ -52,6 +55,7 @@ class Item:
     tags: tuple
     # The links and identifiers the item's own text cites (articles.story_keys reads them).
     cited: tuple = ()
+    categories: tuple = ()  # the feed's own (RSS <category>, Atom category), which a source may map
 
     @property
     def link_normalized(self):
@@ -120,6 +124,7 @@ def parse_entry(entry, *, tags, publisher, keep_footer):
         publisher=publisher,
         tags=tags,
         cited=cited_in(entry),
+        categories=entry_categories(entry),
     )
 
 
@@ -157,6 +162,16 @@ def footer_cut(fragment):
         return fragment
     start = fragment.rfind(FOOTER_START, 0, middle)
     return fragment[:start] if start != -1 else fragment
+
+
+def entry_categories(entry):
+    """The entry's categories as text, once each whatever the case, at most MAX_CATEGORIES."""
+    names = {}
+    for tag in entry.get("tags") or []:
+        name = xml_text(" ".join(decode(tag.get("term") or tag.get("label") or "").split()))[:CATEGORY_LENGTH]
+        if name:
+            names.setdefault(name.casefold(), name)
+    return tuple(names.values())[:MAX_CATEGORIES]
 
 
 def entry_date(entry):

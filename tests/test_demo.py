@@ -16,13 +16,14 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.views.static import serve
 from PIL import Image
+from pytest_django.asserts import assertContains
 from reversion.models import Version
 
 from articles.models import Article, ImageCredit, SourceLink, Tag
 from articles.workflow import WorkflowRefused
 from demo import feed, stories
 from demo import loading as demo
-from intake.models import IngestedItem, Source
+from intake.models import IngestedItem, Rule, Source
 
 from .conftest import SEED_PERMALINK
 from .factories import make_article
@@ -66,6 +67,7 @@ def content():
         Tag.objects.count(),
         Source.objects.count(),
         IngestedItem.objects.count(),
+        Rule.objects.count(),
         get_user_model().objects.count(),
         Version.objects.count(),
     )
@@ -114,8 +116,9 @@ class TestNewsroom:
         assert Article.objects.scheduled().count() == 2
         assert Article.objects.expiring().filter(pk__in=public.values("pk")).count() == 1
         assert public.filter(permalink=SEED_PERMALINK).exists()
-        # 2 scheduled, 3 drafts, 7 in review (6 ingested), unpublished, 2 archived (1 a story's coverage)
-        assert private.count() == 15
+        # 2 scheduled, 3 drafts, 7 in review (6 ingested), unpublished, 2 archived (1 a story's
+        # coverage), and a blocked item
+        assert private.count() == 16
         for article in private:
             assert client.get(article.get_absolute_url()).status_code == 404, article.title
         for article in public:
@@ -184,8 +187,11 @@ class TestNewsroom:
             assert item.title in page and item.url in page
         assert source.last_outcome == Source.Outcome.OK
         assert timezone.now() - source.last_fetched_at < timezone.timedelta(hours=1)
-        assert "4 created" in source.last_message
-        for ingested in IngestedItem.objects.filter(source=source).select_related("article"):
+        assert "4 created" in source.last_message and "1 blocked" in source.last_message
+        assert feed.BLOCKED_ITEMS[0].title not in page
+        for ingested in IngestedItem.objects.filter(source=source, is_blocked=False).select_related(
+            "article"
+        ):
             assert ingested.article.origin == Article.Origin.INGESTED
             assert ingested.article.status == Article.Status.REVIEW
             assert sorted(ingested.article.tags.names()) == ["Europe", "Radiologie interventionnelle"]
@@ -198,6 +204,18 @@ class TestNewsroom:
         assert "Interventional News — Latest" not in seed_page
         assert client.get("/tags/interventional-news-latest/").status_code == 404
         assert "Interventional News — Latest" in tags and ">France<" not in tags
+
+    def test_the_rules_and_what_they_blocked(self, loaded, admin_client):
+        rules = admin_client.get("/admin/intake/rule/")
+        blocked = admin_client.get("/admin/intake/blockeditem/")
+
+        assertContains(rules, "webinaire, contenu sponsorisé")
+        assertContains(rules, "toutes les sources")
+        assertContains(rules, "hémorragie du post-partum")
+        assertContains(blocked, feed.BLOCKED_ITEMS[0].title)
+        assertContains(blocked, "Bloquer « webinaire, contenu sponsorisé »")
+        raised = Article.objects.get(title__startswith="Hémorragie du post-partum")
+        assert raised.importance == Article.Importance.HIGH
 
 
 class TestLoadingSafely:
@@ -247,5 +265,5 @@ class TestLoadingSafely:
         with pytest.raises(WorkflowRefused):
             call_command("loaddemo", stdout=StringIO())
 
-        assert content() == (0, 0, 0, 0, 0, 0, 0, 0)
+        assert content() == (0, 0, 0, 0, 0, 0, 0, 0, 0)
         assert files(media_root) == []

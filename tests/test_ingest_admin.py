@@ -7,6 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article
 from intake.models import Source
 
+from .admin_forms import form_data
 from .factories import client_for, make_article, staff
 from .queries import queries_for
 from .test_ingest import FEEDS, PAE_LINK, SEED_TAGS, WORDPRESS, by_link, ingest, make_source
@@ -31,9 +32,11 @@ def ingested(db):
 @pytest.mark.django_db
 class TestSourceAdmin:
     def test_an_editor_adds_a_source_with_its_tags(self, editor_client):
+        form = form_data(editor_client.get("/admin/intake/source/add/"), "source_form")
         response = editor_client.post(
             "/admin/intake/source/add/",
             {
+                **form,  # with its categories and rules, none
                 "name": "Interventional News",
                 "feed_url": "https://interventionalnews.com/feed/",
                 "tags": 'France, Actualité, "Interventional News — Latest"',
