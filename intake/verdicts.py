@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from articles import workflow, writing
+from articles import grouping, workflow, writing
 from articles.models import Article, SourceLink
 
 from . import rules
@@ -134,4 +134,6 @@ def restore(user, record):
             workflow.apply(user, article, "submit")
         record.is_blocked, record.restored_at = False, timezone.now()
         record.save(update_fields=["is_blocked", "restored_at"])
+        # Kept out of every story while blocked: now its keys are read and it joins its story.
+        grouping.index([article])
     return article

@@ -395,3 +395,21 @@ class TestStoriesWithTheArchive:
         assert sorted(Article.objects.values_list("pk", "story_id")) == before
         assert StoryKey.objects.filter(key="doi:10.1056/nejmoa2400001").count() == 2
         assert "(0 new)" in out.getvalue()
+
+
+@pytest.mark.django_db
+class TestStoriesAndRules:
+    def test_a_blocked_item_joins_no_story_until_it_is_restored(self, feeds, editor):
+        from intake import verdicts
+        from intake.models import IngestedItem, Rule
+
+        Rule.objects.create(action=Rule.Action.BLOCK, pattern="large strokes")
+        ingest_all(feeds)
+        blocked = article(MEDSCAPE_A)
+        assert (blocked.status, blocked.story_id) == (Article.Status.ARCHIVED, None)
+        assert story_of(NEJM_A) == {NEJM_A, QUOTIDIEN_A}
+
+        verdicts.restore(editor, IngestedItem.objects.get(article=blocked))
+
+        assert article(MEDSCAPE_A).status == Article.Status.REVIEW
+        assert story_of(NEJM_A) == {NEJM_A, MEDSCAPE_A, QUOTIDIEN_A}
