@@ -35,7 +35,7 @@ from intake import ingest
 from intake.models import Source
 
 from . import pictures
-from .feed import FEED, FEED_ITEMS
+from .feed import ECHO, ECHO_ITEMS, FEED, FEED_ITEMS
 from .stories import STORIES
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
@@ -82,6 +82,7 @@ def load(now=None):
             for story in STORIES:
                 write_story(story, now, users, written)
             source = make_source(now)
+            make_source(now, ECHO, ECHO_ITEMS)
     except BaseException:
         remove_files(written)
         raise
@@ -154,39 +155,46 @@ def illustrate(article, tags):
     return credit.image.name, credit.image_width
 
 
-def make_source(now):
-    """The feed and what its last run brought, stored by the ingestion itself from a feed made here."""
-    source = Source.objects.create(name=FEED["name"], feed_url=FEED["feed_url"])
-    source.tags.set(FEED["tags"])
+def make_source(now, feed=FEED, items=FEED_ITEMS):
+    """A feed and what its last run brought, stored by the ingestion itself from a feed made here."""
+    source = Source.objects.create(name=feed["name"], feed_url=feed["feed_url"])
+    source.tags.set(feed["tags"])
     report = ingest.Report(source.name)
-    ingest.ingest_feed(feed_body(now), source, report)
+    ingest.ingest_feed(feed_body(now, feed, items), source, report)
     fetched = now - datetime.timedelta(minutes=35)
     Source.objects.filter(pk=source.pk).update(
         last_fetched_at=fetched,
         last_outcome=Source.Outcome.OK,
         last_message=report.describe(),
-        etag='W/"demo-4-items"',
+        etag=f'W/"demo-{len(items)}-items"',
         last_modified=http_date((fetched - datetime.timedelta(hours=4)).timestamp()),
     )
     source.refresh_from_db()
     return source
 
 
-def feed_body(now):
-    """An RSS document holding FEED_ITEMS, as the publisher's site would serve it."""
+def feed_body(now, feed=FEED, items=FEED_ITEMS):
+    """An RSS document holding ``items``, as the publisher's site would serve it."""
     items = "".join(
         "<item>"
         f"<title>{escape(item.title)}</title><link>{escape(item.url)}</link>"
         f"<pubDate>{email.utils.format_datetime(now - datetime.timedelta(hours=item.hours))}</pubDate>"
-        f"<description>{escape(f'<p>{item.summary}</p>')}</description>"
+        f"<description>{escape(paragraph(item))}</description>"
         "</item>"
-        for item in FEED_ITEMS
+        for item in items
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{escape(FEED['name'])}</title><link>{escape(FEED['feed_url'])}</link>"
+        f"<title>{escape(feed['name'])}</title><link>{escape(feed['feed_url'])}</link>"
         f"{items}</channel></rss>"
     ).encode()
+
+
+def paragraph(item):
+    """An item's text, linked to the study or report it tells of when it cites one."""
+    if not item.cites:
+        return f"<p>{item.summary}</p>"
+    return f'<p><a href="{escape(item.cites, {chr(34): "&quot;"})}">{item.summary}</a></p>'
 
 
 def remove_files(written):

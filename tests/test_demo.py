@@ -114,7 +114,8 @@ class TestNewsroom:
         assert Article.objects.scheduled().count() == 2
         assert Article.objects.expiring().filter(pk__in=public.values("pk")).count() == 1
         assert public.filter(permalink=SEED_PERMALINK).exists()
-        assert private.count() == 12  # 2 scheduled, 3 drafts, 5 in review (4 ingested), unpublished, archived
+        # 2 scheduled, 3 drafts, 7 in review (6 ingested), unpublished, archived
+        assert private.count() == 14
         for article in private:
             assert client.get(article.get_absolute_url()).status_code == 404, article.title
         for article in public:
@@ -154,18 +155,25 @@ class TestNewsroom:
         assert page.count("programmé</strong>") == 2
         assert page.count("expire</strong>") == 1
 
-    def test_the_review_page_lists_the_ingested_drafts(self, loaded, admin_client):
+    def test_the_review_page_shows_the_ingested_drafts_one_card_per_story(self, loaded, admin_client):
         page = html.unescape(admin_client.get("/admin/intake/source/review/").content.decode())
-        source = Source.objects.get()
+        source = Source.objects.get(name=feed.FEED["name"])
 
-        assert re.search(r"<h2>Radiologie interventionnelle Europe\s+\(4 brouillons\)</h2>", page)
-        for item in feed.FEED_ITEMS:
+        # Six items from two feeds, two of them retelling the main feed's stories: four cards,
+        # each led by its French item, two of them with the digest as their other source.
+        assert page.count('class="story-card"') == 4
+        assert page.count(f"Aussi chez : {feed.ECHO['name']}") == 2
+        for item in (*feed.FEED_ITEMS, *feed.ECHO_ITEMS):
             assert item.title in page and item.url in page
+        for item in feed.FEED_ITEMS:
+            story = Article.objects.get(title=item.title).story_id
+            echo = next((echo for echo in feed.ECHO_ITEMS if echo.cites == item.cites), None)
+            assert story == (Article.objects.get(title=echo.title).story_id if echo else None)
+            assert page.index(item.title) < page.index(echo.title) if echo else True
         assert source.last_outcome == Source.Outcome.OK
         assert timezone.now() - source.last_fetched_at < timezone.timedelta(hours=1)
         assert "4 created" in source.last_message
-        for ingested in IngestedItem.objects.select_related("article"):
-            assert ingested.source == source
+        for ingested in IngestedItem.objects.filter(source=source).select_related("article"):
             assert ingested.article.origin == Article.Origin.INGESTED
             assert ingested.article.status == Article.Status.REVIEW
             assert sorted(ingested.article.tags.names()) == ["Europe", "Radiologie interventionnelle"]
