@@ -202,10 +202,11 @@ def history_message(article, transition):
     return str(transition.done)
 
 
-def apply(user, article, transition_name, note=""):
+def apply(user, article, transition_name, note="", comment=""):
     """Make a named move on a saved article, with its version and history; refuse what may not be done.
 
-    Returns the history message. Used by ``move_many`` and any view that changes a status.
+    Returns the history message: ``comment`` when given (why the move was made, e.g. « Couverture
+    de “…” »), else the move's own. Used by ``move_many`` and any view that changes a status.
     """
     transition = TRANSITIONS_BY_NAME[transition_name]
     if article.status not in transition.sources:
@@ -216,7 +217,7 @@ def apply(user, article, transition_name, note=""):
     check_move(user, article, article.status, transition.target)
     prepare(article, transition, note)
     article.status = transition.target
-    message = history_message(article, transition)
+    message = comment or history_message(article, transition)
     with reversion.create_revision():
         article.save()
         reversion.add_to_revision(article)
@@ -234,14 +235,16 @@ class Moves:
     refused: list = field(default_factory=list)  # (article, why) pairs
 
 
-def move_many(user, articles, transition_name, note=""):
+def move_many(user, articles, transition_name, note="", comments=None):
     """Make one named move on each of ``articles``, each with its own version; refuse, and name,
-    the ones ``user`` may not move. Used by the admin's bulk actions and the review of ingested drafts.
+    the ones ``user`` may not move. ``comments`` (by article id) replace the history message of the
+    move. Used by the admin's bulk actions and the review of ingested drafts.
     """
     moves = Moves(TRANSITIONS_BY_NAME[transition_name])
+    comments = comments or {}
     for article in articles:
         try:
-            message = apply(user, article, transition_name, note)
+            message = apply(user, article, transition_name, note, comments.get(article.pk, ""))
         except WorkflowRefused as refusal:
             moves.refused.append((article, str(refusal)))
         else:

@@ -1,32 +1,30 @@
 """The curator's side of feed ingestion in the admin: the sources, and the ingested drafts waiting
 for review, registered here (the articles' admin knows nothing of intake).
 
-Publishing and discarding go through ``articles.workflow.move_many`` (by way of the article
-admin's ``bulk.move_selected``), like the article list's bulk actions.
+The review page (``review``, its cards built by ``cards``) shows one card per story; publishing
+and discarding go through ``articles.workflow.move_many`` (by way of the article admin's
+``bulk.move_selected``), like the article list's bulk actions.
 """
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles import workflow
-from articles.admin.bulk import move_selected
+from articles.admin.articles import return_after_saving
 from articles.admin.forms import TagAutocompleteWidget
-from articles.models import Article, SourceLink
 
+from . import review
 from .admin_rules import CategoryMappingInline, RuleInline, categories_seen
 from .models import Source
 
-# What the review page's buttons do, by workflow transition: discarding archives the draft,
-# so that it is kept (and its link known) and the item never comes back.
-REVIEW_ACTIONS = {"publish": _("Publish selected"), "archive": _("Discard selected")}
+# An article opened from the review page comes back to it once saved.
+REVIEW_MARKER = "review"
+return_after_saving(REVIEW_MARKER, "admin:intake_source_review")
 
 
 @admin.register(Source)
@@ -80,38 +78,17 @@ class SourceAdmin(admin.ModelAdmin):
         ]
 
     def review_view(self, request):
-        """Ingested drafts in review, by source: publish or discard several at once, or open one."""
+        """Ingested drafts in review, one card per story: publish, discard, split or merge (``review``)."""
         if not workflow.is_editor(request.user):  # ingested drafts are nobody's: editors review them
             raise PermissionDenied
-        if request.method == "POST":
-            name = request.POST.get("action")
-            if name in REVIEW_ACTIONS:
-                move_selected(request, to_review().filter(pk__in=request.POST.getlist("articles")), name)
-            return redirect(request.get_full_path())
-        groups = {}
-        for article in to_review():
-            groups.setdefault(article.ingested_item.source, []).append(article)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": gettext("Ingested drafts to review"),
-            "groups": sorted(groups.items(), key=lambda group: (group[0] is None, str(group[0] or ""))),
-            "actions": REVIEW_ACTIONS,
         }
-        return TemplateResponse(request, "admin/intake/source/review.html", context)
-
-
-def to_review():
-    """Articles in review that came from a feed, with what the review page shows of them."""
-    return (
-        Article.objects.filter(status=Article.Status.REVIEW, ingested_item__isnull=False)
-        .select_related("image", "ingested_item__source")
-        .prefetch_related(
-            Prefetch("links", queryset=SourceLink.objects.filter(kind=SourceLink.Kind.SOURCE)),
-            "tags",
-        )
-        .order_by("-published_at", "-pk")
-    )
+        if request.method == "POST":
+            return review.act(request, context)
+        return review.show(request, context)
 
 
 # Sources were the articles app's until intake became an app of its own.

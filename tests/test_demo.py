@@ -178,13 +178,21 @@ class TestNewsroom:
             page,
         )
 
-    def test_the_review_page_lists_the_ingested_drafts(self, loaded, admin_client):
+    def test_the_review_page_shows_the_ingested_drafts_one_card_per_story(self, loaded, admin_client):
         page = html.unescape(admin_client.get("/admin/intake/source/review/").content.decode())
         source = Source.objects.get(name=feed.FEED["name"])
 
-        assert re.search(r"<h2>Radiologie interventionnelle Europe\s+\(4 brouillons\)</h2>", page)
-        for item in feed.FEED_ITEMS:
+        # Six drafts from two feeds, two stories told by both: four cards, two of them with the
+        # press feed as their other source; the covered item is no draft.
+        assert page.count('class="story-card"') == 4
+        assert (
+            page.count(f"Aussi chez : {feed.PRESS_FEED['name']}")
+            + page.count(f"Aussi chez : {feed.FEED['name']}")
+            == 2
+        )
+        for item in (*feed.FEED_ITEMS, *feed.PRESS_ITEMS[:2]):
             assert item.title in page and item.url in page
+        assert feed.PRESS_ITEMS[2].title not in page
         assert source.last_outcome == Source.Outcome.OK
         assert timezone.now() - source.last_fetched_at < timezone.timedelta(hours=1)
         assert "4 created" in source.last_message and "1 blocked" in source.last_message

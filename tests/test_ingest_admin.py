@@ -11,6 +11,7 @@ from .admin_forms import form_data
 from .factories import client_for, make_article, staff
 from .queries import queries_for
 from .test_ingest import FEEDS, PAE_LINK, SEED_TAGS, WORDPRESS, by_link, ingest, make_source
+from .test_review_cards import ReviewPage
 
 REVIEW = "/admin/intake/source/review/"
 
@@ -86,30 +87,33 @@ class TestSourceAdmin:
 
 @pytest.mark.django_db
 class TestReview:
-    def test_ingested_drafts_are_grouped_by_source_with_summaries_and_images(self, editor_client, ingested):
+    def test_ingested_drafts_are_cards_with_their_summaries_images_and_sources(self, editor_client, ingested):
         make_article(title="Brouillon écrit à la main", status=Article.Status.REVIEW)
 
         response = editor_client.get(REVIEW)
 
-        text = response.content.decode()
-        assert text.index("<h2>Interventional News") < text.index("<h2>Santé publique")
-        assert text.index("<h2>Santé publique") < text.index("<h2>Autres flux")
         assertContains(response, "Prostate artery embolisation: a registry of 1,000 patients")
         assertContains(response, "durable relief of urinary symptoms.")
         assertContains(response, 'src="https://sante.example.org/images/grippe.jpg"')
         assertContains(response, "Image de l’article — droits possiblement réservés — ")
-        assertContains(response, 'name="articles"', count=7)
+        assertContains(response, "Santé publique · ")
+        # Seven items that tell seven stories: a card each, the newest first.
+        assertContains(response, 'name="cards"', count=7)
+        titles = [card["lead"] for card in ReviewPage(response.content.decode()).cards]
+        assert titles[0] == "Vaccination contre la grippe 2024–2025 : ouverture de la campagne"
         assertNotContains(response, "Brouillon écrit à la main")
         pae = by_link(PAE_LINK)
-        assertContains(response, f'href="/admin/articles/article/{pae.pk}/change/"')
+        assertContains(response, f'href="/admin/articles/article/{pae.pk}/change/?from=review"')
 
-    def test_an_editor_publishes_several_at_once(self, editor_client, ingested):
+    def test_an_editor_publishes_several_at_once_once_told_they_are_in_english(self, editor_client, ingested):
         chosen = list(Article.objects.filter(links__url__contains="interventionalnews.com")[:2])
+        review = ReviewPage(editor_client.get(REVIEW).content.decode())
+        data = review.post(*(article.title for article in chosen), action="publish")
 
-        response = editor_client.post(
-            REVIEW, {"action": "publish", "articles": [article.pk for article in chosen]}, follow=True
-        )
+        asked = editor_client.post(REVIEW, data)
+        response = editor_client.post(REVIEW, {**data, "confirmed": "yes"}, follow=True)
 
+        assertContains(asked, "Ces 2 éléments ne se lisent pas comme du français : les publier quand même ?")
         assertContains(response, "Publié : 2 articles.")
         for article in chosen:
             article.refresh_from_db()
@@ -121,9 +125,10 @@ class TestReview:
 
     def test_an_editor_discards_several_at_once_and_they_do_not_come_back(self, editor_client, ingested):
         chosen = list(Article.objects.filter(links__url__contains="sante.example.org"))
+        review = ReviewPage(editor_client.get(REVIEW).content.decode())
 
         response = editor_client.post(
-            REVIEW, {"action": "archive", "articles": [article.pk for article in chosen]}, follow=True
+            REVIEW, review.post(*(article.title for article in chosen), action="archive"), follow=True
         )
 
         assertContains(response, "Archivé : 2 articles.")
@@ -141,7 +146,15 @@ class TestReview:
         article = by_link(PAE_LINK)
 
         assert client.get(REVIEW).status_code == 403
-        response = client.post(REVIEW, {"action": "publish", "articles": [article.pk]})
+        response = client.post(
+            REVIEW,
+            {
+                "action": "publish",
+                "cards": [f"a{article.pk}"],
+                f"items-a{article.pk}": [article.pk],
+                "confirmed": "yes",
+            },
+        )
 
         assert response.status_code == 403
         article.refresh_from_db()

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -31,6 +32,17 @@ from .pages import ArticlePages
 from .versions import ArticleVersions
 
 Status = Article.Status
+
+# Pages of other apps that open the change form and want the editor back after saving (the review
+# of ingested drafts links to ``?from=review``): a marker names a page by its fixed URL name, so
+# the address the editor is sent to never comes from the request.
+RETURN_MARKER = "from"
+RETURN_PAGES = {}
+
+
+def return_after_saving(marker, url_name):
+    """Send an editor who opened the change form with ``?from=<marker>`` back to ``url_name``."""
+    RETURN_PAGES[marker] = url_name
 
 
 class ImageCreditInline(admin.StackedInline):
@@ -203,7 +215,17 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     def response_change(self, request, obj):
         self.warn_of_duplicates(request, obj)
-        return super().response_change(request, obj)
+        response = super().response_change(request, obj)
+        marker = request.GET.get(RETURN_MARKER, "")
+        if marker not in RETURN_PAGES or response.status_code != 302:
+            return response
+        if "_continue" in request.POST:  # still editing: the marker stays with the form
+            if f"{RETURN_MARKER}={marker}" not in response["Location"]:
+                separator = "&" if "?" in response["Location"] else "?"
+                response["Location"] += separator + urlencode({RETURN_MARKER: marker})
+        elif not {"_addanother", "_saveasnew"} & set(request.POST):
+            response["Location"] = reverse(RETURN_PAGES[marker])
+        return response
 
     def warn_of_duplicates(self, request, article):
         urls = {normalize_url(link.url) for link in article.links.all()}

@@ -12,9 +12,10 @@ from django.utils.translation import ngettext
 from .. import workflow
 
 
-def move_selected(request, articles, transition_name):
-    """Make the named move on each of ``articles`` as ``request.user``, and report it."""
-    moves = workflow.move_many(request.user, articles, transition_name)
+def move_selected(request, articles, transition_name, comments=None, done=None):
+    """Make the named move on each of ``articles`` as ``request.user``, and report it: ``comments``
+    (by article id) say in the history why each was moved, ``done`` what the report calls the move."""
+    moves = workflow.move_many(request.user, articles, transition_name, comments=comments)
     for article, message in moves.done:
         LogEntry.objects.log_actions(
             user_id=request.user.pk,
@@ -28,7 +29,7 @@ def move_selected(request, articles, transition_name):
         messages.success(
             request,
             ngettext("%(action)s: %(count)d article.", "%(action)s: %(count)d articles.", count)
-            % {"action": moves.transition.done, "count": count},
+            % {"action": done or moves.transition.done, "count": count},
         )
     if moves.refused:
         count = len(moves.refused)
