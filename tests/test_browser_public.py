@@ -259,12 +259,14 @@ def test_the_editors_desk_on_a_laptop(site, browser, color_scheme):
     page.wait_for_url(f"{base_url}/admin/")
 
     waiting = page.get_by_role("region", name="Brouillons des flux à relire")
-    assert waiting.get_by_role("link", name="4 brouillons des flux").is_visible()
+    assert waiting.get_by_role("link", name="4 sujets des flux").is_visible()
     assert waiting.get_by_text("depuis moins d’une minute").is_visible()
     chart = page.get_by_role("img", name="Éléments reçus et articles publiés, par jour")
     assert chart.is_visible() and chart.locator("rect.bar").count() == 60
     summary = page.locator("#desk-activity-summary").inner_text()
-    assert summary.startswith("Du 27 octobre au 25 novembre : 4 éléments reçus des flux")
+    assert summary.startswith(
+        "Du 27 octobre au 25 novembre : 8 éléments reçus des flux"
+    )  # two feeds, a blocked item included
     assert page.locator("#content-main .app-articles").is_visible()  # Django's list of apps, below
     assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP_1366["width"]
     fills = page.evaluate(

@@ -204,7 +204,9 @@ class TestEditorsDesk:
         assert len(links) == 6 and len(listed) == 5
         assert {link: links[link] for link in listed} == listed
         review = desk_editor.get("/admin/intake/source/review/")
-        assert review.content.decode().count('name="articles"') == int(links["/admin/intake/source/review/"])
+        assert review.content.decode().count('class="story-card"') == int(
+            links["/admin/intake/source/review/"]
+        )
 
     def test_the_last_five_public_articles_are_listed_newest_first(self, desk_editor):
         for hours in range(1, 8):
