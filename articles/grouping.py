@@ -21,9 +21,10 @@ from .story_keys import TITLE, keys_for, site_of
 
 # Rows of keys looked up at once, well under SQLite's limit of parameters.
 LOOKUP_SIZE = 500
-# Statuses whose articles stand as a story's coverage: checked by an editor or by the rules,
-# not an author's draft or an article taken off the site.
-COVERAGE_STATUSES = (Article.Status.REVIEW, Article.Status.PUBLISHED, Article.Status.ARCHIVED)
+# Statuses whose articles stand as a story's coverage: published, or archived as its coverage by an
+# editor or by intake. A draft waiting for review has been read by nobody yet: a feed that names a
+# published study's DOI must not put its link on that article's page before an editor saw it.
+COVERAGE_STATUSES = (Article.Status.PUBLISHED, Article.Status.ARCHIVED)
 
 
 def keys_of(article, source_url):

@@ -123,18 +123,22 @@ def identifiers_in(texts):
 def doi_without_tail(doi):
     """``doi`` without the punctuation of the sentence around it or a journal's page name after it
     (« 10.1056/NEJMoa2400001). », ``…/NEJMoa2400001/full``); a closing parenthesis that closes
-    one of its own stays (10.1016/S0140-6736(23)01234-5). Stripped, never matched by a pattern
-    that could backtrack on a long tail."""
-    while True:
-        trimmed = doi.rstrip(DOI_PUNCTUATION.replace(")", ""))
-        if trimmed.endswith(")") and trimmed.count(")") > trimmed.count("("):
-            trimmed = trimmed[:-1]
-        lowered = trimmed.lower()
-        page = next((name for name in DOI_PAGES if lowered.endswith(name)), "")
-        trimmed = trimmed[: len(trimmed) - len(page)]
-        if trimmed == doi:
-            return doi
-        doi = trimmed
+    one of its own stays (10.1016/S0140-6736(23)01234-5). One pass from the end, each character
+    looked at once: a hostile tail of thousands of brackets costs what its length does."""
+    end, opened, closed = len(doi), doi.count("("), doi.count(")")
+    lowered = doi.lower()
+    while end:
+        char = doi[end - 1]
+        if char in DOI_PUNCTUATION and char != ")":
+            end -= 1
+        elif char == ")" and closed > opened:
+            end, closed = end - 1, closed - 1
+        elif page := next((name for name in DOI_PAGES if lowered.endswith(name, 0, end)), ""):
+            end -= len(page)
+            closed -= page.count(")")
+        else:
+            break
+    return doi[:end]
 
 
 def urls_in(text):
