@@ -18,6 +18,8 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.urls import reverse
 from django.utils.translation import get_language, override
@@ -48,7 +50,7 @@ class PageLink:
 class Identity:
     """What the site says of itself; texts given per language fall back on the French one."""
 
-    name: str
+    stored_name: str = ""  # empty: the settings' SITE_NAME, read when asked
     taglines: dict = field(default_factory=dict)
     descriptions: dict = field(default_factory=dict)
     medical_notices: dict = field(default_factory=lambda: {"fr": MEDICAL_NOTICE_FR, "en": MEDICAL_NOTICE_EN})
@@ -61,6 +63,10 @@ class Identity:
     legal_address: str = ""
     legal_details: str = ""
     pages_by_language: dict = field(default_factory=dict)  # language → (PageLink, …) in role order
+
+    @property
+    def name(self):
+        return self.stored_name or settings.SITE_NAME
 
     def _translated(self, texts):
         return texts.get(get_language()) or texts.get(settings.LANGUAGE_CODE, "")
@@ -89,7 +95,16 @@ class Identity:
 
 def defaults():
     """The identity of a site with no record: the settings' name and the default notice."""
-    return Identity(name=settings.SITE_NAME)
+    return Identity()
+
+
+def is_email(text):
+    """Whether ``text`` is an e-mail address (a row stored without its form may hold anything)."""
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def load():
@@ -107,9 +122,9 @@ def load():
                 for page in pages
             )
     if record is None:
-        return Identity(name=settings.SITE_NAME, pages_by_language=pages_by_language)
+        return Identity(pages_by_language=pages_by_language)
     return Identity(
-        name=record.name,
+        stored_name=record.name,
         taglines={"fr": record.tagline, "en": record.tagline_en},
         descriptions={"fr": record.description, "en": record.description_en},
         medical_notices={"fr": record.medical_notice, "en": record.medical_notice_en},
@@ -117,7 +132,7 @@ def load():
         logo_width=record.logo_width,
         logo_height=record.logo_height,
         share_image_url=record.share_image.url if record.share_image else "",
-        contact_email=record.contact_email,
+        contact_email=record.contact_email if is_email(record.contact_email) else "",
         legal_name=record.legal_name,
         legal_address=record.legal_address,
         legal_details=record.legal_details,
