@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 from reversion.models import Version
 
@@ -550,3 +551,20 @@ def test_the_share_image_shows_on_the_site_s_pages(client, media_root):
         f'<meta property="og:image" content="http://testserver/media/{identity.share_image.name}">',
         html=True,
     )
+
+
+def test_the_pages_and_their_footer_are_valid_html(client, tmp_path):
+    from .test_valid_html import nu_checker
+
+    make_identity(legal_name="Veille & Cie", legal_address="1 rue <de> la Paix", contact_email="a@b.example")
+    make_pages()
+    SitePage.objects.filter(role=Role.ABOUT).update(
+        body="<script>alert(1)</script> [x](javascript:alert(1)) <a href='https://e.example/\"q'>y</a>\n\n"
+        "| a | b |\n| - | - |\n| 1 | 2 |"
+    )
+    url = make_article(published_at=timezone.now().replace(microsecond=0)).get_absolute_url()
+    addresses = ["/a-propos/", "/en/about/", "/mentions-legales/", "/contact/", url, "/"]
+    for number, address in enumerate(addresses):
+        (tmp_path / f"page-{number}.html").write_bytes(text(client.get(address)).encode())
+
+    assert nu_checker(sorted(tmp_path.iterdir())) == []
