@@ -542,15 +542,16 @@ def test_a_photo_s_metadata_never_reaches_the_logo(media_root):
     assert identity.share_image.name == "publication/partage.jpg"
 
 
-def test_the_share_image_shows_on_the_site_s_pages(client, media_root):
+def test_the_share_image_shows_for_pages_without_their_own(client, media_root):
     identity = make_identity(share_image=SimpleUploadedFile("partage.jpg", image_bytes((1200, 630), "JPEG")))
     make_page(Role.ABOUT)
+    shared = f'<meta property="og:image" content="http://testserver/media/{identity.share_image.name}">'
 
-    assertContains(
-        client.get("/a-propos/"),
-        f'<meta property="og:image" content="http://testserver/media/{identity.share_image.name}">',
-        html=True,
-    )
+    assertContains(client.get("/a-propos/"), shared, html=True)
+    assertContains(client.get(make_article().get_absolute_url()), shared, html=True)
+    illustrated = client.get(make_article(image=True).get_absolute_url())
+    assertNotContains(illustrated, shared, html=True)
+    assertContains(illustrated, '<meta property="og:image" content="https://images.example.org/', count=1)
 
 
 def test_the_pages_and_their_footer_are_valid_html(client, tmp_path):
