@@ -351,6 +351,10 @@ class TestPages:
         assert response.status_code == 302
         versions = Version.objects.get_for_object(page)
         assert versions.count() == 1 and "Nouveau texte." in versions[0].serialized_data
+        history = editor_client.get(f"/admin/publication/sitepage/{page.pk}/history/")
+        assertContains(history, f"/admin/publication/sitepage/{page.pk}/history/{versions[0].pk}/")
+        restore = editor_client.get(f"/admin/publication/sitepage/{page.pk}/history/{versions[0].pk}/")
+        assertContains(restore, "Nouveau texte.")
 
 
 class TestAtOnceAndCheap:
