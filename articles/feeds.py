@@ -13,6 +13,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from publication.identity import current as current_identity
+
 from .models import Article, SourceLink, Tag
 from .rendering import web_url, xml_text
 
@@ -74,7 +76,7 @@ class LatestArticlesFeed(Feed):
         return feed
 
     def title(self, subject):
-        return gettext("Newsroom")
+        return current_identity(subject.request).name
 
     def link(self, subject):
         return reverse("articles:list")
@@ -145,7 +147,8 @@ class TagFeed(LatestArticlesFeed):
         return FeedSubject(request, get_object_or_404(Tag.objects.public(), slug=slug))
 
     def title(self, subject):
-        return gettext("Newsroom — %(tag)s") % {"tag": subject.tag.name}
+        site = current_identity(subject.request).name
+        return gettext("%(site)s — %(tag)s") % {"site": site, "tag": subject.tag.name}
 
     def link(self, subject):
         return subject.tag.get_absolute_url()

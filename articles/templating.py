@@ -24,6 +24,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, ngettext, override
 from jinja2 import Environment
 
+from publication.identity import defaults as publication_defaults
+
 from . import rendering
 from .plain_text import shorten
 
@@ -42,6 +44,9 @@ def environment(**options):
         get_language=get_language,
         language_versions=language_versions,
         querystring=querystring,
+        # The site's name and notice for pages rendered without a request (the 500 page); with one,
+        # the context processor publication.context gives the identity as edited in the admin.
+        publication=publication_defaults(),
     )
     env.filters.update(
         date=date,
@@ -108,7 +113,9 @@ def querystring(request, changes=None, **more):
 def language_versions(request=None):
     """This page in every language of the site: code, name, absolute URL, and whether it is this one.
 
-    A page that does not exist in the other language (a 404, the 500 page) points to its home page.
+    A view may name its page's address in each language (``request.language_urls``: the
+    publication's pages have a slug per language). A page that does not exist in the other
+    language (a 404, the 500 page) points to its home page.
     So does a page asked for at ``//host/…``: a browser reads such a path as another site's
     address, so it is never written back (a backslash is escaped already: ``/%5Chost``).
     Absolute URLs are the site's own scheme and host (the ``Host`` header, checked against
@@ -124,6 +131,8 @@ def language_versions(request=None):
             address = None
         elif code == current:
             address = path
+        elif request and code in getattr(request, "language_urls", {}):
+            address = request.language_urls[code]  # a page whose address differs by language
         else:
             address = translate_url(path, code)
             address = None if address == path else address

@@ -8,12 +8,13 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
+
+from publication.identity import publisher_data
 
 from .grouping import coverage
 from .models import Article, PermalinkRedirect, Tag, TaggedArticle
@@ -240,11 +241,7 @@ def news_article_data(article, url, image_url, description, request, covered_by=
         "dateModified": article.updated_at.isoformat(),
         "inLanguage": get_language(),
         "keywords": [tag.name for tag in article.tags_by_name],
-        "publisher": {
-            "@type": "Organization",
-            "name": gettext("Newsroom"),
-            "url": request.build_absolute_uri(reverse("articles:list")),
-        },
+        "publisher": publisher_data(request),
     }
     if image_url:
         data["image"] = [image_url]

@@ -6,7 +6,8 @@ goes stale: a top story and important ones for « À la une », articles in ever
 (drafts, one sent back with an editor's note, in review, scheduled, expiring, unpublished,
 archived), planned ones for the editorial calendar, a feed whose last run left drafts to
 review (two of their stories told by both feeds, and one already published, whose
-coverage it joined), and an editor and an author (members of the Editors and Authors groups, staff,
+coverage it joined), the publication's identity and six pages (``masthead.py``), and an
+editor and an author (members of the Editors and Authors groups, staff,
 without a password) who wrote them. Every illustration is drawn by ``pictures.py`` and
 uploaded as the admin uploads one, so that every image on the demo's pages comes from the
 site itself. Status moves go through ``articles.workflow``, ingested drafts through
@@ -36,8 +37,9 @@ from articles.images import rendition_name, rendition_widths
 from articles.models import Article, ImageCredit, SourceLink, Tag
 from intake import ingest
 from intake.models import Rule, Source
+from publication.models import SiteIdentity, SitePage
 
-from . import pictures
+from . import masthead, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
 from .stories import STORIES
 
@@ -65,6 +67,8 @@ def refusal():
         return "The database already holds articles: the demo was not loaded."
     if Source.objects.exists():
         return "The database already holds feed sources: the demo was not loaded."
+    if SiteIdentity.objects.exists() or SitePage.objects.exists():
+        return "The database already holds the site's identity or pages: the demo was not loaded."
     if User.objects.filter(Q(is_superuser=False) | Q(username__in=usernames)).exists():
         return "The database already holds user accounts other than superusers: the demo was not loaded."
     return None
@@ -91,6 +95,7 @@ def load(now=None):
             grouping.index(articles)
             source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)
             make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
+            masthead.make_publication(written, users["editor"])
     except BaseException:
         remove_files(written)
         raise

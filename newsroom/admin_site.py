@@ -29,6 +29,13 @@ class NewsroomAdminSite(admin.AdminSite):
 
         return super().index(request, {**(extra_context or {}), "desk": desk.for_user(request.user)})
 
+    def each_context(self, request):
+        """The header and titles name the site as its identity does (publication/identity.py)."""
+        from publication.identity import current  # not at the top: loaded before the models
+
+        name = current(request).name
+        return {**super().each_context(request), "site_header": name, "site_title": name}
+
     def autocomplete_view(self, request):
         return CompletionView.as_view(admin_site=self)(request)
 

@@ -10,7 +10,7 @@ same settings without exporting anything. A server has no ``.env``.
 DJANGO_ENV_FILE        the NAME=value file read first (default: .env next to manage.py,
                        when it exists; empty: none, as in the tests)
 DJANGO_SECRET_KEY      required when debug is off
-SITE_NAME              the site's name in the admin (default: Newsroom)
+SITE_NAME              the site's name until the admin's site identity names it (default: Newsroom)
 DJANGO_DEBUG           1/true/yes for development (default: off)
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
 DATABASE_URL           e.g. postgres://user:password@host:5432/newsroom
@@ -95,7 +95,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
-# The site's name, as the admin shows it (its header and page titles).
+# The site's name while the admin's site identity (publication.SiteIdentity) has none stored.
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 
 INSTALLED_APPS = [
@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "intake",
+    "publication",
     "demo",
 ]
 
@@ -139,7 +140,10 @@ TEMPLATES = [
         # never looked up in the admin's templates below.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "OPTIONS": {"environment": "articles.templating.environment"},
+        "OPTIONS": {
+            "environment": "articles.templating.environment",
+            "context_processors": ["publication.context.publication"],  # the site's identity
+        },
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -9,8 +9,11 @@ from articles.caching import cached_page
 from articles.sitemaps import NEWS_SITEMAP, SITEMAPS, sitemap
 from intake.admin import old_admin_address
 from newsroom.views import healthz, robots_txt
+from publication.sitemaps import SitePageSitemap
 
 handler500 = "newsroom.views.server_error"
+# The articles' sections, and the publication's own pages.
+ALL_SITEMAPS = {**SITEMAPS, "pages": SitePageSitemap}
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,7 +21,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         cached_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        {"sitemaps": ALL_SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     # Before the sections, whose pattern would take "news" for a section name.
@@ -31,7 +34,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         cached_page(sitemap),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": ALL_SITEMAPS},
         name="sitemap-section",
     ),
 ]
@@ -41,6 +44,8 @@ urlpatterns += i18n_patterns(
     re_path(r"^admin/articles/source/(?P<rest>.*)$", old_admin_address),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    # The publication's own pages, at the addresses their editors chose: last, after every other.
+    path("", include("publication.urls")),
     prefix_default_language=False,
 )
 

@@ -122,3 +122,19 @@ def french_by_default():
 
     with translation.override("fr"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def identity_read(request):
+    """Each test that uses the database starts with the site's identity read, as a running site
+    has it (publication/identity.py, read once per change): a page's query count is then the same
+    whichever test ran before, or none."""
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if uses_database:
+        from publication import identity
+
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            identity.current()

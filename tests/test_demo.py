@@ -6,6 +6,7 @@ articles in every status; loaded again, or into a database with content, it does
 """
 
 import html
+import json
 import re
 from io import BytesIO, StringIO
 
@@ -91,7 +92,8 @@ class TestHomePage:
 
     def test_every_image_is_a_credited_illustration_from_the_site(self, loaded, client, media_root):
         page = client.get("/").content.decode()
-        addresses = image_addresses(page)
+        logo = "/media/publication/le-fil-sante.png"  # the publication's, in the header (TestPublication)
+        addresses = image_addresses(page) - {logo}
 
         assert len(addresses) > 40  # every card's image, at several widths, in WebP and JPEG
         assert {address for address in addresses if not address.startswith("/media/")} == set()
@@ -104,6 +106,42 @@ class TestHomePage:
                 assert image.format in {"JPEG", "WEBP"} and image.width in {320, 640, 960}
         assert page.count("Crédit image : Illustration : la rédaction (image générée) — CC0") >= 20
         assert "Illustration générée : des cellules sur fond coloré, avec le mot « Oncologie »" in page
+
+
+class TestPublication:
+    def test_the_site_s_name_logo_and_six_pages_in_both_languages(self, loaded, client, media_root):
+        from demo import masthead
+        from publication.models import SiteIdentity
+
+        home = client.get("/").content.decode()
+        logo = SiteIdentity.objects.get().logo
+
+        assert "<title>Le Fil Santé</title>" in home
+        assert f'<img class="site-logo" src="/media/{logo.name}" alt="" width="256" height="256">' in home
+        with Image.open(media_root / logo.name) as image:
+            assert image.format == "PNG" and image.size == (256, 256)
+        footer = home[home.index('<footer class="site-footer">') :]
+        for title, slug, _body, title_en, slug_en, _body_en in masthead.PAGES.values():
+            assert f'<a href="/{slug}/">{title}</a>' in footer
+            assertContains(client.get(f"/{slug}/"), f"<h1>{html.escape(title)}</h1>", html=True)
+            assertContains(client.get(f"/en/{slug_en}/"), f"<h1>{title_en}</h1>", html=True)
+        legal = client.get("/mentions-legales/").content.decode()
+        assert "Directrice de la publication : Claire Moreau." in legal
+        assert '<a href="mailto:redaction@lefilsante.example">' in client.get("/contact/").content.decode()
+
+    def test_an_article_names_its_publisher_and_its_policies(self, loaded, client):
+        article = Article.objects.published().order_by("-published_at").first()
+        page = client.get(article.get_absolute_url()).content.decode()
+
+        assert "Cette veille informe ; elle ne remplace pas l’avis d’un professionnel de santé." in page
+        publisher = next(data for data in map(json.loads, re.findall(r'ld\+json">(.*?)</script>', page)))[
+            "publisher"
+        ]
+        assert publisher["name"] == "Le Fil Santé"
+        assert publisher["logo"]["url"] == "http://testserver/media/publication/le-fil-sante.png"
+        assert publisher["correctionsPolicy"] == "http://testserver/politique-de-correction/"
+        assert publisher["publishingPrinciples"] == "http://testserver/politique-editoriale/"
+        assert publisher["ethicsPolicy"] == "http://testserver/liens-d-interets/"
 
 
 class TestNewsroom:

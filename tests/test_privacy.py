@@ -22,7 +22,8 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
 
 from articles.models import Article, PermalinkRedirect, Tag
-from articles.sitemaps import SITEMAPS
+from newsroom.urls import ALL_SITEMAPS
+from publication.models import SitePage
 
 from .factories import make_article
 
@@ -95,12 +96,27 @@ def articles():
 @pytest.fixture
 def values(articles):
     every = Article.objects.all()
+    # The publication's own pages: one published, one draft that must never show.
+    SitePage.objects.create(
+        role=SitePage.Role.ABOUT, status=SitePage.Status.PUBLISHED, title="Qui sommes-nous",
+        slug="qui-sommes-nous", body="La rédaction.", title_en="Who we are", slug_en="who-we-are",
+        body_en="The newsroom.",
+    )  # fmt: skip
+    SitePage.objects.create(
+        role=SitePage.Role.EDITORIAL_POLICY, status=SitePage.Status.DRAFT, title="Charte embargo",
+        slug="charte-embargo", body="Sous embargo.", title_en="Embargo charter", slug_en="embargo-charter",
+        body_en="Embargo.",
+    )  # fmt: skip
     return {
         "permalink": [*every.values_list("permalink", flat=True), "2023-02-01-ancienne-adresse-embargo"],
-        "slug": list(Tag.objects.values_list("slug", flat=True)),
+        "slug": [
+            *Tag.objects.values_list("slug", flat=True),
+            *SitePage.objects.values_list("slug", flat=True),
+            *SitePage.objects.values_list("slug_en", flat=True),
+        ],
         "year": sorted({f"{timezone.localtime(a.published_at).year}" for a in every}),
         "month": sorted({f"{timezone.localtime(a.published_at).month:02d}" for a in every}),
-        "section": list(SITEMAPS),
+        "section": list(ALL_SITEMAPS),
         "rest": ["", "review/"],  # the sources' admin addresses from before intake was an app
     }
 
