@@ -213,7 +213,7 @@ def prepare(article, transition, note="", notice=None):
                 gettext("“%(title)s” was never seen by readers: it leaves no public notice.")
                 % {"title": article}
             )
-        article.withdrawn_at, article.withdrawal_reason = timezone.now(), notice
+        article.withdrawn_at, article.withdrawal_reason = timezone.now().replace(microsecond=0), notice
     if transition.target in (Status.PUBLISHED, Status.DRAFT):
         article.withdrawn_at = None  # public again, or being reworked: the notice goes
 

@@ -231,7 +231,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
             for note in formset.new_objects
         ]
         if form.cleaned_data.get("significant_update"):
-            moments.append(timezone.now())
+            moments.append(timezone.now().replace(microsecond=0))
         if moments:
             writing.significant_update(form.instance, max(moments))
 
