@@ -471,8 +471,8 @@ NOTES = {
         (
             "correction",
             -1.5,
-            "Une version précédente de cet article indiquait que l’étude avait suivi 8 100 patients : "
-            "elle en a suivi 1 800. La baisse des réhospitalisations (26 %) est inchangée.",
+            "Une version précédente de cet article indiquait que l’étude avait suivi 8\u00a0100 patients : "
+            "elle en a suivi 1\u00a0800. La baisse des réhospitalisations (26\u00a0%) est inchangée.",
         ),
     ),
     "Grippe : la vaccination des plus de 65 ans progresse légèrement": (
@@ -480,7 +480,7 @@ NOTES = {
             "update",
             -1.0,
             "Santé publique France a publié les chiffres de la mi-saison : la couverture atteint "
-            "désormais 58 % chez les 65 ans et plus.",
+            "désormais 58\u00a0% chez les 65 ans et plus.",
         ),
     ),
 }
