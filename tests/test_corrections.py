@@ -417,3 +417,17 @@ def test_a_new_note_reaches_the_cached_public_page_at_once(settings, reader, edi
     save(editor_client, article, **with_note(Kind.CORRECTION, "Nouveau correctif"))
 
     assertContains(reader.get(article.get_absolute_url()), "<p>Nouveau correctif</p>", count=1)
+
+
+def test_a_fixture_written_from_files_keeps_the_notes(tmp_path, article):
+    writing.save_article(article, notes=[writing.Note(article.published_at, Kind.RETRACTION, "Retiré.")])
+    export(tmp_path / "files")
+    empty_database()
+
+    fixture = tmp_path / "fixture.json"
+    call_command("import_markdown", str(tmp_path / "files"), to_fixture=str(fixture), stdout=StringIO())
+    call_command("loaddata", str(fixture), verbosity=0)
+
+    loaded = Article.objects.get()
+    assert writing.note_values(loaded.corrections.all()) == [(article.published_at, "retraction", "Retiré.")]
+    assert loaded.modified_at == article.published_at

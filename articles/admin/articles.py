@@ -138,7 +138,19 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
                 ]
             },
         ),
-        (_("Address"), {"fields": ["permalink", "public_link", "preview_link", "created_at", "updated_at"]}),
+        (
+            _("Address"),
+            {
+                "fields": [
+                    "permalink",
+                    "public_link",
+                    "preview_link",
+                    "created_at",
+                    "updated_at",
+                    "modified_at",
+                ]
+            },
+        ),
         (None, {"fields": ["edit_token"], "classes": ["hidden"]}),
     ]
     inlines = [ImageCreditInline, SourceLinkInline, CorrectionInline]
@@ -182,7 +194,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         locked = workflow.locked_fields(request.user)
-        return ["public_link", "preview_link", "created_at", "updated_at", *locked]
+        return ["public_link", "preview_link", "created_at", "updated_at", "modified_at", *locked]
 
     def get_fieldsets(self, request, obj=None):
         if workflow.may_write_notes(request.user):
