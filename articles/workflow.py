@@ -223,6 +223,8 @@ def history_message(article, transition):
     if transition.target == Status.PUBLISHED and article.published_at > timezone.now():
         when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
         return gettext("Scheduled for %(when)s") % {"when": when}
+    if transition.name == "unpublish" and article.withdrawn_at:
+        return gettext("Unpublished with a public notice")
     return str(transition.done)
 
 

@@ -330,6 +330,9 @@ class TestPublicNotice:
         response = reader.get(article.get_absolute_url())
         assertContains(response, "Doublon d’un autre article.", status_code=410)
         assert Article.objects.get(pk=draft.pk).status == "draft"  # never seen, refused and named
+        assertContains(done, "Refusé pour 1 article : « Jamais vu »")
+        history = editor_client.get(f"{CHANGELIST}{article.pk}/history/")
+        assertContains(history, "Dépublié avec un avis public")
 
     def test_an_author_cannot_use_the_bulk_action(self, author_client, author):
         own = make_article(status="draft", author=author)
