@@ -113,7 +113,8 @@ class LatestArticlesFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return article.updated_at
+        # Atom's <updated>: the last significant update (a note, or an editor's explicit one).
+        return article.date_modified
 
     def item_categories(self, article):
         return [tag.name for tag in article.tags_by_name]

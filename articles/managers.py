@@ -62,6 +62,12 @@ class ArticleQuerySet(ContentQuerySet):
             published_at__lte=now,
         )
 
+    def withdrawn(self):
+        """Articles taken off the site with a public notice: their address answers 410 with it.
+        Never public (a new publication clears the notice: articles.workflow.prepare)."""
+        Status = self.model.Status
+        return self.filter(withdrawn_at__isnull=False, status__in=(Status.UNPUBLISHED, Status.ARCHIVED))
+
     # An article published for later appears by itself at its publication time, and one that
     # expires disappears by itself at its expiry time: "still to come" is one condition on
     # either moment, written here and in Article.moment_to_come.

@@ -2,7 +2,8 @@
 
 ``Article`` and ``ImageCredit`` are defined here; the other models live beside them and are
 exported from here (``from articles.models import Tag``): ``tagging.py`` (``Tag``,
-``TaggedArticle``), ``links.py`` (``SourceLink``, ``PermalinkRedirect``). Their managers and
+``TaggedArticle``), ``links.py`` (``SourceLink``, ``PermalinkRedirect``), ``corrections.py``
+(``Correction``, the article's public notes). Their managers and
 querysets, with ``published()``, are in ``managers.py``; their field classes in ``fields.py``.
 """
 
@@ -19,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from .corrections import Correction
 from .fields import UploadedImageField, WebURLField
 from .images import clean_upload, renditions, validate_image_format
 from .links import PermalinkRedirect, SourceLink
@@ -31,6 +33,7 @@ from .tagging import Tag, TaggedArticle
 # Exported: every model of the app, and the fields its migrations name as articles.models.*.
 __all__ = [
     "Article",
+    "Correction",
     "ImageCredit",
     "PermalinkRedirect",
     "SourceLink",
@@ -144,6 +147,17 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # « Mis à jour le … » and dateModified: moved only by a significant change (a note, or an
+    # editor's "significant update"), by articles.writing.significant_update; never by a mere save.
+    modified_at = models.DateTimeField(_("last significant update"), null=True, blank=True, editable=False)
+    # A public notice left when an editor unpublished an article readers saw: its address then
+    # answers 410 with the title, this date and the reason (articles.workflow, ArticleQuerySet.withdrawn).
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_("Shown to readers at the article's address when it is unpublished with a public notice."),
+    )
 
     tags = TaggableManager(through="TaggedArticle", blank=True, verbose_name=_("tags"))
 
@@ -311,6 +325,17 @@ class Article(models.Model):
         return sorted((tag for tag in tags if not tag.is_internal), key=attrgetter("name"))
 
     @property
+    def date_modified(self):
+        """dateModified: the last significant update, never before the publication."""
+        return max(self.published_at, self.modified_at) if self.modified_at else self.published_at
+
+    @property
+    def updated_for_readers(self):
+        """The moment « Mis à jour le … » shows: a significant update later than the first publication."""
+        first = self.first_published_at or self.published_at
+        return self.modified_at if self.modified_at and self.modified_at > first else None
+
+    @property
     def link_rel(self):
         """The rel of links this article's content makes: search engines vouch only for our own text."""
         return link_rel(nofollow=self.origin != self.Origin.WRITTEN)
@@ -461,4 +486,5 @@ class ImageCredit(models.Model):
 reversion.register(TaggedArticle)
 reversion.register(ImageCredit)
 reversion.register(SourceLink)
-reversion.register(Article, follow=["taggedarticle_set", "image", "links"])
+reversion.register(Correction)
+reversion.register(Article, follow=["taggedarticle_set", "image", "links", "corrections"])

@@ -1,7 +1,8 @@
 """Saved versions of an article (django-reversion keeps them): readable differences, and restoring one.
 
 A version of an article is a revision holding the article and, as they were
-after that save, its taggings (which tags it had), image credit and source links.
+after that save, its taggings (which tags it had), image credit, source links and
+public notes (corrections, updates, retraction notices).
 Tags themselves are shared by every article that has them, so a version holds
 none: ``TaggedArticle`` versions record the tag's id and, as their text, the name
 it had (versions saved before that also hold the Tag rows; they are only read).
@@ -17,7 +18,7 @@ from django.utils.translation import gettext
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
+from .models import Article, Correction, ImageCredit, SourceLink, Tag, TaggedArticle
 
 IMAGE_FIELDS = ("image", "image_url", "alt_text", "credit", "rights", "credit_url")
 ARTICLE_FIELDS = (
@@ -70,6 +71,7 @@ class Parts:
     article: Version
     image: list = field(default_factory=list)  # ImageCredit versions
     links: list = field(default_factory=list)  # SourceLink versions
+    corrections: list = field(default_factory=list)  # Correction versions
     taggings: list = field(default_factory=list)  # TaggedArticle versions, in the order they were saved
     recorded_names: dict = field(default_factory=dict)  # tag id -> its name when the version was saved
 
@@ -78,6 +80,7 @@ class Parts:
 OWN_PARTS = {
     ImageCredit: ("image", "article_id"),
     SourceLink: ("links", "article_id"),
+    Correction: ("corrections", "article_id"),
     TaggedArticle: ("taggings", "content_object_id"),
 }
 
@@ -126,6 +129,12 @@ def snapshot(version):
         " — ".join(part for part in (fields["url"], fields["publisher"]) if part)
         for fields in sorted(links, key=lambda fields: (fields["position"], fields["id"]))
     )
+    notes = [note.field_dict for note in parts.corrections]
+    kind, date = Correction._meta.get_field("kind"), Correction._meta.get_field("published_at")
+    result[str(Correction._meta.verbose_name_plural)] = "\n".join(
+        f"{_display(kind, fields['kind'])} — {_display(date, fields['published_at'])} — {fields['text']}"
+        for fields in sorted(notes, key=lambda fields: (fields["published_at"], fields["id"]))
+    )
     return result
 
 
@@ -145,7 +154,7 @@ def previous_version(version):
 
 def restore(version):
     """Put the article back as ``version`` saved it (or bring a deleted one back), in the caller's
-    transaction: its own row, image credit, source links and taggings, and nothing else.
+    transaction: its own row, image credit, source links, notes and taggings, and nothing else.
 
     Tags are shared with other articles: no Tag row is created, renamed or deleted. Each tag
     the version had is linked again: the same tag if it still exists, renamed or not, else

@@ -70,7 +70,8 @@ def date(value, format="DATE_FORMAT"):
     if isinstance(value, datetime.datetime):
         value = timezone.template_localtime(value)  # what Django's templates do before the filter
         if format == "c":
-            return value.isoformat()
+            # HTML's datetime takes at most three digits of a second: to the second, as pages show it.
+            return value.isoformat(timespec="seconds")
         if format in DAY_FORMATS:
             value = value.date()
     return _date_format(value, format, get_language())

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
@@ -147,14 +148,20 @@ class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
 
 
 class ArticleDetailView(DetailView):
-    """One public article at its permalink; an address it had before answers with a 301."""
+    """One public article at its permalink; an address it had before answers with a 301; a withdrawn
+    one's, at either address, with a 410 and its public notice when the editor left one."""
 
     slug_field = "permalink"
     slug_url_kwarg = "permalink"
 
     def get_queryset(self):
         # The search document is for the database's eyes only: no page reads it.
-        return Article.objects.published().with_card_data().defer("search_document").prefetch_related("links")
+        return (
+            Article.objects.published()
+            .with_card_data()
+            .defer("search_document")
+            .prefetch_related("links", "corrections")
+        )
 
     def get(self, request, *args, **kwargs):
         try:
@@ -169,8 +176,21 @@ class ArticleDetailView(DetailView):
                 .first()
             )
             if redirect is None:
-                raise
+                return self.withdrawal_notice(request, kwargs["permalink"])
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+
+    def withdrawal_notice(self, request, permalink):
+        """410 with the notice the editor left on unpublishing the article, at its address or an old
+        one; else the 404 of an address that never was or was removed silently."""
+        notice_fields = ("title", "published_at", "withdrawn_at", "withdrawal_reason")
+        withdrawn = Article.objects.withdrawn().only(*notice_fields)
+        article = (
+            withdrawn.filter(permalink=permalink).first()
+            or withdrawn.filter(redirects__old_permalink=permalink).first()
+        )
+        if article is None:
+            raise Http404("No such article")
+        return TemplateResponse(request, "articles/withdrawn.html", {"article": article}, status=410)
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -238,7 +258,7 @@ def news_article_data(article, url, image_url, description, request, covered_by=
         "headline": shorten(article.title, SHARE_TITLE_LENGTH),
         "description": description,
         "datePublished": article.published_at.isoformat(),
-        "dateModified": article.updated_at.isoformat(),
+        "dateModified": article.date_modified.isoformat(),
         "inLanguage": get_language(),
         "keywords": [tag.name for tag in article.tags_by_name],
         "publisher": publisher_data(request),
@@ -251,6 +271,13 @@ def news_article_data(article, url, image_url, description, request, covered_by=
     if covered_by:
         # What other sources said of the same story, which the page cites as « Aussi couvert par ».
         data["citation"] = [coverage_data(link) for link in covered_by]
+    notes = article.corrections.all()
+    if notes:
+        # Every public note, as the page lists them: corrections, updates and retraction notices.
+        data["correction"] = [
+            {"@type": "CorrectionComment", "datePublished": note.published_at.isoformat(), "text": note.text}
+            for note in notes
+        ]
     return data
 
 

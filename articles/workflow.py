@@ -2,7 +2,9 @@
 workflow's one set of rules.
 
 Authors draft, and submit their drafts for review; editors (who hold
-``articles.publish_article``) publish, schedule, send back, unpublish and archive.
+``articles.publish_article``) publish, schedule, send back, unpublish and archive,
+write the public notes (corrections, updates, retraction notices) and mark a significant
+update, and, unpublishing an article readers saw, may leave a public notice (410).
 Editors see every article; anyone else sees only their own, anywhere in the admin
 (the list, its filters and search, the change form, preview, history, calendar and
 completions), and no tag that only other people's unpublished articles have.
@@ -33,6 +35,7 @@ EDITOR_FIELDS = (
     "importance",
     "author",
     "review_note",
+    "withdrawal_reason",
 )
 
 
@@ -125,6 +128,17 @@ def visible_tags(user, tags):
     return tags.used_by(Article.objects.published() | Article.objects.filter(author_id=user.pk))
 
 
+def may_write_notes(user):
+    """Corrections, updates and retraction notices, and a "significant update", are editors' alone."""
+    return is_editor(user)
+
+
+def may_leave_notice(article, target, now=None):
+    """A public notice (410) is left only by taking off the site an article readers saw."""
+    first = article.first_published_at
+    return target == Status.UNPUBLISHED and first is not None and first <= (now or timezone.now())
+
+
 def can_edit(user, article):
     """Editors edit anything; authors their own new articles and drafts (sent back ones included)."""
     if is_editor(user):
@@ -184,14 +198,24 @@ def check_move(user, article, source, target):
     return transition
 
 
-def prepare(article, transition, note=""):
-    """Set what goes with a move before the article is saved."""
+def prepare(article, transition, note="", notice=None):
+    """Set what goes with a move before the article is saved: ``notice``, the reason given when
+    unpublishing with a public notice (None: removal stays silent, a 404)."""
     if transition is None:
         return
     if transition.name == "send_back" and note:
         article.review_note = note
     if transition.name == "submit":
         article.review_note = ""
+    if transition.name == "unpublish" and notice is not None:
+        if not may_leave_notice(article, transition.target):
+            raise WorkflowRefused(
+                gettext("“%(title)s” was never seen by readers: it leaves no public notice.")
+                % {"title": article}
+            )
+        article.withdrawn_at, article.withdrawal_reason = timezone.now().replace(microsecond=0), notice
+    if transition.target in (Status.PUBLISHED, Status.DRAFT):
+        article.withdrawn_at = None  # public again, or being reworked: the notice goes
 
 
 def history_message(article, transition):
@@ -199,14 +223,17 @@ def history_message(article, transition):
     if transition.target == Status.PUBLISHED and article.published_at > timezone.now():
         when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
         return gettext("Scheduled for %(when)s") % {"when": when}
+    if transition.name == "unpublish" and article.withdrawn_at:
+        return gettext("Unpublished with a public notice")
     return str(transition.done)
 
 
-def apply(user, article, transition_name, note="", comment=""):
+def apply(user, article, transition_name, note="", comment="", notice=None):
     """Make a named move on a saved article, with its version and history; refuse what may not be done.
 
     Returns the history message: ``comment`` when given (why the move was made, e.g. « Couverture
     de “…” »), else the move's own. Used by ``move_many`` and any view that changes a status.
+    ``notice``: unpublishing, the reason of the public notice left (see ``prepare``).
     """
     transition = TRANSITIONS_BY_NAME[transition_name]
     if article.status not in transition.sources:
@@ -215,7 +242,7 @@ def apply(user, article, transition_name, note="", comment=""):
             % {"title": article, "source": article.get_status_display(), "action": transition.label}
         )
     check_move(user, article, article.status, transition.target)
-    prepare(article, transition, note)
+    prepare(article, transition, note, notice)
     article.status = transition.target
     message = comment or history_message(article, transition)
     with reversion.create_revision():
@@ -235,16 +262,16 @@ class Moves:
     refused: list = field(default_factory=list)  # (article, why) pairs
 
 
-def move_many(user, articles, transition_name, note="", comments=None):
+def move_many(user, articles, transition_name, note="", comments=None, notice=None):
     """Make one named move on each of ``articles``, each with its own version; refuse, and name,
     the ones ``user`` may not move. ``comments`` (by article id) replace the history message of the
-    move. Used by the admin's bulk actions and the review of ingested drafts.
+    move. Used by the admin's bulk actions and the review of ingested drafts. ``notice``: see ``apply``.
     """
     moves = Moves(TRANSITIONS_BY_NAME[transition_name])
     comments = comments or {}
     for article in articles:
         try:
-            message = apply(user, article, transition_name, note, comments.get(article.pk, ""))
+            message = apply(user, article, transition_name, note, comments.get(article.pk, ""), notice)
         except WorkflowRefused as refusal:
             moves.refused.append((article, str(refusal)))
         else:

@@ -1,14 +1,18 @@
 """Saving an article with its parts: the one writer every path calls.
 
 An article's parts are its linked image and credit (``Image``), its original
-source (``Source``) and its tags, given as plain values:
+source (``Source``), its tags and its public notes (``Note``: corrections, updates,
+retraction notices), given as plain values:
 
 - ``save_article`` saves one article, new or stored, with the parts given: the
   importer's single path, feed ingestion and the tests' factories;
 - ``create_articles`` writes many new ones, a few inserts for the lot: the
   importer's batches; ``prepare`` makes the rows it writes, which the fixture
   writer serialises instead;
-- ``with_parts`` reads articles with these parts, to compare before writing or to export.
+- ``with_parts`` reads articles with these parts, to compare before writing or to export;
+- ``significant_update`` moves the article's last significant update (« Mis à jour le … »,
+  dateModified): a new note does, as does an editor's explicit "significant update"; nothing
+  else ever moves it, a save that changes nothing or fixes a typo least of all.
 
 The rules are the models' and are only called here: the slug from the title,
 the derived permalink and the first publication (``Article.derive_fields``, run
@@ -25,7 +29,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from . import grouping
-from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
+from .models import Article, Correction, ImageCredit, SourceLink, Tag, TaggedArticle
 
 IMAGE_FIELDS = ("image_url", "alt_text", "credit", "rights", "credit_url")
 KEEP = object()  # a part save_article() leaves as it is
@@ -48,6 +52,29 @@ class Source:
 
     url: str
     publisher: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Note:
+    """A dated public note: a correction, an update or a retraction notice (Correction.Kind)."""
+
+    published_at: object  # an aware datetime
+    kind: str
+    text: str
+
+
+def note_values(notes):
+    """Notes (Correction rows or Notes) as comparable (moment, kind, text) triples, in order."""
+    return [(note.published_at, note.kind, note.text) for note in notes]
+
+
+def significant_update(article, moment):
+    """Record a significant change to ``article`` at ``moment``: « Mis à jour le … » and dateModified
+    move to it (never back). Called for a new note, or an editor's explicit "significant update"."""
+    if article.modified_at is not None and article.modified_at >= moment:
+        return
+    article.modified_at = moment
+    Article.objects.filter(pk=article.pk).update(modified_at=moment)
 
 
 def image_values(image):
@@ -81,12 +108,15 @@ class TagIds:
         return tag_id
 
 
-def save_article(article, *, image=KEEP, source=KEEP, tags=KEEP, fields=True, tag_ids=None, group=True):
+def save_article(
+    article, *, image=KEEP, source=KEEP, tags=KEEP, notes=KEEP, fields=True, tag_ids=None, group=True
+):
     """Save ``article``, new or stored, with the parts given, in the caller's transaction.
 
     ``image``: an Image, or None for no linked image (an uploaded one stays);
     ``source``: a Source, or None for none; ``tags``: names, in order, that
-    become exactly the article's tags. A part not given is left as it is, and
+    become exactly the article's tags; ``notes``: Notes that become exactly its public
+    notes, the latest one moving its last significant update. A part not given is left as it is, and
     ``fields=False`` leaves a stored article's own row alone. Its story keys are
     read again, and an article without a story joins one unless ``group`` is
     False (``articles.grouping``). Returns the article.
@@ -105,6 +135,12 @@ def save_article(article, *, image=KEEP, source=KEEP, tags=KEEP, fields=True, ta
         TaggedArticle.objects.bulk_create(
             TaggedArticle(content_object=article, tag_id=tag_id(name)) for name in tags
         )
+    if notes is not KEEP:
+        if not new:
+            Correction.objects.filter(article=article).delete()
+        Correction.objects.bulk_create(Correction(article=article, **vars(note)) for note in notes)
+        if notes:
+            significant_update(article, max(note.published_at for note in notes))
     if new or fields or source is not KEEP:
         grouping.index([article], group=group)
     return article
@@ -139,11 +175,14 @@ class NewArticle:
     image: ImageCredit | None
     source: SourceLink | None
     tags: tuple[str, ...]
+    notes: tuple[Correction, ...] = ()
 
 
-def prepare(article, *, image=None, source=None, tags=()):
+def prepare(article, *, image=None, source=None, tags=(), notes=()):
     """The rows of a new ``article`` and its parts, as create_articles() writes them."""
     article.derive_fields()
+    if notes:
+        article.modified_at = max(note.published_at for note in notes)
     image_row = source_row = None
     if image:
         image_row = ImageCredit(article=article, **dict(zip(IMAGE_FIELDS, image_values(image), strict=True)))
@@ -152,7 +191,8 @@ def prepare(article, *, image=None, source=None, tags=()):
             article=article, kind=SourceLink.Kind.SOURCE, url=source.url, publisher=source.publisher
         )
         source_row.derive_fields()
-    return NewArticle(article, image_row, source_row, tuple(tags))
+    note_rows = tuple(Correction(article=article, **vars(note)) for note in notes)
+    return NewArticle(article, image_row, source_row, tuple(tags), note_rows)
 
 
 def create_articles(new_articles, *, tag_ids=None, group=True):
@@ -167,6 +207,7 @@ def create_articles(new_articles, *, tag_ids=None, group=True):
         for new in new_articles
         for name in new.tags
     )
+    Correction.objects.bulk_create(note for new in new_articles for note in new.notes)
     sources = {new.article.pk: new.source.url for new in new_articles if new.source}
     grouping.index([new.article for new in new_articles], group=group, sources=sources)
 
@@ -180,6 +221,7 @@ def with_parts(articles):
             to_attr="tags_in_order",
         ),
         Prefetch("links", queryset=SourceLink.objects.filter(kind=SourceLink.Kind.SOURCE), to_attr="sources"),
+        "corrections",
     )
 
 

@@ -15,6 +15,9 @@ site itself. Status moves go through ``articles.workflow``, ingested drafts thro
 
 The seed's tag naming its feed is internal: editors see it, readers do not.
 
+Two published stories carry an editor's notes (``stories.NOTES``: a correction, an update), and
+the unpublished one left a public notice (``stories.WITHDRAWALS``): its address answers 410.
+
 ``refusal()`` says why a database may not receive the demo (it already holds content).
 """
 
@@ -22,6 +25,7 @@ import datetime
 import email.utils
 from xml.sax.saxutils import escape
 
+import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -32,7 +36,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.http import http_date
 
-from articles import grouping, workflow
+from articles import grouping, workflow, writing
 from articles.images import rendition_name, rendition_widths
 from articles.models import Article, ImageCredit, SourceLink, Tag
 from intake import ingest
@@ -41,7 +45,7 @@ from publication.models import SiteIdentity, SitePage
 
 from . import masthead, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
-from .stories import STORIES
+from .stories import NOTES, STORIES, WITHDRAWALS
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
 IMAGE_RIGHTS = "CC0"
@@ -91,6 +95,7 @@ def load(now=None):
             Tag.objects.filter(name__in=INTERNAL_TAGS).update(is_internal=True)
             users = make_accounts()
             articles = [write_story(story, now, users, written) for story in STORIES]
+            write_notes(articles, now, users["editor"])
             # Their story keys, as the admin's save reads them (articles.grouping).
             grouping.index(articles)
             source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)
@@ -152,8 +157,24 @@ def write_story(story, now, users, written):
     written.append(illustrate(article, story.tags))
     for transition, role in story.moves:
         note = story.note if transition == "send_back" else ""
-        workflow.apply(users[role], article, transition, note)
+        notice = WITHDRAWALS.get(story.title) if transition == "unpublish" else None
+        workflow.apply(users[role], article, transition, note, notice=notice)
     return article
+
+
+def write_notes(articles, now, editor):
+    """The editor's corrections and updates, each kept in a version of its article."""
+    by_title = {article.title: article for article in articles}
+    for title, notes in NOTES.items():
+        article = by_title[title]
+        with reversion.create_revision():
+            writing.save_article(
+                article,
+                fields=False,
+                notes=[writing.Note(moment(now, days), kind, text) for kind, days, text in notes],
+            )
+            reversion.add_to_revision(article)
+            reversion.set_user(editor)
 
 
 def illustrate(article, tags):

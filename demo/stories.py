@@ -463,3 +463,32 @@ STORIES = (
         moves=(("archive", EDITOR),),
     ),
 )
+
+# The public notes editors wrote on published stories (articles.corrections): by the story's title,
+# (kind, days from now, text), shown on their pages with « Mis à jour le … ».
+NOTES = {
+    "Insuffisance cardiaque : la télésurveillance réduit d’un quart les réhospitalisations": (
+        (
+            "correction",
+            -1.5,
+            "Une version précédente de cet article indiquait que l’étude avait suivi 8\u00a0100 patients : "
+            "elle en a suivi 1\u00a0800. La baisse des réhospitalisations (26\u00a0%) est inchangée.",
+        ),
+    ),
+    "Grippe : la vaccination des plus de 65 ans progresse légèrement": (
+        (
+            "update",
+            -1.0,
+            "Santé publique France a publié les chiffres de la mi-saison : la couverture atteint "
+            "désormais 58\u00a0% chez les 65 ans et plus.",
+        ),
+    ),
+}
+
+# Stories an editor took off the site leaving a public notice: their address answers 410 with it.
+WITHDRAWALS = {
+    "Rappel de lots : des tubulures de perfusion retirées par précaution": (
+        "Le rappel est clos : les lots concernés ont été remplacés et l’information n’est plus "
+        "d’actualité. L’avis du fabricant reste disponible auprès des établissements."
+    ),
+}

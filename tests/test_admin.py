@@ -40,6 +40,9 @@ def add_article_form(**overrides):
         "links-0-url": "https://www.has-sante.fr/recommandation?utm_source=rss",
         "links-0-publisher": "HAS",
         "links-0-position": "0",
+        # The public notes (corrections and updates): editors' alone, none on a new article.
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

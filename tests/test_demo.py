@@ -157,10 +157,27 @@ class TestNewsroom:
         # 2 scheduled, 3 drafts, 7 in review (6 ingested), unpublished, 2 archived (1 a story's
         # coverage), and a blocked item
         assert private.count() == 16
-        for article in private:
+        withdrawn = Article.objects.withdrawn()
+        for article in private.exclude(pk__in=withdrawn.values("pk")):
             assert client.get(article.get_absolute_url()).status_code == 404, article.title
         for article in public:
             assert client.get(article.get_absolute_url()).status_code == 200, article.title
+
+    def test_a_corrected_story_an_updated_one_and_a_withdrawal_notice(self, loaded, client):
+        corrected, updated = (by_title(title) for title in stories.NOTES)
+        [withdrawn] = Article.objects.withdrawn()
+
+        page = client.get(corrected.get_absolute_url())
+        assertContains(page, 'class="notice correction"')
+        assertContains(page, "Mis à jour le")
+        assertContains(page, '"@type": "CorrectionComment"')
+        update = client.get(updated.get_absolute_url())
+        assertContains(update, "Mise à jour — <time")
+        assertContains(update, "Mis à jour le")
+        notice = client.get(withdrawn.get_absolute_url())
+        assertContains(notice, stories.WITHDRAWALS[withdrawn.title][:40], status_code=410)
+        versions = Version.objects.get_for_object(corrected)
+        assert versions.first().revision.user.username == "claire.moreau"
 
     def test_a_draft_sent_back_carries_the_editors_note_and_its_history(self, loaded, admin_client):
         sent_back = by_title(next(s.title for s in stories.STORIES if s.note))

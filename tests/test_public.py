@@ -454,7 +454,7 @@ class TestMetadata:
         assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
         assert data["headline"] == "Un scanner neuf"
         assert data["datePublished"] == article.published_at.isoformat()
-        assert data["dateModified"] == article.updated_at.isoformat()
+        assert data["dateModified"] == article.published_at.isoformat()  # no significant update yet
         assert data["image"] == [article.image.image_url]
         assert data["publisher"] == {"@type": "Organization", "name": "Newsroom", "url": "http://testserver/"}
         assert data["isBasedOn"] == article.source.url
@@ -524,8 +524,8 @@ class TestQueryCounts:
         for number in range(10):
             make_article(tags=["Santé", "France", f"x{number}"], image=True, source=True)
 
-        # the article with its image; its links; its tags; the related articles with their images
-        assert queries_for(client, url) == few == 4
+        # the article with its image; its links; its tags; its notes; the related articles
+        assert queries_for(client, url) == few == 5
 
     @pytest.mark.parametrize(
         "url", ["/", "/?page=2", "/tags/sante/", "/tags/sante/?page=2", "/archives/{year}/"]

@@ -14,8 +14,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+
+from articles import writing
+from articles.models import Article, Correction
 
 from .conftest import SEED_PERMALINK, debian_program
+from .factories import make_article
 from .test_hostile import PUBLIC_PAGES, load_hostile_content
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +59,16 @@ def nu_checker(paths):
 def test_every_readers_page_is_valid_html(client, tmp_path):
     load_hostile_content()
     call_command("loaddata", "seed", verbosity=0)
+    # The seed with a note of each kind, and a withdrawal notice (410).
+    notes = [writing.Note(timezone.now(), kind, "<b>Note</b> & « texte »\nligne") for kind in Correction.Kind]
+    writing.save_article(Article.objects.get(permalink=SEED_PERMALINK), fields=False, notes=notes)
+    withdrawn = make_article(
+        title="Retiré <i>", status="unpublished", withdrawn_at=timezone.now(), withdrawal_reason="<p>Raison\n"
+    )
     files = {}
-    for number, url in enumerate(READERS_PAGES):
+    for number, url in enumerate([*READERS_PAGES, withdrawn.get_absolute_url()]):
         response = client.get(url)
-        assert response.status_code in (200, 404), url
+        assert response.status_code in (200, 404, 410), url
         path = tmp_path / f"page-{number}.html"
         path.write_bytes(response.content)
         files[path.name] = url

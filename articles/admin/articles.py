@@ -20,12 +20,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from .. import grouping, workflow
-from ..models import Article, ImageCredit, SourceLink
+from .. import grouping, workflow, writing
+from ..models import Article, Correction, ImageCredit, SourceLink
 from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
-from .bulk import bulk_move
+from .bulk import bulk_move, unpublish_with_notice
 from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
 from .pages import ArticlePages
@@ -59,6 +59,37 @@ class SourceLinkInline(admin.TabularInline):
     formset = SourceLinkFormSet
     extra = 1
     fields = ["kind", "url", "publisher", "position"]
+
+
+class CorrectionInline(admin.StackedInline):
+    """The article's public notes: editors' alone (workflow.may_write_notes). Anyone else's form has
+    no notes, and whatever it posts of them is ignored: the server holds to the rule."""
+
+    model = Correction
+    form = PartForm
+    extra = 0
+    fields = ["kind", "published_at", "text"]
+    classes = ["collapse"]
+
+    def has_view_permission(self, request, obj=None):
+        return workflow.may_write_notes(request.user)  # the article's own is the admin's (can_view)
+
+    def may_write(self, request, obj):
+        user = request.user
+        return workflow.may_write_notes(user) and (obj is None or workflow.can_edit(user, obj))
+
+    def has_add_permission(self, request, obj=None):
+        return self.may_write(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may_write(request, obj)
+
+
+# Form fields that only editors see and set (workflow.may_write_notes, may_leave_notice).
+EDITORS_FORM_FIELDS = ("significant_update", "withdrawal_notice")
 
 
 class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
@@ -96,6 +127,9 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
                 "fields": [
                     "status",
                     "review_note",
+                    "withdrawal_notice",
+                    "withdrawal_reason",
+                    "significant_update",
                     "published_at",
                     "expires_at",
                     "planned_for",
@@ -104,12 +138,24 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
                 ]
             },
         ),
-        (_("Address"), {"fields": ["permalink", "public_link", "preview_link", "created_at", "updated_at"]}),
+        (
+            _("Address"),
+            {
+                "fields": [
+                    "permalink",
+                    "public_link",
+                    "preview_link",
+                    "created_at",
+                    "updated_at",
+                    "modified_at",
+                ]
+            },
+        ),
         (None, {"fields": ["edit_token"], "classes": ["hidden"]}),
     ]
-    inlines = [ImageCreditInline, SourceLinkInline]
+    inlines = [ImageCreditInline, SourceLinkInline, CorrectionInline]
     list_select_related = ["author", "image"]
-    actions = ["submit_for_review", "publish", "unpublish", "archive"]
+    actions = ["submit_for_review", "publish", "unpublish", "unpublish_with_notice", "archive"]
 
     # No inline style: the site's Content-Security-Policy allows only its own files.
     class Media:
@@ -148,7 +194,15 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         locked = workflow.locked_fields(request.user)
-        return ["public_link", "preview_link", "created_at", "updated_at", *locked]
+        return ["public_link", "preview_link", "created_at", "updated_at", "modified_at", *locked]
+
+    def get_fieldsets(self, request, obj=None):
+        if workflow.may_write_notes(request.user):
+            return super().get_fieldsets(request, obj)
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in EDITORS_FORM_FIELDS]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -168,15 +222,30 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         obj.workflow_transition = getattr(form, "transition", None)
-        workflow.prepare(obj, obj.workflow_transition, note=obj.review_note)
+        notice = obj.withdrawal_reason if form.cleaned_data.get("withdrawal_notice") else None
+        workflow.prepare(obj, obj.workflow_transition, note=obj.review_note, notice=notice)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Its keys read again from what was just saved, its source link included.
         grouping.index([form.instance])
+        self.note_significant_update(form, formsets)
         reversion.add_to_revision(form.instance)
         reversion.set_user(request.user)
+
+    def note_significant_update(self, form, formsets):
+        """A new note, or the editor's tick, moves « Mis à jour le … »; nothing else does."""
+        moments = [
+            note.published_at
+            for formset in formsets
+            if formset.model is Correction
+            for note in formset.new_objects
+        ]
+        if form.cleaned_data.get("significant_update"):
+            moments.append(timezone.now().replace(microsecond=0))
+        if moments:
+            writing.significant_update(form.instance, max(moments))
 
     def history_text(self, obj, message):
         """The admin's change message, led by the move the save made (“Publié ; Modifié Titre.”)."""
@@ -259,6 +328,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     submit_for_review = bulk_move("submit", _("Submit for review"))
     publish = bulk_move("publish", _("Publish (or schedule)"))
     unpublish = bulk_move("unpublish", _("Unpublish"))
+    unpublish_with_notice = unpublish_with_notice
     archive = bulk_move("archive", _("Archive"))
 
     # Columns.

@@ -4,18 +4,22 @@ The workflow decides (``workflow.move_many``); this module only writes each move
 admin's history and tells the editor what was done and what was refused.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import workflow
 
 
-def move_selected(request, articles, transition_name, comments=None, done=None):
+def move_selected(request, articles, transition_name, comments=None, done=None, notice=None):
     """Make the named move on each of ``articles`` as ``request.user``, and report it: ``comments``
     (by article id) say in the history why each was moved, ``done`` what the report calls the move."""
-    moves = workflow.move_many(request.user, articles, transition_name, comments=comments)
+    moves = workflow.move_many(request.user, articles, transition_name, comments=comments, notice=notice)
     for article, message in moves.done:
         LogEntry.objects.log_actions(
             user_id=request.user.pk,
@@ -54,3 +58,37 @@ def bulk_move(transition, description):
 
     action.__name__ = f"bulk_{transition}"
     return action
+
+
+class NoticeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Readers read it at each article's address, with its title and today's date."),
+    )
+
+
+@admin.action(description=_("Unpublish, leaving a public notice (410)…"))
+def unpublish_with_notice(model_admin, request, queryset):
+    """Unpublish the selected articles, each leaving a public notice with the reason asked for on a
+    page of its own first; articles readers never saw, and moves the user may not make, are refused."""
+    form = NoticeForm(request.POST if "reason" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        move_selected(
+            request,
+            queryset,
+            "unpublish",
+            done=gettext("Unpublished with a public notice"),
+            notice=form.cleaned_data["reason"],
+        )
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": gettext("Unpublish, leaving a public notice"),
+        "opts": model_admin.model._meta,
+        "articles": queryset,
+        "form": form,
+        "action": "unpublish_with_notice",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/articles/article/withdraw.html", context)

@@ -80,6 +80,22 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
     user = None  # set by ArticleAdmin.get_form
     stored_status = None  # set by ArticleAdmin.get_form when restoring a version
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    significant_update = forms.BooleanField(
+        label=_("Significant update"),
+        required=False,
+        help_text=_(
+            "Tick for a change readers should know of: « Updated on … » and the structured data's "
+            "dateModified move to now. A typo fix needs no tick; a new note moves them by itself."
+        ),
+    )
+    withdrawal_notice = forms.BooleanField(
+        label=_("Leave a public notice"),
+        required=False,
+        help_text=_(
+            "When unpublishing an article readers saw: its address answers “410 Gone” with its "
+            "title, the date and the reason below, instead of a silent “not found”."
+        ),
+    )
 
     class Meta:
         model = Article
@@ -95,6 +111,9 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
         if "status" in self.fields:
             allowed = workflow.allowed_statuses(self.user, self.instance, self.original_status)
             self.fields["status"].choices = [choice for choice in Status.choices if choice[0] in allowed]
+        if not workflow.may_write_notes(self.user):
+            for name in ("significant_update", "withdrawal_notice"):
+                self.fields.pop(name, None)
         if self.instance.pk:
             # The save time of the very row the form shows: read apart, a save by someone
             # else in between would pass the check below and be overwritten unseen.
@@ -117,7 +136,22 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
             self.transition = workflow.check_move(self.user, self.instance, self.original_status, target)
         except workflow.WorkflowRefused as refusal:
             raise ValidationError(str(refusal), code="forbidden_move") from refusal
+        if cleaned_data.get("withdrawal_notice"):
+            self.check_notice(target, cleaned_data.get("withdrawal_reason", ""))
         return cleaned_data
+
+    def check_notice(self, target, reason):
+        """A public notice goes with unpublishing an article readers saw, and says why."""
+        if self.transition is None or self.transition.name != "unpublish":
+            message = gettext("A public notice is left when unpublishing: choose “Unpublished”.")
+            self.add_error("withdrawal_notice", message)
+        elif not workflow.may_leave_notice(self.instance, target):
+            self.add_error(
+                "withdrawal_notice", gettext("Readers never saw this article: it leaves no public notice.")
+            )
+        elif not reason.strip():
+            message = gettext("Say why the article is withdrawn: readers will read it.")
+            self.add_error("withdrawal_reason", message)
 
     def conflict_message(self, latest):
         history = reverse("admin:articles_article_history", args=[self.instance.pk])

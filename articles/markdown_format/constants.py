@@ -6,7 +6,7 @@ them and the writer writes them.
 
 import re
 
-from ..models import Article, ImageCredit, SourceLink, Tag
+from ..models import Article, Correction, ImageCredit, SourceLink, Tag
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -28,7 +28,20 @@ FIELDS = (
     "permalink",
     "imageUrl",
     "imageCredit",
+    "corrections",
 )
+# Keys written only when they hold something, so that the archive's files and their exports stay
+# as they were: the public notes, a list of {date, kind, text} (Correction).
+OPTIONAL_FIELDS = ("corrections",)
+NOTE_KEYS = ("date", "kind", "text")
+MAX_NOTES = 50
+# A note's kind: Correction.Kind's values, or the words a French editor writes.
+NOTE_KIND_BY_WORD = {
+    **{kind.value: kind.value for kind in Correction.Kind},
+    "correctif": Correction.Kind.CORRECTION.value,
+    "mise à jour": Correction.Kind.UPDATE.value,
+    "rétractation": Correction.Kind.RETRACTION.value,
+}
 # The longest values the models store, read from the models themselves.
 LIMITS = {
     "title": Article._meta.get_field("title").max_length,
@@ -38,6 +51,7 @@ LIMITS = {
     "credit": ImageCredit._meta.get_field("credit").max_length,
     "rights": ImageCredit._meta.get_field("rights").max_length,
     "publisher": SourceLink._meta.get_field("publisher").max_length,
+    "note": Correction.TEXT_LENGTH,
 }
 
 # The body the site generates around the editor's text.

@@ -60,6 +60,7 @@ class FixtureWriter:
             image=data.image,
             source=data.source,
             tags=data.tags,
+            notes=data.corrections,
         )
         article = rows.article
         key = list(article.natural_key())
@@ -79,6 +80,7 @@ class FixtureWriter:
                 "author": None,
                 "created_at": moment,
                 "updated_at": moment,
+                "modified_at": article.modified_at and article.modified_at.isoformat().replace("+00:00", "Z"),
             },
         )
         for name in rows.tags:
@@ -102,6 +104,12 @@ class FixtureWriter:
                     "publisher": escape(source.publisher),
                     "position": source.position,
                 },
+            )
+        for note in rows.notes:
+            moment = note.published_at.isoformat().replace("+00:00", "Z")
+            self._object(
+                "articles.correction",
+                {"article": key, "kind": note.kind, "published_at": moment, "text": note.text},
             )
         self.count += 1
 

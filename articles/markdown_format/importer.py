@@ -94,7 +94,13 @@ class Importer:
     def _create(self, batch):
         """Write new articles with their parts in one transaction: a few inserts for the batch."""
         rows = [
-            writing.prepare(self._new_article(data), image=data.image, source=data.source, tags=data.tags)
+            writing.prepare(
+                self._new_article(data),
+                image=data.image,
+                source=data.source,
+                tags=data.tags,
+                notes=data.corrections,
+            )
             for data in batch
         ]
         with transaction.atomic():
@@ -137,6 +143,7 @@ class Importer:
                 image=data.image if "image" in changes else keep,
                 source=data.source if "source" in changes else keep,
                 tags=data.tags if "tags" in changes else keep,
+                notes=data.corrections if "notes" in changes else keep,
                 tag_ids=self.tag_ids,
             )
             if self.dry_run:
@@ -145,7 +152,7 @@ class Importer:
 
     def _changes(self, article, data, fields):
         if article is None:
-            return {"new", "image", "source", "tags"}
+            return {"new", "image", "source", "tags", "notes"}
         changes = set()
         if any(getattr(article, name) != value for name, value in fields.items()):
             changes.add("article")
@@ -158,6 +165,8 @@ class Importer:
             name.lower() for name in data.tags
         ]:
             changes.add("tags")
+        if writing.note_values(article.corrections.all()) != writing.note_values(data.corrections):
+            changes.add("notes")
         return changes
 
 

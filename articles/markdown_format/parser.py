@@ -19,7 +19,7 @@ import yaml
 from ..addresses import InvalidValue, check_length, check_printable, publisher_for, require_web_url
 from ..models import Article
 from ..plain_text import decode, escape
-from ..writing import Image, Source
+from ..writing import Image, Note, Source
 from .constants import (
     CREDIT_SEPARATOR,
     FIELDS,
@@ -32,7 +32,10 @@ from .constants import (
     MARKDOWN_SUFFIXES,
     MAX_FILE_BYTES,
     MAX_FRONT_MATTER_BYTES,
+    MAX_NOTES,
     MAX_TAGS,
+    NOTE_KEYS,
+    NOTE_KIND_BY_WORD,
     PERMALINK_RE,
     SOURCE_SECTION_RE,
     SUMMARY_HEADINGS,
@@ -63,6 +66,7 @@ class ArticleData:
     credit: str = ""
     rights: str = ""
     credit_url: str = ""
+    corrections: tuple[Note, ...] = ()  # the public notes, oldest first
 
     @property
     def image(self):
@@ -227,6 +231,7 @@ def validated(values, body):
         credit=credit,
         rights=rights,
         credit_url=credit_url,
+        corrections=parse_notes(values.get("corrections")),
     )
     for field in ("alt_text", "credit", "rights", "publisher"):
         check_length(field, getattr(data, field), LIMITS[field])
@@ -246,9 +251,36 @@ def text_value(values, field):
     return value
 
 
-def parse_date(value):
+def parse_notes(value):
+    """``corrections``: a list of {date, kind, text}, the article's public notes, oldest first."""
+    if value is None or value == "" or value == []:
+        return ()
+    if not isinstance(value, list):
+        raise ImportFailure(f"corrections: expected a list of {{date, kind, text}}, got {value!r}")
+    if len(value) > MAX_NOTES:
+        raise ImportFailure(f"corrections: {len(value)} notes, at most {MAX_NOTES} are allowed")
+    notes = []
+    for number, item in enumerate(value, start=1):
+        field = f"corrections[{number}]"
+        if not isinstance(item, dict) or set(item) != set(NOTE_KEYS):
+            raise ImportFailure(f"{field}: expected exactly the keys {', '.join(NOTE_KEYS)}, got {item!r}")
+        kind = NOTE_KIND_BY_WORD.get(" ".join(str(item["kind"]).split()).lower())
+        if kind is None:
+            raise ImportFailure(f"{field}: unknown kind {item['kind']!r} ({', '.join(NOTE_KIND_BY_WORD)})")
+        text = text_value(item, "text").strip()
+        if not text:
+            raise ImportFailure(f"{field}: the text is empty")
+        check_length(field, text, LIMITS["note"])
+        check_printable(field, text)
+        notes.append(Note(parse_date(item["date"], field=f"{field}.date"), kind, text))
+    return tuple(sorted(notes, key=lambda note: note.published_at))
+
+
+def parse_date(value, field="date"):
     if value is None or value == "":
-        raise ImportFailure("date: missing; every article needs a publication date")
+        needed = "; every article needs a publication date" if field == "date" else ""
+        raise ImportFailure(f"{field}: missing{needed}")
+    not_iso = f"{field}: {value!r} is not an ISO 8601 date (2024-05-24T13:22:26Z)"
     if isinstance(value, datetime.datetime):
         moment = value
     elif isinstance(value, datetime.date):
@@ -257,11 +289,11 @@ def parse_date(value):
         try:
             moment = datetime.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ImportFailure(f"date: {value!r} is not an ISO 8601 date (2024-05-24T13:22:26Z)") from None
+            raise ImportFailure(not_iso) from None
     else:
-        raise ImportFailure(f"date: {value!r} is not an ISO 8601 date (2024-05-24T13:22:26Z)")
+        raise ImportFailure(not_iso)
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise ImportFailure(f"date: {value!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
+        raise ImportFailure(f"{field}: {value!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone(datetime.UTC)

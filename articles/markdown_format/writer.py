@@ -27,6 +27,7 @@ from .constants import (
     IMAGE_CREDIT_PREFIX,
     IMAGE_CREDIT_SUFFIX,
     MONTHS_FR,
+    OPTIONAL_FIELDS,
     PERMALINK_PREFIX,
     SOURCE_HEADING,
     SUMMARY_HEADING,
@@ -80,6 +81,10 @@ def to_markdown(article):
         "permalink": permalink_path(article.permalink),
         "imageUrl": image_url,
         "imageCredit": credit_line,
+        "corrections": [
+            {"date": utc_timestamp(note.published_at), "kind": note.kind, "text": note.text}
+            for note in article.corrections.all()
+        ],
     }
     return compose(
         front_matter,
@@ -93,7 +98,8 @@ def to_markdown(article):
 
 
 def compose(front_matter, *, image_url="", alt_text="", credit_line="", summary="", body="", source_url=""):
-    """A file: FRONT_MATTER (a value for each of FIELDS, written as given), then its body.
+    """A file: FRONT_MATTER (a value for each of FIELDS, written as given; one of OPTIONAL_FIELDS
+    only when it holds something), then its body.
 
     The body holds, each when given: the image, its credit, « L’essentiel » with
     the summary, the editor's text, and « Lien source » with the source's address.
@@ -109,7 +115,8 @@ def compose(front_matter, *, image_url="", alt_text="", credit_line="", summary=
         blocks.append(body.replace("\r\n", "\n").strip())
     if source_url:
         blocks.append(f"{SOURCE_HEADING}\n\n{source_url}")
-    lines = ["---", *(f"{key}: {yaml_value(front_matter[key])}" for key in FIELDS), "---"]
+    keys = [key for key in FIELDS if key not in OPTIONAL_FIELDS or front_matter.get(key)]
+    lines = ["---", *(f"{key}: {yaml_value(front_matter[key])}" for key in keys), "---"]
     text = "\n".join(lines) + "\n"
     if blocks:
         text += "\n" + "\n\n".join(blocks) + "\n"
@@ -136,5 +143,7 @@ def yaml_value(value):
     """A YAML flow value in the seed's style: JSON strings, which YAML reads as double-quoted scalars."""
     if isinstance(value, list):
         return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{yaml_value(key)}: {yaml_value(item)}" for key, item in value.items()) + "}"
     quoted = json.dumps(value, ensure_ascii=False)
     return YAML_UNSAFE_RE.sub(lambda match: f"\\u{ord(match[0]):04x}", quoted)
