@@ -15,6 +15,7 @@ A story published on the site has as coverage the other articles of the story:
 import itertools
 
 from django.db import transaction
+from django.db.models import Q
 
 from .models import Article, SourceLink, Story, StoryKey
 from .story_keys import TITLE, keys_for, site_of
@@ -64,10 +65,15 @@ def index(articles, *, group=True, sources=None):
 
 def attach(articles, keys, sites):
     """Put each of ``articles`` (saved, without a story, with their ``keys`` by id) with the stored
-    articles it shares a key with, in their story (a published one first, then the oldest) or a
-    new one; articles of the batch that share a key go together. A title is shared only by
-    articles of different sites (their publishers', ``sites`` by id). An article that shares no key
-    stays alone, with no story: most articles tell a story nobody else told."""
+    articles it shares a key with, in their story or a new one; articles of the batch that share a
+    key go together. A title is shared only by articles of different sites (their publishers',
+    ``sites`` by id). An article that shares no key stays alone, with no story: most articles tell a
+    story nobody else told.
+
+    New articles never bring together stored ones that were apart: a group of them joins one stored
+    story or one stored article alone (``one_each``), never two. What a feed item cites is
+    written by whoever runs the feed; one item naming the DOIs of two published studies must not
+    make them one story, each listing the other's source as its coverage."""
     if not articles:
         return
     batch = {article.pk for article in articles}
@@ -109,6 +115,7 @@ def attach(articles, keys, sites):
             loose.add(article_id)
         else:
             stories.add(story_id)
+    one_each(groups.values())
     placed, new_stories = [], []
     for members, stories, loose in groups.values():
         if not stories and not loose and len(members) == 1:
@@ -120,7 +127,7 @@ def attach(articles, keys, sites):
     new_ids = iter(story.pk for story in new_stories)
     changed = []
     for members, stories, loose in placed:
-        story_id = best_story(stories) if stories else next(new_ids)
+        story_id = next(iter(stories)) if stories else next(new_ids)
         for article in members:
             article.story_id = story_id
         # A stored article that stood alone joins too (a row of its id alone: its other fields stay).
@@ -144,13 +151,29 @@ def stored_by_key(keys, excluded):
     return found
 
 
-def best_story(story_ids):
-    """Of several stories an article could join, one with a published article, then the oldest."""
-    if len(story_ids) == 1:
-        return next(iter(story_ids))
-    published = Article.objects.filter(story_id__in=story_ids, status=Article.Status.PUBLISHED)
-    with_published = set(published.values_list("story_id", flat=True))
-    return min(with_published or story_ids)
+def one_each(groups):
+    """Narrow each group's stored stories and lone stored articles (its ``stories`` and ``loose``
+    sets, changed in place) to one of them: one with a published article first, then a story
+    before an article alone, then the oldest. One query for the lot; none when no group has two."""
+    crowded = [(stories, loose) for _members, stories, loose in groups if len(stories) + len(loose) > 1]
+    if not crowded:
+        return
+    story_ids = set().union(*(stories for stories, _loose in crowded))
+    article_ids = set().union(*(loose for _stories, loose in crowded))
+    rows = Article.objects.filter(
+        Q(story_id__in=story_ids) | Q(pk__in=article_ids), status=Article.Status.PUBLISHED
+    ).values_list("pk", "story_id")
+    published_stories, published_articles = set(), set()
+    for pk, story_id in rows:
+        published_stories.add(story_id)
+        published_articles.add(pk)
+    for stories, loose in crowded:
+        _unpublished, is_article, chosen = min(
+            [(story_id not in published_stories, False, story_id) for story_id in stories]
+            + [(pk not in published_articles, True, pk) for pk in loose]
+        )
+        stories.intersection_update(set() if is_article else {chosen})
+        loose.intersection_update({chosen} if is_article else set())
 
 
 def published_member(article):

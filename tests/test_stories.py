@@ -424,3 +424,53 @@ class TestStoriesAndRules:
 
         assert article(MEDSCAPE_A).status == Article.Status.REVIEW
         assert story_of(NEJM_A) == {NEJM_A, MEDSCAPE_A, QUOTIDIEN_A}
+
+
+@pytest.mark.django_db
+class TestHostileItems:
+    """A feed item is written by whoever runs the feed: what it cites must not rearrange the site."""
+
+    def test_an_item_citing_two_published_studies_does_not_make_them_one_story(self, tmp_path, client):
+        heart = make_article(title="Insuffisance cardiaque", body="Étude : doi:10.1111/heart.1", source=True)
+        rhythm = make_article(title="Fibrillation atriale", body="Étude : doi:10.2222/rhythm.2", source=True)
+        Source.objects.create(name="spam", feed_url="https://spam.example/feed/")
+        path = rss(
+            tmp_path,
+            "spam",
+            [
+                (
+                    "Pilules miracles",
+                    "https://spam.example/offre",
+                    "<p>doi:10.1111/heart.1 doi:10.2222/rhythm.2</p>",
+                )
+            ],
+        )
+
+        ingest_all({"spam": path})
+
+        heart.refresh_from_db()
+        rhythm.refresh_from_db()
+        assert heart.story_id is None or heart.story_id != rhythm.story_id
+        heart_coverage = [href for _text, href, _rel in coverage_on_page(client, heart)[0]]
+        rhythm_coverage = [href for _text, href, _rel in coverage_on_page(client, rhythm)[0]]
+        assert rhythm.source.url not in heart_coverage
+        assert heart.source.url not in rhythm_coverage
+        # It joins one of them, as an item of a published story does, and only one.
+        assert sorted([heart_coverage, rhythm_coverage]) == [[], ["https://spam.example/offre"]]
+
+    def test_an_item_joins_one_story_of_those_it_cites_the_published_one_first(self, tmp_path):
+        draft = make_article(title="Brouillon", body="doi:10.1111/draft.1", status=Article.Status.REVIEW)
+        published = make_article(title="Publié", body="doi:10.2222/published.2")
+        Source.objects.create(name="spam", feed_url="https://spam.example/feed/")
+        path = rss(
+            tmp_path,
+            "spam",
+            [("Les deux", "https://spam.example/both", "<p>doi:10.1111/draft.1 doi:10.2222/published.2</p>")],
+        )
+
+        ingest_all({"spam": path})
+
+        item = article("https://spam.example/both")
+        assert item.story_id == Article.objects.get(pk=published.pk).story_id is not None
+        assert Article.objects.get(pk=draft.pk).story_id is None
+        assert item.status == Article.Status.ARCHIVED
