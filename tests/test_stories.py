@@ -474,3 +474,18 @@ class TestHostileItems:
         assert item.story_id == Article.objects.get(pk=published.pk).story_id is not None
         assert Article.objects.get(pk=draft.pk).story_id is None
         assert item.status == Article.Status.ARCHIVED
+
+    def test_an_item_naming_thousands_of_identifiers_stores_a_bounded_number_of_keys(self, tmp_path):
+        Source.objects.create(name="flood", feed_url="https://flood.example/feed/")
+        dois = " ".join(f"doi:10.{1000 + number}/x{number}" for number in range(3000))
+        path = rss(
+            tmp_path,
+            "flood",
+            [("Beaucoup de références ici même", "https://flood.example/1", f"<p>{dois}</p>")],
+        )
+
+        ingest_all({"flood": path})
+
+        flooded = article("https://flood.example/1")
+        assert StoryKey.objects.filter(article=flooded).count() <= 60
+        assert StoryKey.objects.filter(article=flooded, key="doi:10.1000/x0").exists()  # the first ones kept
