@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 
 from articles.language import language_of
 from articles.models import Article, SourceLink
+from articles.pagination import MAX_ID
 
 
 def to_review():
@@ -32,6 +33,14 @@ def to_review():
         )
         .order_by("-published_at", "-pk")
     )
+
+
+def as_id(value):
+    """The id a posted ``value`` names, or None: ASCII digits within the database's integers only
+    (Python's int() also reads « ٣ » and « ² » is a digit to str.isdigit; SQLite overflows past MAX_ID)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 def key_of(article):
@@ -127,7 +136,7 @@ def chosen_cards(data, keys=None):
     item chosen."""
     keys = list(dict.fromkeys(data.getlist("cards") if keys is None else keys))
     seen = {key: set(data.getlist(f"items-{key}")) for key in keys}
-    ids = {pk for pks in seen.values() for pk in pks if pk.isdigit()}
+    ids = {as_id(pk) for pks in seen.values() for pk in pks} - {None}
     current = {}
     for article in to_review().filter(pk__in=ids):
         key = key_of(article)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import grouping
 from articles.admin.bulk import move_selected
 
-from .cards import cards_of, chosen_cards, to_review
+from .cards import as_id, cards_of, chosen_cards, to_review
 
 ACTIONS = {
     "publish": _("Publish"),
@@ -119,7 +119,8 @@ def merge(request, cards):
 
 
 def split(request, pk):
-    article = to_review().filter(pk=pk, story__isnull=False).first() if pk.isdigit() else None
+    pk = as_id(pk)
+    article = to_review().filter(pk=pk, story__isnull=False).first() if pk else None
     if article is None:
         messages.warning(request, gettext("This item is no longer waiting in a story."))
         return

@@ -310,6 +310,18 @@ class TestCorrections:
         assertContains(none, "Sélectionnez au moins une carte.")
         assert len(page(editor_client).cards) == 5
 
+    @pytest.mark.parametrize("forged", ["²", "٣", "9" * 30, "-1", "1 OR 1=1"])
+    def test_forged_ids_change_nothing_and_break_nothing(self, editor_client, ingested, forged):
+        before = sorted(Article.objects.values_list("pk", "status", "story_id"))
+        for data in [
+            {"split": forged},
+            {"cover": f"s{forged}", f"items-s{forged}": forged},
+            {"action": "publish", "cards": f"a{forged}", f"items-a{forged}": forged},
+            {"action": "archive", "cards": f"a{forged}", f"items-a{forged}": [forged, "1"]},
+        ]:
+            assert editor_client.post(REVIEW, data).status_code == 302
+        assert sorted(Article.objects.values_list("pk", "status", "story_id")) == before
+
 
 @pytest.mark.django_db
 class TestReturnToTheReview:

@@ -398,7 +398,7 @@ class TestBlockedItems:
 
     def test_a_restore_of_nothing_blocked_changes_nothing(self, blocked, editor_client):
         published = make_article(title="Publié", source=True)
-        for value in ("abc", str(published.pk + 1000), ""):
+        for value in ("abc", str(published.pk + 1000), "", "²", "9" * 30, "-1"):
             assert editor_client.post(BLOCKED, {"_restore": value}).status_code == 302
         assert by_link(WEBINAR).status == ARCHIVED
 
