@@ -15,7 +15,8 @@ A story published on the site has as coverage the other articles of the story:
 import itertools
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, When, Window
+from django.db.models.functions import RowNumber
 
 from .models import Article, SourceLink, Story, StoryKey
 from .story_keys import TITLE, keys_for, site_of
@@ -26,6 +27,8 @@ LOOKUP_SIZE = 500
 # editor or by intake. A draft waiting for review has been read by nobody yet: a feed that names a
 # published study's DOI must not put its link on that article's page before an editor saw it.
 COVERAGE_STATUSES = (Article.Status.PUBLISHED, Article.Status.ARCHIVED)
+# Sources a published article lists as its coverage at most (« Aussi couvert par », JSON-LD).
+COVERAGE_SHOWN = 12
 
 
 def keys_of(article, source_url):
@@ -185,10 +188,18 @@ def published_member(article):
 
 
 def coverage(article):
-    """The other sources of ``article``'s story, for readers: SourceLinks (each address once, never
-    the article's own source), oldest first. One query; none for an article without a story."""
+    """The other sources of ``article``'s story, for readers: SourceLinks, oldest first, one per
+    publisher (or per address, for a link of no publisher's), never the article's own source, at
+    most COVERAGE_SHOWN. Items that arrive after publication join its coverage by themselves: a feed
+    sending a thousand items that name its DOI is one line of it, not a thousand. One query; none
+    for an article without a story."""
     if article.story_id is None:
         return []
+    own = SourceLink.objects.filter(article_id=article.pk, kind=SourceLink.Kind.SOURCE).values(
+        "url_normalized"
+    )
+    sender = Case(When(publisher="", then=F("url_normalized")), default=F("publisher"))
+    oldest_first = [F("article__published_at").asc(), F("pk").asc()]
     links = (
         SourceLink.objects.filter(
             kind=SourceLink.Kind.SOURCE,
@@ -196,13 +207,15 @@ def coverage(article):
             article__status__in=COVERAGE_STATUSES,
         )
         .exclude(article_id=article.pk)
-        .order_by("article__published_at", "pk")
+        .exclude(url_normalized__in=own)
+        .annotate(rank=Window(RowNumber(), partition_by=[sender], order_by=oldest_first))
+        .filter(rank=1)
+        .order_by(*oldest_first)
         .only("url", "url_normalized", "publisher", "article_id")
     )
-    own = {link.url_normalized for link in links if link.article_id == article.pk}
-    seen, found = set(own), []
-    for link in links:
-        if link.url_normalized not in seen:
+    seen, found = set(), []
+    for link in links[: COVERAGE_SHOWN * 2]:
+        if link.url_normalized not in seen and len(found) < COVERAGE_SHOWN:
             seen.add(link.url_normalized)
             found.append(link)
     return found

@@ -489,3 +489,26 @@ class TestHostileItems:
         flooded = article("https://flood.example/1")
         assert StoryKey.objects.filter(article=flooded).count() <= 60
         assert StoryKey.objects.filter(article=flooded, key="doi:10.1000/x0").exists()  # the first ones kept
+
+    @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser, on the rss helper's dates past 9
+    def test_a_flood_of_items_naming_a_published_study_is_one_line_of_its_coverage(
+        self, feeds, tmp_path, client
+    ):
+        ingest_all({"nejm": feeds["nejm"], "medscape": feeds["medscape"]})
+        published = article(NEJM_A)
+        published.status = Article.Status.PUBLISHED
+        published.save()
+        Article.objects.filter(story=published.story_id, status=Article.Status.REVIEW).update(
+            status=Article.Status.ARCHIVED
+        )
+        Source.objects.create(name="spam", feed_url="https://spam.example/feed/")
+        flood = [
+            (f"Promotion {n}", f"https://spam{n}.example/p", "<p>doi:10.1056/NEJMoa2400001</p>")
+            for n in range(300)
+        ]
+
+        assert "300 coverage of a published story" in ingest_all({"spam": rss(tmp_path, "spam", flood)})
+
+        links, citations = coverage_on_page(client, published)
+        assert sorted(text for text, _href, _rel in links) == ["medscape", "spam"]  # one link a source
+        assert len(citations) == 2
