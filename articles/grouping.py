@@ -9,7 +9,7 @@ read once and looked up by their index, never by reading the archive.
 
 A story published on the site has as coverage the other articles of the story:
 ``coverage(article)`` gives their sources for the reader's « Aussi couvert par ».
-``split`` and ``merge`` are the editor's corrections.
+``split`` and ``merge`` are the editor's corrections; ``leave`` takes discarded articles out.
 """
 
 import itertools
@@ -219,6 +219,19 @@ def coverage(article):
             seen.add(link.url_normalized)
             found.append(link)
     return found
+
+
+@transaction.atomic
+def leave(articles):
+    """Take ``articles`` (discarded by an editor) out of every story for good: their keys are
+    deleted and their story is none, as a blocked item's are, so that nothing published later
+    lists them as its coverage and nothing joins them (``rebuild_story_keys`` leaves archived
+    articles without a story alone)."""
+    ids = [article.pk for article in articles]
+    StoryKey.objects.filter(article_id__in=ids).delete()
+    Article.objects.filter(pk__in=ids).update(story=None)
+    for article in articles:
+        article.story_id = None
 
 
 @transaction.atomic

@@ -273,6 +273,29 @@ class TestCorrections:
         assert {status_of(link) for link in (QUOTIDIEN_A, NEJM_A, MEDSCAPE_A)} == {Article.Status.ARCHIVED}
         assert not Article.objects.filter(status=Article.Status.PUBLISHED).exists()
 
+    def test_a_discarded_card_is_never_the_coverage_of_what_is_published_later(
+        self, editor_client, ingested, tmp_path, client
+    ):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from intake.models import Source
+
+        editor_client.post(REVIEW, page(editor_client).post(THROMBECTOMY_FR, action="archive"))
+        late = "https://late.example/thrombectomie"
+        Source.objects.create(name="late", feed_url="https://late.example/feed/")
+        feed = rss(tmp_path, "late", [("Thrombectomie : le point", late, "<p>doi:10.1056/NEJMoa2400001</p>")])
+        ingest_all({"late": feed})
+        call_command("rebuild_story_keys", stdout=StringIO())  # and nothing brings them back
+
+        editor_client.post(
+            REVIEW, page(editor_client).post(title_of(late), action="publish", confirmed="yes")
+        )
+
+        assert status_of(late) == Article.Status.PUBLISHED
+        assert coverage_on_page(client, article(late)) == ([], [])
+
     def test_split_takes_an_item_out_into_a_card_of_its_own(self, editor_client, ingested):
         review = page(editor_client)
 
