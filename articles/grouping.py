@@ -140,17 +140,24 @@ def attach(articles, keys, sites):
 
 
 def stored_by_key(keys, excluded):
-    """The stored articles (not ``excluded``) having each of ``keys``: (id, story id, site)."""
-    found = {}
+    """The stored articles (not ``excluded``) having each of ``keys``: (id, story id, site).
+
+    An archived article (a story's coverage, kept from a feed) stands for a key only when no other
+    article has it: whoever runs a feed chooses what its items cite, and an item kept as one
+    study's coverage that also named another study must not draw that study's later items away."""
+    found, archived = {}, {}
     keys = sorted(keys)
     for start in range(0, len(keys), LOOKUP_SIZE):
         rows = (
             StoryKey.objects.filter(key__in=keys[start : start + LOOKUP_SIZE])
             .exclude(article_id__in=excluded)
-            .values_list("key", "article_id", "article__story_id", "site")
+            .values_list("key", "article_id", "article__story_id", "site", "article__status")
         )
-        for key, article_id, story_id, site in rows:
-            found.setdefault(key, set()).add((article_id, story_id, site))
+        for key, article_id, story_id, site, status in rows:
+            into = archived if status == Article.Status.ARCHIVED else found
+            into.setdefault(key, set()).add((article_id, story_id, site))
+    for key, rows in archived.items():
+        found.setdefault(key, rows)
     return found
 
 

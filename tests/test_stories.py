@@ -512,3 +512,32 @@ class TestHostileItems:
         links, citations = coverage_on_page(client, published)
         assert sorted(text for text, _href, _rel in links) == ["medscape", "spam"]  # one link a source
         assert len(citations) == 2
+
+    def test_a_hostile_items_keys_do_not_draw_another_studys_later_coverage(self, tmp_path):
+        heart = make_article(title="Insuffisance cardiaque", body="Étude : doi:10.1111/heart.1", source=True)
+        rhythm = make_article(title="Fibrillation atriale", body="Étude : doi:10.2222/rhythm.2", source=True)
+        for name in ("spam", "cardio"):
+            Source.objects.create(name=name, feed_url=f"https://{name}.example/feed/")
+        spam = [
+            (
+                "Pilules miracles",
+                "https://spam.example/offre",
+                "<p>doi:10.1111/heart.1 doi:10.2222/rhythm.2</p>",
+            )
+        ]
+        ingest_all({"spam": rss(tmp_path, "spam", spam)})
+        joined = article("https://spam.example/offre").story_id
+
+        later = [
+            (
+                "Fibrillation : l'ablation par champ pulsé",
+                "https://cardio.example/fa",
+                "<p>doi:10.2222/rhythm.2</p>",
+            )
+        ]
+        ingest_all({"cardio": rss(tmp_path, "cardio", later)})
+
+        # The later item joins the study it names, whichever the spam joined.
+        rhythm.refresh_from_db()
+        assert article("https://cardio.example/fa").story_id == rhythm.story_id is not None
+        assert joined in (Article.objects.get(pk=heart.pk).story_id, rhythm.story_id)
