@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import grouping
 from articles.admin.bulk import move_selected
 
-from .cards import as_id, cards_of, chosen_cards, to_review
+from .cards import as_id, chosen_cards, newest_cards, to_review
 
 ACTIONS = {
     "publish": _("Publish"),
@@ -40,8 +40,9 @@ def review_url():
 
 
 def show(request, context):
-    """The page: every card waiting, the newest story first."""
-    context = {**context, "cards": cards_of(to_review()), "actions": ACTIONS}
+    """The page: the newest cards waiting (``newest_cards``), the newest story first."""
+    cards, more = newest_cards()
+    context = {**context, "cards": cards, "more": more, "actions": ACTIONS}
     return TemplateResponse(request, "admin/intake/source/review.html", context)
 
 

@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article
+from intake import cards
 
 from .admin_forms import form_data
 from .factories import client_for
@@ -344,6 +345,35 @@ class TestCorrections:
         ]:
             assert editor_client.post(REVIEW, data).status_code == 302
         assert sorted(Article.objects.values_list("pk", "status", "story_id")) == before
+
+
+@pytest.mark.django_db
+class TestALargeBacklog:
+    """A feed decides how many items it sends: the page and its form stay the size an editor reads."""
+
+    @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser, on the rss helper's dates past 9
+    def test_the_newest_cards_are_shown_and_the_others_counted(self, editor_client, tmp_path):
+        from intake.models import Source
+
+        Source.objects.create(name="flood", feed_url="https://flood.example/feed/")
+        lone = [(f"Annonce numéro {n}", f"https://flood{n}.example/p", "") for n in range(70)]
+        one_story = [
+            (f"Copie {n}", f"https://copy{n}.example/p", "<p>doi:10.9999/same.1</p>") for n in range(30)
+        ]
+        ingest_all({"flood": rss(tmp_path, "flood", lone + one_story)})
+
+        response = editor_client.get(REVIEW)
+        review = ReviewPage(response.content.decode())
+
+        assert len(review.cards) == cards.CARDS_SHOWN == 50
+        story = next(card for card in review.cards if card["lead"].startswith("Copie"))
+        assert len([name for name, _value in review.fields if name == f"items-{story['key']}"]) == 20
+        assertContains(response, "21 autres cartes attendent")
+        posted = editor_client.post(
+            REVIEW, review.post(*[card["lead"] for card in review.cards], action="archive")
+        )
+        assert posted.status_code == 302
+        assert len(page(editor_client).cards) == 22  # the 21, and the story's ten items not shown
 
 
 @pytest.mark.django_db
