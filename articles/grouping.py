@@ -9,12 +9,14 @@ read once and looked up by their index, never by reading the archive.
 
 A story published on the site has as coverage the other articles of the story:
 ``coverage(article)`` gives their sources for the reader's « Aussi couvert par ».
-``split`` and ``merge`` are the editor's corrections.
+``split`` and ``merge`` are the editor's corrections; ``leave`` takes discarded articles out.
 """
 
 import itertools
 
 from django.db import transaction
+from django.db.models import Case, F, Q, When, Window
+from django.db.models.functions import RowNumber
 
 from .models import Article, SourceLink, Story, StoryKey
 from .story_keys import TITLE, keys_for, site_of
@@ -25,6 +27,8 @@ LOOKUP_SIZE = 500
 # editor or by intake. A draft waiting for review has been read by nobody yet: a feed that names a
 # published study's DOI must not put its link on that article's page before an editor saw it.
 COVERAGE_STATUSES = (Article.Status.PUBLISHED, Article.Status.ARCHIVED)
+# Sources a published article lists as its coverage at most (« Aussi couvert par », JSON-LD).
+COVERAGE_SHOWN = 12
 
 
 def keys_of(article, source_url):
@@ -64,10 +68,15 @@ def index(articles, *, group=True, sources=None):
 
 def attach(articles, keys, sites):
     """Put each of ``articles`` (saved, without a story, with their ``keys`` by id) with the stored
-    articles it shares a key with, in their story (a published one first, then the oldest) or a
-    new one; articles of the batch that share a key go together. A title is shared only by
-    articles of different sites (their publishers', ``sites`` by id). An article that shares no key
-    stays alone, with no story: most articles tell a story nobody else told."""
+    articles it shares a key with, in their story or a new one; articles of the batch that share a
+    key go together. A title is shared only by articles of different sites (their publishers',
+    ``sites`` by id). An article that shares no key stays alone, with no story: most articles tell a
+    story nobody else told.
+
+    New articles never bring together stored ones that were apart: a group of them joins one stored
+    story or one stored article alone (``one_each``), never two. What a feed item cites is
+    written by whoever runs the feed; one item naming the DOIs of two published studies must not
+    make them one story, each listing the other's source as its coverage."""
     if not articles:
         return
     batch = {article.pk for article in articles}
@@ -109,6 +118,7 @@ def attach(articles, keys, sites):
             loose.add(article_id)
         else:
             stories.add(story_id)
+    one_each(groups.values())
     placed, new_stories = [], []
     for members, stories, loose in groups.values():
         if not stories and not loose and len(members) == 1:
@@ -120,7 +130,7 @@ def attach(articles, keys, sites):
     new_ids = iter(story.pk for story in new_stories)
     changed = []
     for members, stories, loose in placed:
-        story_id = best_story(stories) if stories else next(new_ids)
+        story_id = next(iter(stories)) if stories else next(new_ids)
         for article in members:
             article.story_id = story_id
         # A stored article that stood alone joins too (a row of its id alone: its other fields stay).
@@ -130,27 +140,50 @@ def attach(articles, keys, sites):
 
 
 def stored_by_key(keys, excluded):
-    """The stored articles (not ``excluded``) having each of ``keys``: (id, story id, site)."""
-    found = {}
+    """The stored articles (not ``excluded``) having each of ``keys``: (id, story id, site).
+
+    An archived article (a story's coverage, kept from a feed) stands for a key only when no other
+    article has it: whoever runs a feed chooses what its items cite, and an item kept as one
+    study's coverage that also named another study must not draw that study's later items away."""
+    found, archived = {}, {}
     keys = sorted(keys)
     for start in range(0, len(keys), LOOKUP_SIZE):
         rows = (
             StoryKey.objects.filter(key__in=keys[start : start + LOOKUP_SIZE])
             .exclude(article_id__in=excluded)
-            .values_list("key", "article_id", "article__story_id", "site")
+            .values_list("key", "article_id", "article__story_id", "site", "article__status")
         )
-        for key, article_id, story_id, site in rows:
-            found.setdefault(key, set()).add((article_id, story_id, site))
+        for key, article_id, story_id, site, status in rows:
+            into = archived if status == Article.Status.ARCHIVED else found
+            into.setdefault(key, set()).add((article_id, story_id, site))
+    for key, rows in archived.items():
+        found.setdefault(key, rows)
     return found
 
 
-def best_story(story_ids):
-    """Of several stories an article could join, one with a published article, then the oldest."""
-    if len(story_ids) == 1:
-        return next(iter(story_ids))
-    published = Article.objects.filter(story_id__in=story_ids, status=Article.Status.PUBLISHED)
-    with_published = set(published.values_list("story_id", flat=True))
-    return min(with_published or story_ids)
+def one_each(groups):
+    """Narrow each group's stored stories and lone stored articles (its ``stories`` and ``loose``
+    sets, changed in place) to one of them: one with a published article first, then a story
+    before an article alone, then the oldest. One query for the lot; none when no group has two."""
+    crowded = [(stories, loose) for _members, stories, loose in groups if len(stories) + len(loose) > 1]
+    if not crowded:
+        return
+    story_ids = set().union(*(stories for stories, _loose in crowded))
+    article_ids = set().union(*(loose for _stories, loose in crowded))
+    rows = Article.objects.filter(
+        Q(story_id__in=story_ids) | Q(pk__in=article_ids), status=Article.Status.PUBLISHED
+    ).values_list("pk", "story_id")
+    published_stories, published_articles = set(), set()
+    for pk, story_id in rows:
+        published_stories.add(story_id)
+        published_articles.add(pk)
+    for stories, loose in crowded:
+        _unpublished, is_article, chosen = min(
+            [(story_id not in published_stories, False, story_id) for story_id in stories]
+            + [(pk not in published_articles, True, pk) for pk in loose]
+        )
+        stories.intersection_update(set() if is_article else {chosen})
+        loose.intersection_update({chosen} if is_article else set())
 
 
 def published_member(article):
@@ -162,10 +195,18 @@ def published_member(article):
 
 
 def coverage(article):
-    """The other sources of ``article``'s story, for readers: SourceLinks (each address once, never
-    the article's own source), oldest first. One query; none for an article without a story."""
+    """The other sources of ``article``'s story, for readers: SourceLinks, oldest first, one per
+    publisher (or per address, for a link of no publisher's), never the article's own source, at
+    most COVERAGE_SHOWN. Items that arrive after publication join its coverage by themselves: a feed
+    sending a thousand items that name its DOI is one line of it, not a thousand. One query; none
+    for an article without a story."""
     if article.story_id is None:
         return []
+    own = SourceLink.objects.filter(article_id=article.pk, kind=SourceLink.Kind.SOURCE).values(
+        "url_normalized"
+    )
+    sender = Case(When(publisher="", then=F("url_normalized")), default=F("publisher"))
+    oldest_first = [F("article__published_at").asc(), F("pk").asc()]
     links = (
         SourceLink.objects.filter(
             kind=SourceLink.Kind.SOURCE,
@@ -173,16 +214,31 @@ def coverage(article):
             article__status__in=COVERAGE_STATUSES,
         )
         .exclude(article_id=article.pk)
-        .order_by("article__published_at", "pk")
+        .exclude(url_normalized__in=own)
+        .annotate(rank=Window(RowNumber(), partition_by=[sender], order_by=oldest_first))
+        .filter(rank=1)
+        .order_by(*oldest_first)
         .only("url", "url_normalized", "publisher", "article_id")
     )
-    own = {link.url_normalized for link in links if link.article_id == article.pk}
-    seen, found = set(own), []
-    for link in links:
-        if link.url_normalized not in seen:
+    seen, found = set(), []
+    for link in links[: COVERAGE_SHOWN * 2]:
+        if link.url_normalized not in seen and len(found) < COVERAGE_SHOWN:
             seen.add(link.url_normalized)
             found.append(link)
     return found
+
+
+@transaction.atomic
+def leave(articles):
+    """Take ``articles`` (discarded by an editor) out of every story for good: their keys are
+    deleted and their story is none, as a blocked item's are, so that nothing published later
+    lists them as its coverage and nothing joins them (``rebuild_story_keys`` leaves archived
+    articles without a story alone)."""
+    ids = [article.pk for article in articles]
+    StoryKey.objects.filter(article_id__in=ids).delete()
+    Article.objects.filter(pk__in=ids).update(story=None)
+    for article in articles:
+        article.story_id = None
 
 
 @transaction.atomic

@@ -26,6 +26,8 @@ from urllib.parse import unquote, urlsplit
 from .normalize import normalize_url
 
 KEY_LENGTH = 300
+# Keys stored for one article at most (intake.parsing keeps as many cited addresses and identifiers).
+MAX_KEYS = 50
 
 DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>?#]+", re.IGNORECASE)
 # What a DOI found in a sentence or an address may be followed by without being part of it.
@@ -95,17 +97,19 @@ def keys_for(*, title="", texts=(), links=(), source_url=""):
     links = [*links, *(url for text in texts for url in urls_in(text))]
     identifiers = identifiers_in([title, *texts, *links, source_url])
     own_site = site_of(source_url)
-    primary = {normalize_url(source_url)} if is_primary(source_url, "") else set()
-    primary |= {normalize_url(url) for url in links if is_primary(url, own_site)}
-    keys = identifiers | {f"link:{url}" for url in primary if url}
-    if title_key := key_of_title(title):
-        keys.add(title_key)
-    return {key[:KEY_LENGTH] for key in keys}
+    primary = [normalize_url(source_url)] if is_primary(source_url, "") else []
+    primary += [normalize_url(url) for url in links if is_primary(url, own_site)]
+    keys = [key_of_title(title), *(f"link:{url}" for url in primary if url), *identifiers]
+    # In the order the article says them, the first MAX_KEYS: each is a row, and a text that cites
+    # thousands of studies (or a feed pretending to) tells no one story anyway.
+    unique = dict.fromkeys(key[:KEY_LENGTH] for key in keys if key)
+    return set(list(unique)[:MAX_KEYS])
 
 
 def identifiers_in(texts):
-    """The DOI, PMID and trial keys said anywhere in ``texts`` (sentences or addresses)."""
-    found = set()
+    """The DOI, PMID and trial keys said anywhere in ``texts`` (sentences or addresses), once
+    each, in the order of ``texts`` (DOIs, then PMIDs, then trials within one)."""
+    found = {}
     for text in texts:
         if not text:
             continue
@@ -113,11 +117,13 @@ def identifiers_in(texts):
         for match in DOI.finditer(text):
             doi = doi_without_tail(match.group(0))
             if "/" in doi[3:]:
-                found.add(f"doi:{doi.lower()}")
-        found.update(f"pmid:{int(match.group(1))}" for match in PMID.finditer(text))
+                found[f"doi:{doi.lower()}"] = None
+        found.update((f"pmid:{int(match.group(1))}", None) for match in PMID.finditer(text))
         for pattern in TRIALS:
-            found.update(f"trial:{''.join(match.groups()).upper()}" for match in pattern.finditer(text))
-    return found
+            found.update(
+                (f"trial:{''.join(match.groups()).upper()}", None) for match in pattern.finditer(text)
+            )
+    return list(found)
 
 
 def doi_without_tail(doi):

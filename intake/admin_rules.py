@@ -25,6 +25,7 @@ from articles.admin.forms import TagAutocompleteWidget
 from articles.models import SourceLink
 
 from . import rules, verdicts
+from .cards import as_id
 from .models import BlockedItem, CategoryMapping, Rule
 
 
@@ -284,7 +285,7 @@ class BlockedItemAdmin(EditorsOnly, admin.ModelAdmin):
         if request.method == "POST" and "_restore" in request.POST:
             if not workflow.is_editor(request.user):
                 raise PermissionDenied
-            chosen = [value for value in request.POST.getlist("_restore") if value.isdigit()]
+            chosen = {as_id(value) for value in request.POST.getlist("_restore")} - {None}
             self.restore_selected(request, self.get_queryset(request).filter(pk__in=chosen))
             return redirect(request.get_full_path())
         return super().changelist_view(request, extra_context)

@@ -15,16 +15,31 @@ is never published or archived unseen.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 
 from articles.language import language_of
 from articles.models import Article, SourceLink
+from articles.pagination import MAX_ID
+
+# A feed decides how many items it sends: the page shows the newest cards, each with its newest
+# items, so that it reads in one go and its form stays under DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000).
+# Publishing or discarding them brings the next ones up.
+CARDS_SHOWN = 50
+ITEMS_SHOWN = 20
+
+
+def in_review():
+    """Articles in review that came from a feed, the newest first."""
+    return Article.objects.filter(status=Article.Status.REVIEW, ingested_item__isnull=False).order_by(
+        "-published_at", "-pk"
+    )
 
 
 def to_review():
     """Articles in review that came from a feed, with what the review page shows of them."""
     return (
-        Article.objects.filter(status=Article.Status.REVIEW, ingested_item__isnull=False)
+        in_review()
         .select_related("image", "ingested_item__source")
         .prefetch_related(
             Prefetch("links", queryset=SourceLink.objects.filter(kind=SourceLink.Kind.SOURCE)),
@@ -32,6 +47,42 @@ def to_review():
         )
         .order_by("-published_at", "-pk")
     )
+
+
+def as_id(value):
+    """The id a posted ``value`` names, or None: ASCII digits within the database's integers only
+    (Python's int() also reads « ٣ » and « ² » is a digit to str.isdigit; SQLite overflows past MAX_ID)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
+def newest_cards():
+    """The newest CARDS_SHOWN cards, each with its newest ITEMS_SHOWN items, and how many more
+    cards wait. A few queries, whatever the backlog."""
+    chosen, stories, lone = set(), set(), set()
+    for pk, story_id in in_review().values_list("pk", "story_id").iterator(chunk_size=500):
+        key = story_id or -pk
+        if key not in chosen:
+            chosen.add(key)
+            if story_id:
+                stories.add(story_id)
+            else:
+                lone.add(pk)
+            if len(chosen) == CARDS_SHOWN:
+                break
+    newest = [F("published_at").desc(), F("pk").desc()]
+    in_stories = (
+        to_review()
+        .filter(story_id__in=stories)
+        .annotate(place=Window(RowNumber(), partition_by=[F("story_id")], order_by=newest))
+        .filter(place__lte=ITEMS_SHOWN)
+    )
+    articles = [*to_review().filter(pk__in=lone), *in_stories]
+    waiting = in_review().filter(story=None).count() + (
+        in_review().exclude(story=None).values("story_id").distinct().count()
+    )
+    return cards_of(articles), waiting - len(chosen)
 
 
 def key_of(article):
@@ -127,7 +178,7 @@ def chosen_cards(data, keys=None):
     item chosen."""
     keys = list(dict.fromkeys(data.getlist("cards") if keys is None else keys))
     seen = {key: set(data.getlist(f"items-{key}")) for key in keys}
-    ids = {pk for pks in seen.values() for pk in pks if pk.isdigit()}
+    ids = {as_id(pk) for pks in seen.values() for pk in pks} - {None}
     current = {}
     for article in to_review().filter(pk__in=ids):
         key = key_of(article)

@@ -3,7 +3,8 @@
 - Publishing a card publishes its lead (the best item, or the one the editor chose) and archives
   the card's other items as its coverage, each with « Couverture de “…” » in its history. A lead
   whose title or summary is not in French is published only once the editor confirms.
-- Discarding a card archives all its items: kept, their links known, they never come back.
+- Discarding a card archives all its items: kept, their links known, they never come back, and
+  out of their stories (``grouping.leave``): what is published later never lists them as coverage.
 - A card whose story is already published adds its items to that article's coverage.
 - « Séparer » takes an item out of its story (``grouping.split``); « Regrouper » makes the
   selected cards one story (``grouping.merge``).
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import grouping
 from articles.admin.bulk import move_selected
 
-from .cards import cards_of, chosen_cards, to_review
+from .cards import as_id, chosen_cards, newest_cards, to_review
 
 ACTIONS = {
     "publish": _("Publish"),
@@ -39,8 +40,9 @@ def review_url():
 
 
 def show(request, context):
-    """The page: every card waiting, the newest story first."""
-    context = {**context, "cards": cards_of(to_review()), "actions": ACTIONS}
+    """The page: the newest cards waiting (``newest_cards``), the newest story first."""
+    cards, more = newest_cards()
+    context = {**context, "cards": cards, "more": more, "actions": ACTIONS}
     return TemplateResponse(request, "admin/intake/source/review.html", context)
 
 
@@ -61,7 +63,7 @@ def act(request, context):
                 return confirm(request, context, cards, foreign)
             publish(request, cards)
         elif data["action"] == "archive":
-            move_selected(request, [item for card in cards for item in card.items], "archive")
+            discard(request, cards)
         else:
             merge(request, cards)
     return redirect(review_url())
@@ -86,6 +88,12 @@ def publish(request, cards):
     published = {article.pk for article, _message in moves.done}
     covered = [card for card in cards if card.lead.pk in published]
     archive_as_coverage(request, [(card.lead.title, card.others) for card in covered])
+
+
+def discard(request, cards):
+    """Archive every item of the cards, out of their stories: discarded is no coverage."""
+    moves = move_selected(request, [item for card in cards for item in card.items], "archive")
+    grouping.leave([article for article, _message in moves.done])
 
 
 def cover(request, cards):
@@ -119,7 +127,8 @@ def merge(request, cards):
 
 
 def split(request, pk):
-    article = to_review().filter(pk=pk, story__isnull=False).first() if pk.isdigit() else None
+    pk = as_id(pk)
+    article = to_review().filter(pk=pk, story__isnull=False).first() if pk else None
     if article is None:
         messages.warning(request, gettext("This item is no longer waiting in a story."))
         return

@@ -31,6 +31,11 @@ WORD = re.compile(r"[^\W_]+")
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "oe", "Æ": "ae"})
 # RE2 refuses a pattern whose program would need more memory than this (e.g. a{1000}{1000}).
 REGEX_MEMORY = 1 << 20
+# RE2's time is linear in the text but also grows with the program's size once its DFA runs out
+# of memory: (.*){1,1000}(.*){1,1000}, 24 characters, makes 22,000 instructions and took five
+# seconds a field of 20,000 characters. Rules an editor writes (NCT\d{8}, a few alternatives)
+# make a few dozen; under this size the DFA holds and a megabyte reads in milliseconds.
+REGEX_PROGRAM_SIZE = 1000
 
 
 def fold(text):
@@ -51,13 +56,17 @@ def compile_regex(pattern):
     options.case_sensitive = False
     options.log_errors = False
     options.max_mem = REGEX_MEMORY
+    options.never_capture = True  # rules ask whether it matches, never what its groups hold
     try:
-        return re2.compile(pattern, options=options)
+        compiled = re2.compile(pattern, options=options)
     except re2.error as error:
         reason = error.args[0] if error.args else ""
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
         raise ValueError(reason or gettext("this expression cannot be used")) from None
+    if compiled.programsize > REGEX_PROGRAM_SIZE:
+        raise ValueError(gettext("it is too complex; repeat less (a {1,1000} counts a thousand times)"))
+    return compiled
 
 
 def pattern_error(pattern, is_regex):

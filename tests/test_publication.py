@@ -6,8 +6,8 @@ and English) reaches readers at once, despite the page cache, and costs no query
 """
 
 import uuid
-from datetime import timedelta
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article
+from intake import cards
 
 from .admin_forms import form_data
 from .factories import client_for
@@ -273,6 +274,29 @@ class TestCorrections:
         assert {status_of(link) for link in (QUOTIDIEN_A, NEJM_A, MEDSCAPE_A)} == {Article.Status.ARCHIVED}
         assert not Article.objects.filter(status=Article.Status.PUBLISHED).exists()
 
+    def test_a_discarded_card_is_never_the_coverage_of_what_is_published_later(
+        self, editor_client, ingested, tmp_path, client
+    ):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from intake.models import Source
+
+        editor_client.post(REVIEW, page(editor_client).post(THROMBECTOMY_FR, action="archive"))
+        late = "https://late.example/thrombectomie"
+        Source.objects.create(name="late", feed_url="https://late.example/feed/")
+        feed = rss(tmp_path, "late", [("Thrombectomie : le point", late, "<p>doi:10.1056/NEJMoa2400001</p>")])
+        ingest_all({"late": feed})
+        call_command("rebuild_story_keys", stdout=StringIO())  # and nothing brings them back
+
+        editor_client.post(
+            REVIEW, page(editor_client).post(title_of(late), action="publish", confirmed="yes")
+        )
+
+        assert status_of(late) == Article.Status.PUBLISHED
+        assert coverage_on_page(client, article(late)) == ([], [])
+
     def test_split_takes_an_item_out_into_a_card_of_its_own(self, editor_client, ingested):
         review = page(editor_client)
 
@@ -309,6 +333,47 @@ class TestCorrections:
         assertContains(one, "Sélectionnez au moins deux cartes à regrouper.")
         assertContains(none, "Sélectionnez au moins une carte.")
         assert len(page(editor_client).cards) == 5
+
+    @pytest.mark.parametrize("forged", ["²", "٣", "9" * 30, "-1", "1 OR 1=1"])
+    def test_forged_ids_change_nothing_and_break_nothing(self, editor_client, ingested, forged):
+        before = sorted(Article.objects.values_list("pk", "status", "story_id"))
+        for data in [
+            {"split": forged},
+            {"cover": f"s{forged}", f"items-s{forged}": forged},
+            {"action": "publish", "cards": f"a{forged}", f"items-a{forged}": forged},
+            {"action": "archive", "cards": f"a{forged}", f"items-a{forged}": [forged, "1"]},
+        ]:
+            assert editor_client.post(REVIEW, data).status_code == 302
+        assert sorted(Article.objects.values_list("pk", "status", "story_id")) == before
+
+
+@pytest.mark.django_db
+class TestALargeBacklog:
+    """A feed decides how many items it sends: the page and its form stay the size an editor reads."""
+
+    @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser, on the rss helper's dates past 9
+    def test_the_newest_cards_are_shown_and_the_others_counted(self, editor_client, tmp_path):
+        from intake.models import Source
+
+        Source.objects.create(name="flood", feed_url="https://flood.example/feed/")
+        lone = [(f"Annonce numéro {n}", f"https://flood{n}.example/p", "") for n in range(70)]
+        one_story = [
+            (f"Copie {n}", f"https://copy{n}.example/p", "<p>doi:10.9999/same.1</p>") for n in range(30)
+        ]
+        ingest_all({"flood": rss(tmp_path, "flood", lone + one_story)})
+
+        response = editor_client.get(REVIEW)
+        review = ReviewPage(response.content.decode())
+
+        assert len(review.cards) == cards.CARDS_SHOWN == 50
+        story = next(card for card in review.cards if card["lead"].startswith("Copie"))
+        assert len([name for name, _value in review.fields if name == f"items-{story['key']}"]) == 20
+        assertContains(response, "21 autres cartes attendent")
+        posted = editor_client.post(
+            REVIEW, review.post(*[card["lead"] for card in review.cards], action="archive")
+        )
+        assert posted.status_code == 302
+        assert len(page(editor_client).cards) == 22  # the 21, and the story's ten items not shown
 
 
 @pytest.mark.django_db

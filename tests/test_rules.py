@@ -162,6 +162,28 @@ class TestRulesAtIngestion:
         assert status == 0 and "1 created" in out
         assert time.monotonic() - started < 5  # Python's re would take longer than the universe's age
 
+    def test_an_expression_re2_accepts_but_runs_slowly_is_refused_and_never_hangs_a_run(
+        self, source, tmp_path
+    ):
+        # RE2 is linear in the text, times the size of the pattern's program: 24 characters of
+        # pattern make 22,000 states, which its DFA has no memory for and its NFA walks per character.
+        slow = "(.*){1,1000}(.*){1,1000}"
+        assert "trop complexe" in rules.pattern_error(slow, True)
+        assert rules.pattern_error(r"\b(NCT\d{8}|ISRCTN\d{8})\b|essai (clinique|randomisé)", True) == ""
+        rule(Action.BLOCK, slow, is_regex=True)  # saved before this check, or by hand
+        feed = tmp_path / "long.xml"
+        feed.write_text(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>'
+            f"<title>{'a' * 900}</title><description>{'a' * 20000}</description>"
+            "<link>https://long.example/a/</link></item></channel></rss>"
+        )
+
+        started = time.monotonic()
+        out, err, status = ingest("--source", source.name, str(feed))
+
+        assert status == 0 and "1 created" in out
+        assert time.monotonic() - started < 3
+
     def test_what_re2_refuses_is_said_before_saving(self):
         assert "missing )" in rules.pattern_error("(essai", True)
         assert "(?<=" in rules.pattern_error("(?<=essai)s", True)  # look-behind: not in RE2
@@ -376,7 +398,7 @@ class TestBlockedItems:
 
     def test_a_restore_of_nothing_blocked_changes_nothing(self, blocked, editor_client):
         published = make_article(title="Publié", source=True)
-        for value in ("abc", str(published.pk + 1000), ""):
+        for value in ("abc", str(published.pk + 1000), "", "²", "9" * 30, "-1"):
             assert editor_client.post(BLOCKED, {"_restore": value}).status_code == 302
         assert by_link(WEBINAR).status == ARCHIVED
 

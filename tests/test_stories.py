@@ -424,3 +424,120 @@ class TestStoriesAndRules:
 
         assert article(MEDSCAPE_A).status == Article.Status.REVIEW
         assert story_of(NEJM_A) == {NEJM_A, MEDSCAPE_A, QUOTIDIEN_A}
+
+
+@pytest.mark.django_db
+class TestHostileItems:
+    """A feed item is written by whoever runs the feed: what it cites must not rearrange the site."""
+
+    def test_an_item_citing_two_published_studies_does_not_make_them_one_story(self, tmp_path, client):
+        heart = make_article(title="Insuffisance cardiaque", body="Étude : doi:10.1111/heart.1", source=True)
+        rhythm = make_article(title="Fibrillation atriale", body="Étude : doi:10.2222/rhythm.2", source=True)
+        Source.objects.create(name="spam", feed_url="https://spam.example/feed/")
+        path = rss(
+            tmp_path,
+            "spam",
+            [
+                (
+                    "Pilules miracles",
+                    "https://spam.example/offre",
+                    "<p>doi:10.1111/heart.1 doi:10.2222/rhythm.2</p>",
+                )
+            ],
+        )
+
+        ingest_all({"spam": path})
+
+        heart.refresh_from_db()
+        rhythm.refresh_from_db()
+        assert heart.story_id is None or heart.story_id != rhythm.story_id
+        heart_coverage = [href for _text, href, _rel in coverage_on_page(client, heart)[0]]
+        rhythm_coverage = [href for _text, href, _rel in coverage_on_page(client, rhythm)[0]]
+        assert rhythm.source.url not in heart_coverage
+        assert heart.source.url not in rhythm_coverage
+        # It joins one of them, as an item of a published story does, and only one.
+        assert sorted([heart_coverage, rhythm_coverage]) == [[], ["https://spam.example/offre"]]
+
+    def test_an_item_joins_one_story_of_those_it_cites_the_published_one_first(self, tmp_path):
+        draft = make_article(title="Brouillon", body="doi:10.1111/draft.1", status=Article.Status.REVIEW)
+        published = make_article(title="Publié", body="doi:10.2222/published.2")
+        Source.objects.create(name="spam", feed_url="https://spam.example/feed/")
+        path = rss(
+            tmp_path,
+            "spam",
+            [("Les deux", "https://spam.example/both", "<p>doi:10.1111/draft.1 doi:10.2222/published.2</p>")],
+        )
+
+        ingest_all({"spam": path})
+
+        item = article("https://spam.example/both")
+        assert item.story_id == Article.objects.get(pk=published.pk).story_id is not None
+        assert Article.objects.get(pk=draft.pk).story_id is None
+        assert item.status == Article.Status.ARCHIVED
+
+    def test_an_item_naming_thousands_of_identifiers_stores_a_bounded_number_of_keys(self, tmp_path):
+        Source.objects.create(name="flood", feed_url="https://flood.example/feed/")
+        dois = " ".join(f"doi:10.{1000 + number}/x{number}" for number in range(3000))
+        path = rss(
+            tmp_path,
+            "flood",
+            [("Beaucoup de références ici même", "https://flood.example/1", f"<p>{dois}</p>")],
+        )
+
+        ingest_all({"flood": path})
+
+        flooded = article("https://flood.example/1")
+        assert StoryKey.objects.filter(article=flooded).count() <= 60
+        assert StoryKey.objects.filter(article=flooded, key="doi:10.1000/x0").exists()  # the first ones kept
+
+    @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser, on the rss helper's dates past 9
+    def test_a_flood_of_items_naming_a_published_study_is_one_line_of_its_coverage(
+        self, feeds, tmp_path, client
+    ):
+        ingest_all({"nejm": feeds["nejm"], "medscape": feeds["medscape"]})
+        published = article(NEJM_A)
+        published.status = Article.Status.PUBLISHED
+        published.save()
+        Article.objects.filter(story=published.story_id, status=Article.Status.REVIEW).update(
+            status=Article.Status.ARCHIVED
+        )
+        Source.objects.create(name="spam", feed_url="https://spam.example/feed/")
+        flood = [
+            (f"Promotion {n}", f"https://spam{n}.example/p", "<p>doi:10.1056/NEJMoa2400001</p>")
+            for n in range(300)
+        ]
+
+        assert "300 coverage of a published story" in ingest_all({"spam": rss(tmp_path, "spam", flood)})
+
+        links, citations = coverage_on_page(client, published)
+        assert sorted(text for text, _href, _rel in links) == ["medscape", "spam"]  # one link a source
+        assert len(citations) == 2
+
+    def test_a_hostile_items_keys_do_not_draw_another_studys_later_coverage(self, tmp_path):
+        heart = make_article(title="Insuffisance cardiaque", body="Étude : doi:10.1111/heart.1", source=True)
+        rhythm = make_article(title="Fibrillation atriale", body="Étude : doi:10.2222/rhythm.2", source=True)
+        for name in ("spam", "cardio"):
+            Source.objects.create(name=name, feed_url=f"https://{name}.example/feed/")
+        spam = [
+            (
+                "Pilules miracles",
+                "https://spam.example/offre",
+                "<p>doi:10.1111/heart.1 doi:10.2222/rhythm.2</p>",
+            )
+        ]
+        ingest_all({"spam": rss(tmp_path, "spam", spam)})
+        joined = article("https://spam.example/offre").story_id
+
+        later = [
+            (
+                "Fibrillation : l'ablation par champ pulsé",
+                "https://cardio.example/fa",
+                "<p>doi:10.2222/rhythm.2</p>",
+            )
+        ]
+        ingest_all({"cardio": rss(tmp_path, "cardio", later)})
+
+        # The later item joins the study it names, whichever the spam joined.
+        rhythm.refresh_from_db()
+        assert article("https://cardio.example/fa").story_id == rhythm.story_id is not None
+        assert joined in (Article.objects.get(pk=heart.pk).story_id, rhythm.story_id)
