@@ -3,7 +3,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.utils.translation import gettext_lazy as _
 
 # What a public page shows: a change to any of these forgets every cached page (articles.caching).
-PUBLIC_MODELS = ("Article", "Tag", "TaggedArticle", "ImageCredit", "SourceLink", "PermalinkRedirect")
+PUBLIC_MODELS = (
+    "Article",
+    "Tag",
+    "TaggedArticle",
+    "ImageCredit",
+    "SourceLink",
+    "PermalinkRedirect",
+    "ArticleAuthor",
+)
 
 
 class ArticlesConfig(AppConfig):

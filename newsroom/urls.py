@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     re_path(r"^admin/articles/source/(?P<rest>.*)$", old_admin_address),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("people.urls")),
     prefix_default_language=False,
 )
 
