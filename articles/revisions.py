@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from .models import Article, ImageCredit, SourceLink, Tag, TaggedArticle
+from .models import Article, ArticleAuthor, ImageCredit, SourceLink, Tag, TaggedArticle
 
 IMAGE_FIELDS = ("image", "image_url", "alt_text", "credit", "rights", "credit_url")
 ARTICLE_FIELDS = (
@@ -32,6 +32,9 @@ ARTICLE_FIELDS = (
     "body",
     "importance",
     "author",
+    "reviewed_by",
+    "reviewed_on",
+    "next_review_on",
     "review_note",
 )
 
@@ -71,6 +74,7 @@ class Parts:
     image: list = field(default_factory=list)  # ImageCredit versions
     links: list = field(default_factory=list)  # SourceLink versions
     taggings: list = field(default_factory=list)  # TaggedArticle versions, in the order they were saved
+    bylines: list = field(default_factory=list)  # ArticleAuthor versions
     recorded_names: dict = field(default_factory=dict)  # tag id -> its name when the version was saved
 
 
@@ -79,6 +83,7 @@ OWN_PARTS = {
     ImageCredit: ("image", "article_id"),
     SourceLink: ("links", "article_id"),
     TaggedArticle: ("taggings", "content_object_id"),
+    ArticleAuthor: ("bylines", "article_id"),
 }
 
 
@@ -170,6 +175,13 @@ def restore(version):
             kept = [int(part.object_id) for part in getattr(parts, name)]
             model.objects.filter(**{article_field: article.pk}).exclude(pk__in=kept).delete()
             for part in getattr(parts, name):
+                if (
+                    model is ArticleAuthor
+                    and not model.person.field.related_model.objects.filter(
+                        pk=part.field_dict["person_id"]
+                    ).exists()
+                ):
+                    continue  # a profile deleted since is not brought back
                 part.revert()
     return relink_tags(article, parts)
 

@@ -40,6 +40,10 @@ def add_article_form(**overrides):
         "links-0-url": "https://www.has-sante.fr/recommandation?utm_source=rss",
         "links-0-publisher": "HAS",
         "links-0-position": "0",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

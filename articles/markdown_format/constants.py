@@ -29,6 +29,10 @@ FIELDS = (
     "imageUrl",
     "imageCredit",
 )
+# Keys written only when the article has them, after FIELDS: the byline (people's names, in
+# order) and the medical review (the reviewer's name and the day). The archive's files have none.
+PEOPLE_FIELDS = ("authors", "reviewedBy", "reviewedOn")
+MAX_AUTHORS = 20
 # The longest values the models store, read from the models themselves.
 LIMITS = {
     "title": Article._meta.get_field("title").max_length,
@@ -38,6 +42,7 @@ LIMITS = {
     "credit": ImageCredit._meta.get_field("credit").max_length,
     "rights": ImageCredit._meta.get_field("rights").max_length,
     "publisher": SourceLink._meta.get_field("publisher").max_length,
+    "person": Article._meta.get_field("authors").related_model._meta.get_field("name").max_length,
 }
 
 # The body the site generates around the editor's text.

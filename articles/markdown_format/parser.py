@@ -30,9 +30,11 @@ from .constants import (
     LAST_YEAR,
     LIMITS,
     MARKDOWN_SUFFIXES,
+    MAX_AUTHORS,
     MAX_FILE_BYTES,
     MAX_FRONT_MATTER_BYTES,
     MAX_TAGS,
+    PEOPLE_FIELDS,
     PERMALINK_RE,
     SOURCE_SECTION_RE,
     SUMMARY_HEADINGS,
@@ -63,6 +65,9 @@ class ArticleData:
     credit: str = ""
     rights: str = ""
     credit_url: str = ""
+    authors: tuple[str, ...] = ()  # people's names, in the byline's order
+    reviewed_by: str = ""
+    reviewed_on: datetime.date | None = None
 
     @property
     def image(self):
@@ -148,9 +153,10 @@ def load_front_matter(front_matter):
         loader.dispose()
     if not isinstance(values, dict):
         raise ImportFailure("the front matter is not a list of 'key: value' lines")
-    unknown = [str(key) for key in values if key not in FIELDS]
+    unknown = [str(key) for key in values if key not in FIELDS and key not in PEOPLE_FIELDS]
     if unknown:
-        raise ImportFailure(f"unknown field {unknown[0]!r} (known fields: {', '.join(FIELDS)})")
+        known = ", ".join((*FIELDS, *PEOPLE_FIELDS))
+        raise ImportFailure(f"unknown field {unknown[0]!r} (known fields: {known})")
     return values
 
 
@@ -227,7 +233,15 @@ def validated(values, body):
         credit=credit,
         rights=rights,
         credit_url=credit_url,
+        authors=parse_people(values.get("authors")),
+        reviewed_by=" ".join(decode(text_value(values, "reviewedBy")).split()),
+        reviewed_on=parse_day(values.get("reviewedOn")),
     )
+    if bool(data.reviewed_by) != bool(data.reviewed_on):
+        raise ImportFailure("reviewedBy and reviewedOn: a review needs both the reviewer and the day")
+    for name in (*data.authors, data.reviewed_by):
+        check_length("authors" if name in data.authors else "reviewedBy", name, LIMITS["person"])
+        check_printable("authors" if name in data.authors else "reviewedBy", name)
     for field in ("alt_text", "credit", "rights", "publisher"):
         check_length(field, getattr(data, field), LIMITS[field])
     for field in ("title", "summary", "body", "alt_text", "credit", "rights"):
@@ -316,6 +330,43 @@ def parse_tags(value):
         if name:
             tags.setdefault(name.lower(), name)
     return tuple(tags.values())
+
+
+def parse_people(value):
+    """``authors``: a list of names, or one comma-separated text, in the byline's order."""
+    if value is None or value == "":
+        return ()
+    names = value.split(",") if isinstance(value, str) else value
+    if not isinstance(names, list):
+        raise ImportFailure(f"authors: expected a list or comma-separated text, got {value!r}")
+    if len(names) > MAX_AUTHORS:
+        raise ImportFailure(f"authors: {len(names)} names, at most {MAX_AUTHORS} are allowed")
+    people = {}
+    for name in names:
+        if not isinstance(name, str):
+            raise ImportFailure(f"authors: {name!r} is not text")
+        name = " ".join(decode(name).split())
+        if name:
+            people.setdefault(name.lower(), name)
+    return tuple(people.values())
+
+
+def parse_day(value):
+    """``reviewedOn``: a day, 2026-03-03."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ImportFailure(f"reviewedOn: {value!r} is not a day (2026-03-03)") from None
+    if not isinstance(value, datetime.date):
+        raise ImportFailure(f"reviewedOn: {value!r} is not a day (2026-03-03)")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ImportFailure(f"reviewedOn: {value!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
+    return value
 
 
 def url_value(values, field):

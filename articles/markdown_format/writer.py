@@ -27,6 +27,7 @@ from .constants import (
     IMAGE_CREDIT_PREFIX,
     IMAGE_CREDIT_SUFFIX,
     MONTHS_FR,
+    PEOPLE_FIELDS,
     PERMALINK_PREFIX,
     SOURCE_HEADING,
     SUMMARY_HEADING,
@@ -37,7 +38,7 @@ YAML_UNSAFE_RE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udf
 
 
 def articles_to_export(*, status=None, since=None):
-    articles = with_parts(Article.objects.all())
+    articles = with_parts(Article.objects.all()).with_bylines().select_related("reviewed_by")
     if status:
         articles = articles.filter(status=status)
     if since:
@@ -80,6 +81,9 @@ def to_markdown(article):
         "permalink": permalink_path(article.permalink),
         "imageUrl": image_url,
         "imageCredit": credit_line,
+        "authors": [escape(person.name) for person in article.byline],
+        "reviewedBy": escape(article.reviewed_by.name) if article.reviewed_by and article.reviewed_on else "",
+        "reviewedOn": article.reviewed_on.isoformat() if article.reviewed_by and article.reviewed_on else "",
     }
     return compose(
         front_matter,
@@ -93,7 +97,8 @@ def to_markdown(article):
 
 
 def compose(front_matter, *, image_url="", alt_text="", credit_line="", summary="", body="", source_url=""):
-    """A file: FRONT_MATTER (a value for each of FIELDS, written as given), then its body.
+    """A file: FRONT_MATTER (a value for each of FIELDS, written as given, then those of
+    PEOPLE_FIELDS it holds that are not empty), then its body.
 
     The body holds, each when given: the image, its credit, « L’essentiel » with
     the summary, the editor's text, and « Lien source » with the source's address.
@@ -109,7 +114,8 @@ def compose(front_matter, *, image_url="", alt_text="", credit_line="", summary=
         blocks.append(body.replace("\r\n", "\n").strip())
     if source_url:
         blocks.append(f"{SOURCE_HEADING}\n\n{source_url}")
-    lines = ["---", *(f"{key}: {yaml_value(front_matter[key])}" for key in FIELDS), "---"]
+    keys = [*FIELDS, *(key for key in PEOPLE_FIELDS if front_matter.get(key))]
+    lines = ["---", *(f"{key}: {yaml_value(front_matter[key])}" for key in keys), "---"]
     text = "\n".join(lines) + "\n"
     if blocks:
         text += "\n" + "\n\n".join(blocks) + "\n"
