@@ -192,7 +192,7 @@ PORTRAIT_SIZE = (600, 600)
 
 def portrait(name, colour):
     """The JPEG bytes of a person's drawn portrait: a head and shoulders in a lighter shade on
-    their colour, and their initials, so that no photograph of anyone is ever needed."""
+    their colour, their initials on the shoulders, so that no photograph of anyone is ever needed."""
     rng = random.Random(name)
     width, height = PORTRAIT_SIZE
     light = tuple(min(255, c + 120) for c in colour)
@@ -207,10 +207,9 @@ def portrait(name, colour):
     draw.ellipse((middle - 105, height * 0.2, middle + 105, height * 0.2 + 230), fill=(*light, 255))
     image = Image.alpha_composite(image, layer)
     initials = "".join(part[0] for part in strip_accents(name).split()[-2:]).upper()
-    font = ImageFont.load_default(size=96)
-    ImageDraw.Draw(image).text(
-        (width - 36, height - 28), initials, font=font, fill=(255, 255, 255, 230), anchor="rs"
-    )
+    # On the shoulders, where a round crop of the portrait keeps them.
+    font = ImageFont.load_default(size=72)
+    ImageDraw.Draw(image).text((middle, height * 0.9), initials, font=font, fill=(*colour, 255), anchor="ms")
     buffer = BytesIO()
     image.convert("RGB").save(buffer, format="JPEG", quality=88)
     return buffer.getvalue()

@@ -164,7 +164,7 @@ class TestMedicalReview:
 
         assertContains(
             response,
-            'Relu par <a href="/authors/anne-leroy/">Dr Anne Leroy</a>, radiologue interventionnelle, '
+            'Relu par <a href="/authors/anne-leroy/">Dr Anne Leroy</a> '
             'le <time datetime="2026-03-03">3 mars 2026</time>',
         )
         data = news_article(response)
@@ -172,6 +172,10 @@ class TestMedicalReview:
         assert data["reviewedBy"]["url"] == "http://testserver/authors/anne-leroy/"
         assert data["lastReviewed"] == "2026-03-03"
         assert "author" not in data  # an imported article may have no byline
+        reviewer_page = client.get("/authors/anne-leroy/")
+        assert listed_titles(reviewer_page) == []  # she signed nothing
+        assertContains(reviewer_page, f'<a href="{article.get_absolute_url()}">{article.title}</a>')
+        assertContains(reviewer_page, "relu le 3 mars 2026")
 
     def test_an_article_not_reviewed_says_nothing_of_a_review(self, client):
         response = client.get(make_article().get_absolute_url())
@@ -315,9 +319,8 @@ class TestQueryCounts:
         many = {url: queries_for(client, url) for url in few}
 
         assert many == few
-        assert (
-            many["/authors/personne-0/"] == 4
-        )  # the person, the page of articles, their tags, their bylines
+        # the person; their page of articles, its tags and bylines; the articles they reviewed
+        assert many["/authors/personne-0/"] == 5
 
     def test_the_article_page_costs_the_same_for_one_author_or_five(self, client):
         people = [make_person(f"Personne {number}") for number in range(5)]
