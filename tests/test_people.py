@@ -328,3 +328,33 @@ class TestQueryCounts:
         five = sign(make_article(reviewed_by=people[1], reviewed_on=timezone.localdate()), *people)
 
         assert queries_for(client, one.get_absolute_url()) == queries_for(client, five.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_an_author_finds_profiles_by_name_for_a_byline(client):
+    make_person("Anne Leroy", honorific="Dr")
+    make_person("Hugo Bernard")
+    client_for(client, staff("autrice", "Authors"))
+
+    response = client.get(
+        "/admin/autocomplete/",
+        {"term": "ler", "app_label": "articles", "model_name": "articleauthor", "field_name": "person"},
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == ["Dr Anne Leroy"]
+
+
+@pytest.mark.django_db
+def test_an_author_saves_a_draft_with_its_byline_in_order(client):
+    from .test_admin import add_article_form
+
+    author = staff("autrice", "Authors")
+    hugo, anne = make_person("Hugo Bernard", user=author), make_person("Anne Leroy")
+    form = add_article_form(status="draft", importance="", **{"bylines-TOTAL_FORMS": "2"})
+    form.update({"bylines-0-person": anne.pk, "bylines-0-position": 2})
+    form.update({"bylines-1-person": hugo.pk, "bylines-1-position": 1})
+
+    response = client_for(client, author).post("/admin/articles/article/add/", form)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Article.objects.get().byline == [hugo, anne]
