@@ -358,3 +358,33 @@ def test_an_author_saves_a_draft_with_its_byline_in_order(client):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Article.objects.get().byline == [hugo, anne]
+
+
+@pytest.mark.django_db
+def test_author_pages_and_reviewed_articles_are_valid_html(client, tmp_path, media_root):
+    from .test_valid_html import nu_checker
+
+    person = Person(
+        name='Anne <Leroy> & "Co"',
+        honorific="Dr",
+        credentials="Radiologue <b>interventionnelle</b>",
+        bio="Ligne un.\nLigne <deux> & trois.",
+        orcid='https://orcid.org/0000-0002-1825-0097?x="y" z',
+        rpps="javascript:alert(1)",
+    )
+    person.image = SimpleUploadedFile("portrait.png", image_bytes(size=(500, 500), image_format="PNG"))
+    person.save()
+    # Whole seconds, as the admin saves them (a microsecond's six digits are no valid HTML date).
+    moment = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    article = make_article(reviewed_by=person, reviewed_on=timezone.localdate(), published_at=moment)
+    sign(article, person, make_person())
+    pages = [person.get_absolute_url(), article.get_absolute_url(), "/", "/authors/anne-leroy/"]
+    files, folder = {}, tmp_path / "pages"
+    folder.mkdir()
+    for number, url in enumerate(pages):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        (folder / f"page-{number}.html").write_bytes(response.content)
+        files[f"page-{number}.html"] = url
+
+    assert [(files[name], message) for name, message, _ in nu_checker(folder.iterdir())] == []
