@@ -132,6 +132,7 @@ class Importer:
             try:
                 outcome = self.save(data, stored.pop(data.permalink, LOOK_UP))
             except (DatabaseError, ValidationError) as error:
+                self.people.forget_new()
                 results[position] = (self.FAILED, f"{data.permalink}: {error}")
             else:
                 results[position] = (outcome, "")
