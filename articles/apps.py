@@ -11,6 +11,7 @@ PUBLIC_MODELS = (
     "SourceLink",
     "PermalinkRedirect",
     "Correction",
+    "ArticleAuthor",
 )
 
 

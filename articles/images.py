@@ -392,7 +392,8 @@ def _save(storage, name, image, options):
 
 
 def update_renditions(sender, instance, **kwargs):
-    """post_save of ImageCredit: make the renditions of a newly uploaded or replaced image."""
+    """post_save of ImageCredit (and of people.Person, whose photo is an ``image`` too): make the
+    renditions of a newly uploaded or replaced image."""
     field_file = instance.image
     decoded = instance.__dict__.pop("decoded_image", None)  # set by ImageCredit.save() from clean_upload
     if not field_file or not field_file.storage.exists(field_file.name):

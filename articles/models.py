@@ -3,10 +3,12 @@
 ``Article`` and ``ImageCredit`` are defined here; the other models live beside them and are
 exported from here (``from articles.models import Tag``): ``tagging.py`` (``Tag``,
 ``TaggedArticle``), ``links.py`` (``SourceLink``, ``PermalinkRedirect``), ``corrections.py``
-(``Correction``, the article's public notes). Their managers and
+(``Correction``, the article's public notes), ``bylines.py`` (``ArticleAuthor``: an article's
+authors, people.Person, in order). Their managers and
 querysets, with ``published()``, are in ``managers.py``; their field classes in ``fields.py``.
 """
 
+import calendar
 from operator import attrgetter
 
 import reversion
@@ -20,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from .bylines import ArticleAuthor
 from .corrections import Correction
 from .fields import UploadedImageField, WebURLField
 from .images import clean_upload, renditions, validate_image_format
@@ -34,6 +37,7 @@ from .tagging import Tag, TaggedArticle
 __all__ = [
     "Article",
     "Correction",
+    "ArticleAuthor",
     "ImageCredit",
     "PermalinkRedirect",
     "SourceLink",
@@ -145,6 +149,32 @@ class Article(models.Model):
             "Ingested from a feed: by the feed ingestion."
         ),
     )
+    # The byline (people.Person, named by string: articles does not import people) and the
+    # medical review: who checked the article, when, and when it is to be checked again.
+    authors = models.ManyToManyField(
+        "people.Person",
+        through="ArticleAuthor",
+        blank=True,
+        related_name="articles",
+        verbose_name=_("authors"),
+    )
+    reviewed_by = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("medical reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_articles",
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    next_review_on = models.DateField(
+        _("next review"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Left blank, or when the review date changes: the review date plus MEDICAL_REVIEW_MONTHS months."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # « Mis à jour le … » and dateModified: moved only by a significant change (a note, or an
@@ -242,6 +272,17 @@ class Article(models.Model):
             self.slug = self.slug_for(self.title)
         self.permalink = self.permalink_to_save(stored)
         self.note_first_publication()
+        self.next_review_on = self.next_review_to_save(stored)
+
+    def next_review_to_save(self, stored=None):
+        """The next review: given by hand, it stays, unless the review date moved and it did not;
+        otherwise the review date plus MEDICAL_REVIEW_MONTHS."""
+        if self.reviewed_on is None:
+            return self.next_review_on
+        review_moved = stored is not None and stored["reviewed_on"] != self.reviewed_on
+        if self.next_review_on and not (review_moved and stored["next_review_on"] == self.next_review_on):
+            return self.next_review_on
+        return add_months(self.reviewed_on, settings.MEDICAL_REVIEW_MONTHS)
 
     def permalink_to_save(self, stored=None):
         """The permalink a save gives the article: one given by hand stays; one made from the
@@ -281,6 +322,7 @@ class Article(models.Model):
         if self.pk is None:
             return None
         fields = ("permalink", "slug", "published_at", "status", "first_published_at")
+        fields += ("reviewed_on", "next_review_on")
         return Article.objects.filter(pk=self.pk).values(*fields).first()
 
     def note_first_publication(self):
@@ -323,6 +365,14 @@ class Article(models.Model):
         if tags is None:
             tags = self.tags.all()
         return sorted((tag for tag in tags if not tag.is_internal), key=attrgetter("name"))
+
+    @cached_property
+    def byline(self):
+        """The article's authors (people.Person) in order: prefetched by with_bylines(), or read now."""
+        bylines = getattr(self, "prefetched_bylines", None)
+        if bylines is None:
+            bylines = self.bylines.select_related("person")
+        return [byline.person for byline in bylines]
 
     @property
     def date_modified(self):
@@ -379,6 +429,13 @@ class Article(models.Model):
     def source(self):
         """The original source link, read from prefetched links when there are some."""
         return next((link for link in self.links.all() if link.kind == SourceLink.Kind.SOURCE), None)
+
+
+def add_months(day, months):
+    """The same day ``months`` later, or the month's last day (31 January + 1 month: 28 or 29 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class ImageCredit(models.Model):
@@ -487,4 +544,5 @@ reversion.register(TaggedArticle)
 reversion.register(ImageCredit)
 reversion.register(SourceLink)
 reversion.register(Correction)
-reversion.register(Article, follow=["taggedarticle_set", "image", "links", "corrections"])
+reversion.register(ArticleAuthor)
+reversion.register(Article, follow=["taggedarticle_set", "image", "links", "corrections", "bylines"])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from .models import Article, Correction, ImageCredit, SourceLink, Tag, TaggedArticle
+from .models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink, Tag, TaggedArticle
 
 IMAGE_FIELDS = ("image", "image_url", "alt_text", "credit", "rights", "credit_url")
 ARTICLE_FIELDS = (
@@ -33,6 +33,9 @@ ARTICLE_FIELDS = (
     "body",
     "importance",
     "author",
+    "reviewed_by",
+    "reviewed_on",
+    "next_review_on",
     "review_note",
 )
 
@@ -73,6 +76,7 @@ class Parts:
     links: list = field(default_factory=list)  # SourceLink versions
     corrections: list = field(default_factory=list)  # Correction versions
     taggings: list = field(default_factory=list)  # TaggedArticle versions, in the order they were saved
+    bylines: list = field(default_factory=list)  # ArticleAuthor versions
     recorded_names: dict = field(default_factory=dict)  # tag id -> its name when the version was saved
 
 
@@ -82,6 +86,7 @@ OWN_PARTS = {
     SourceLink: ("links", "article_id"),
     Correction: ("corrections", "article_id"),
     TaggedArticle: ("taggings", "content_object_id"),
+    ArticleAuthor: ("bylines", "article_id"),
 }
 
 
@@ -179,6 +184,13 @@ def restore(version):
             kept = [int(part.object_id) for part in getattr(parts, name)]
             model.objects.filter(**{article_field: article.pk}).exclude(pk__in=kept).delete()
             for part in getattr(parts, name):
+                if (
+                    model is ArticleAuthor
+                    and not model.person.field.related_model.objects.filter(
+                        pk=part.field_dict["person_id"]
+                    ).exists()
+                ):
+                    continue  # a profile deleted since is not brought back
                 part.revert()
     return relink_tags(article, parts)
 

@@ -17,6 +17,7 @@ from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthAr
 
 from publication.identity import publisher_data
 
+from .bylines import person_data
 from .grouping import coverage
 from .models import Article, PermalinkRedirect, Tag, TaggedArticle
 from .pagination import ArticlePaginator, anchor_from, is_page_number
@@ -159,6 +160,8 @@ class ArticleDetailView(DetailView):
         return (
             Article.objects.published()
             .with_card_data()
+            .with_bylines()
+            .select_related("reviewed_by")
             .defer("search_document")
             .prefetch_related("links", "corrections")
         )
@@ -268,6 +271,11 @@ def news_article_data(article, url, image_url, description, request, covered_by=
     source_url = web_url(article.source.url) if article.source else ""
     if source_url:
         data["isBasedOn"] = source_url
+    if article.byline:
+        data["author"] = [person_data(person, request) for person in article.byline]
+    if article.reviewed_by and article.reviewed_on:
+        data["reviewedBy"] = person_data(article.reviewed_by, request)
+        data["lastReviewed"] = article.reviewed_on.isoformat()
     if covered_by:
         # What other sources said of the same story, which the page cites as « Aussi couvert par ».
         data["citation"] = [coverage_data(link) for link in covered_by]

@@ -26,7 +26,7 @@ PUBLISH_PERMISSION = "articles.publish_article"
 Status = Article.Status
 
 # What only editors may set: when and for how long an article is public, its
-# address, its priority, its planning and whose it is.
+# address, its priority, its planning, whose it is and its medical review.
 EDITOR_FIELDS = (
     "published_at",
     "expires_at",
@@ -34,6 +34,9 @@ EDITOR_FIELDS = (
     "permalink",
     "importance",
     "author",
+    "reviewed_by",
+    "reviewed_on",
+    "next_review_on",
     "review_note",
     "withdrawal_reason",
 )

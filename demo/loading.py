@@ -7,8 +7,9 @@ goes stale: a top story and important ones for « À la une », articles in ever
 archived), planned ones for the editorial calendar, a feed whose last run left drafts to
 review (two of their stories told by both feeds, and one already published, whose
 coverage it joined), the publication's identity and six pages (``masthead.py``), and an
-editor and an author (members of the Editors and Authors groups, staff,
-without a password) who wrote them. Every illustration is drawn by ``pictures.py`` and
+editor and an author (members of the Editors and Authors groups, staff, without a password) who
+wrote them, their profiles signing the stories (``people.py``, with two outside medical
+reviewers, one review due again). Every illustration is drawn by ``pictures.py`` and
 uploaded as the admin uploads one, so that every image on the demo's pages comes from the
 site itself. Status moves go through ``articles.workflow``, ingested drafts through
 ``intake.ingest``: the demo's history reads like a newsroom's.
@@ -43,7 +44,7 @@ from intake import ingest
 from intake.models import Rule, Source
 from publication.models import SiteIdentity, SitePage
 
-from . import masthead, pictures
+from . import masthead, people, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
 from .stories import NOTES, STORIES, WITHDRAWALS
 
@@ -96,6 +97,10 @@ def load(now=None):
             users = make_accounts()
             articles = [write_story(story, now, users, written) for story in STORIES]
             write_notes(articles, now, users["editor"])
+            # Their bylines and medical reviews, by the people of demo.people (portraits drawn too).
+            people.sign_and_review(
+                zip(STORIES, articles, strict=True), people.make_people(users, written), now
+            )
             # Their story keys, as the admin's save reads them (articles.grouping).
             grouping.index(articles)
             source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)

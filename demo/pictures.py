@@ -185,3 +185,31 @@ MOTIFS = {
     "catheter": catheter,
     "crowd": crowd,
 }
+
+
+PORTRAIT_SIZE = (600, 600)
+
+
+def portrait(name, colour):
+    """The JPEG bytes of a person's drawn portrait: a head and shoulders in a lighter shade on
+    their colour, their initials on the shoulders, so that no photograph of anyone is ever needed."""
+    rng = random.Random(name)
+    width, height = PORTRAIT_SIZE
+    light = tuple(min(255, c + 120) for c in colour)
+    shade = Image.linear_gradient("L").resize(PORTRAIT_SIZE)
+    image = ImageOps.colorize(shade, black=colour, white=tuple(min(255, c + 50) for c in colour)).convert(
+        "RGBA"
+    )
+    layer = Image.new("RGBA", PORTRAIT_SIZE, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    middle = width / 2 + rng.uniform(-20, 20)
+    draw.ellipse((middle - 190, height * 0.62, middle + 190, height * 1.25), fill=(*light, 235))
+    draw.ellipse((middle - 105, height * 0.2, middle + 105, height * 0.2 + 230), fill=(*light, 255))
+    image = Image.alpha_composite(image, layer)
+    initials = "".join(part[0] for part in strip_accents(name).split()[-2:]).upper()
+    # On the shoulders, where a round crop of the portrait keeps them.
+    font = ImageFont.load_default(size=72)
+    ImageDraw.Draw(image).text((middle, height * 0.9), initials, font=font, fill=(*colour, 255), anchor="ms")
+    buffer = BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=88)
+    return buffer.getvalue()

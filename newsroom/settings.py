@@ -29,6 +29,7 @@ DJANGO_DB_POOL         on PostgreSQL, 1 for a psycopg connection pool in each pr
 REDIS_URL              e.g. redis://cache:6379/0: the cache shared by every worker
                        (default: each process's own memory, and the cache generation
                        in a file under DJANGO_CACHE_DIR, default var/cache/ in the project)
+MEDICAL_REVIEW_MONTHS  months from a medical review to the next one due (default: 12)
 AWS_STORAGE_BUCKET_NAME  uploaded images on S3-compatible storage (with AWS_S3_ENDPOINT_URL,
                        AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
                        AWS_S3_CUSTOM_DOMAIN as the provider needs) instead of DJANGO_MEDIA_ROOT
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "articles",
+    "people",
     "intake",
     "publication",
     "demo",
@@ -313,6 +315,10 @@ IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_IMAGE_MAX_BYTES", 10 * 1024 
 IMAGE_MAX_PIXELS = int(os.environ.get("DJANGO_IMAGE_MAX_PIXELS", 24_000_000))
 # Each frame of an animation is decoded and copied: a thousand tiny frames take a tenth of a second.
 IMAGE_MAX_FRAMES = int(os.environ.get("DJANGO_IMAGE_MAX_FRAMES", 1000))
+
+# A medically reviewed article is due for its next review this many months later (people, the
+# admin's « Relecture due » queue), unless an editor sets another date.
+MEDICAL_REVIEW_MONTHS = int(os.environ.get("MEDICAL_REVIEW_MONTHS", 12))
 
 LOGGING = {
     "version": 1,

@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     re_path(r"^admin/articles/source/(?P<rest>.*)$", old_admin_address),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("people.urls")),
     # The publication's own pages, at the addresses their editors chose: last, after every other.
     path("", include("publication.urls")),
     prefix_default_language=False,

@@ -43,6 +43,10 @@ def add_article_form(**overrides):
         # The public notes (corrections and updates): editors' alone, none on a new article.
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

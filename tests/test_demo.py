@@ -330,3 +330,23 @@ class TestLoadingSafely:
 
         assert content() == (0, 0, 0, 0, 0, 0, 0, 0, 0)
         assert files(media_root) == []
+
+
+def test_the_demo_shows_its_people_their_bylines_and_reviews(loaded, client, admin_client):
+    from people.models import Person
+
+    people = Person.objects.all()
+    assert len(people) == 4 and all(person.renditions for person in people)
+    assert [person.name for person in people if person.user is None] == ["Anne Leroy", "Karim Haddad"]
+    public = Article.objects.published().with_bylines()
+    assert sum(bool(article.byline) for article in public) > len(public) / 2
+    reviewed = public.get(title__startswith="Arthrose du genou")
+    page = client.get(reviewed.get_absolute_url())
+    assertContains(page, 'Relu par <a href="/authors/anne-leroy/">Dr Anne Leroy</a>')
+    author_page = client.get("/authors/claire-moreau/")
+    assertContains(author_page, "Rédactrice en chef, journaliste santé")
+    assert image_addresses(author_page.content.decode()) and all(
+        address.startswith("/media/") for address in image_addresses(author_page.content.decode())
+    )
+    due = admin_client.get("/admin/articles/article/", {"queue": "review_due"}).context["cl"].result_list
+    assert [article.title[:23] for article in due] == ["Rétrécissement aortique"]

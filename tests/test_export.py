@@ -11,7 +11,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.markdown_format import to_markdown
+from articles.markdown_format import filename, to_markdown
 from articles.models import Article, ImageCredit, SourceLink, Tag
 from articles.writing import with_parts as with_markdown_parts
 
@@ -191,7 +191,8 @@ class TestFormat:
         for number in range(5):
             make_article(tags=["France", f"Tag {number}"], image=True, source=True)
 
-        with django_assert_num_queries(4):  # articles with images; taggings; sources; notes
+        # the articles with their images and reviewers, their tags, their sources, notes and bylines
+        with django_assert_num_queries(5):
             export(tmp_path)
 
         assert len(files(tmp_path)) == 5
@@ -200,3 +201,32 @@ class TestFormat:
         text = to_markdown(with_markdown_parts(Article.objects.all()).get())
 
         assert text.startswith('---\ntitle: "NICE publishes')
+
+
+@pytest.mark.django_db
+def test_bylines_and_reviews_survive_export_import_export(tmp_path):
+    import datetime
+
+    from articles.models import ArticleAuthor
+    from people.models import Person
+
+    anne = Person.objects.create(name="Anne Leroy", honorific="Dr")
+    hugo = Person.objects.create(name="Hugo & Bernard")
+    article = make_article(title="Relu et signé", reviewed_by=anne, reviewed_on=datetime.date(2026, 3, 3))
+    ArticleAuthor.objects.create(article=article, person=hugo, position=1)
+    ArticleAuthor.objects.create(article=article, person=anne, position=2)
+    make_article(title="Sans signature")
+    export(tmp_path / "first")
+    signed = front_matter(tmp_path / "first" / filename(article))
+    assert signed["authors"] == ["Hugo & Bernard", "Anne Leroy"]
+    assert (signed["reviewedBy"], signed["reviewedOn"]) == ("Anne Leroy", "2026-03-03")
+    unsigned = [path for path in (tmp_path / "first").iterdir() if path.name != filename(article)]
+    assert "authors" not in front_matter(unsigned[0])  # the seed's keys, and nothing more
+    empty_database()
+    ArticleAuthor.objects.all().delete()
+    Person.objects.all().delete()
+
+    call_command("import_markdown", str(tmp_path / "first"), stdout=StringIO())
+    export(tmp_path / "second")
+
+    assert files(tmp_path / "second") == files(tmp_path / "first")

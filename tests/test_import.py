@@ -586,3 +586,60 @@ def test_progress_is_counted_on_a_terminal_only(tmp_path, command_line):
     assert quiet.stderr == ""
     assert "\r100 files…\r200 files…" in progress
     assert shown.stdout.decode() == "imported 250, updated 0, unchanged 0, failed 0\n"
+
+
+@pytest.mark.django_db
+class TestPeople:
+    """``authors``, ``reviewedBy`` and ``reviewedOn``: names resolved to profiles (people.Person),
+    a missing one created by its name; files without them import as they always did."""
+
+    def test_names_become_the_byline_and_the_review(self, tmp_path, client):
+        from people.models import Person
+
+        Person.objects.create(name="Anne Leroy", slug="anne-leroy", honorific="Dr")
+        path = write(
+            tmp_path,
+            "a.md",
+            markdown(
+                authors='["anne leroy", "Hugo Bernard", "Anne Leroy"]',
+                reviewedBy='"Anne Leroy"',
+                reviewedOn="2026-03-03",
+            ),
+        )
+
+        out, err, status = import_markdown(path)
+
+        assert status == 0, err
+        article = Article.objects.get()
+        assert [person.full_name for person in article.byline] == ["Dr Anne Leroy", "Hugo Bernard"]
+        assert article.reviewed_by.slug == "anne-leroy" and str(article.reviewed_on) == "2026-03-03"
+        assert article.next_review_on is not None
+        assert Person.objects.get(name="Hugo Bernard").slug == "hugo-bernard"  # created by its name
+        page = client.get(article.get_absolute_url())
+        assert "Relu par" in page.content.decode()
+
+    def test_importing_again_changes_nothing_and_a_new_byline_replaces_the_old(self, tmp_path):
+        path = write(tmp_path, "a.md", markdown(authors='"Anne Leroy, Hugo Bernard"'))
+        import_markdown(path)
+
+        assert "unchanged" in import_markdown(path)[0]
+
+        write(tmp_path, "a.md", markdown(authors='["Hugo Bernard"]'))
+        assert "updated" in import_markdown(path)[0]
+        assert [person.name for person in Article.objects.get().byline] == ["Hugo Bernard"]
+
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"reviewedOn": "2026-03-03"}, "a review needs both the reviewer and the day"),
+            ({"reviewedBy": '"Anne Leroy"'}, "a review needs both the reviewer and the day"),
+            ({"reviewedBy": '"A"', "reviewedOn": '"le 3 mars"'}, "reviewedOn: 'le 3 mars' is not a day"),
+            ({"authors": "12"}, "authors: expected a list"),
+            ({"authors": '["Anne\\bLeroy"]'}, "authors: holds invisible control characters"),
+        ],
+    )
+    def test_bad_people_fields_are_refused(self, tmp_path, fields, message):
+        out, err, status = import_markdown(write(tmp_path, "a.md", markdown(**fields)))
+
+        assert status != 0 and message in err
+        assert Article.objects.count() == 0

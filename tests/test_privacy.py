@@ -21,8 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
 
-from articles.models import Article, PermalinkRedirect, Tag
+from articles.models import Article, ArticleAuthor, PermalinkRedirect, Tag
 from newsroom.urls import ALL_SITEMAPS
+from people.models import Person
 from publication.models import SitePage
 
 from .factories import make_article
@@ -90,6 +91,12 @@ def articles():
         }.items()
     ]  # fmt: skip
     PermalinkRedirect.objects.create(old_permalink="2023-02-01-ancienne-adresse-embargo", article=private[0])
+    # One person signs and reviews every article: their page lists the public ones only.
+    person = Person.objects.create(name="Anne Leroy")
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=article, person=person) for article in [*public, *private]
+    )
+    Article.objects.update(reviewed_by=person, reviewed_on=now.date())
     return public, private
 
 
@@ -111,6 +118,7 @@ def values(articles):
         "permalink": [*every.values_list("permalink", flat=True), "2023-02-01-ancienne-adresse-embargo"],
         "slug": [
             *Tag.objects.values_list("slug", flat=True),
+            *Person.objects.values_list("slug", flat=True),
             *SitePage.objects.values_list("slug", flat=True),
             *SitePage.objects.values_list("slug_en", flat=True),
         ],

@@ -103,7 +103,17 @@ def checkout(tmp_path):
     for name in ("manage.py", "Makefile"):
         shutil.copy(PROJECT / name, tmp_path / name)
     shutil.copytree(PROJECT / "newsroom", tmp_path / "newsroom", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("articles", "intake", "publication", "demo", "templates", "static", "locale", "fixtures"):
+    for name in (
+        "articles",
+        "people",
+        "intake",
+        "publication",
+        "demo",
+        "templates",
+        "static",
+        "locale",
+        "fixtures",
+    ):
         (tmp_path / name).symlink_to(PROJECT / name)
     return tmp_path
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from .. import grouping, workflow, writing
-from ..models import Article, Correction, ImageCredit, SourceLink
+from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink
 from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
@@ -59,6 +59,18 @@ class SourceLinkInline(admin.TabularInline):
     formset = SourceLinkFormSet
     extra = 1
     fields = ["kind", "url", "publisher", "position"]
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    """The byline, in order: people chosen among the profiles (people.Person)."""
+
+    model = ArticleAuthor
+    form = PartForm
+    extra = 1
+    fields = ["person", "position"]
+    autocomplete_fields = ["person"]
+    verbose_name = _("author")
+    verbose_name_plural = _("byline")
 
 
 class CorrectionInline(admin.StackedInline):
@@ -138,6 +150,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
                 ]
             },
         ),
+        (_("Medical review"), {"fields": ["reviewed_by", "reviewed_on", "next_review_on"]}),
         (
             _("Address"),
             {
@@ -153,7 +166,8 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         ),
         (None, {"fields": ["edit_token"], "classes": ["hidden"]}),
     ]
-    inlines = [ImageCreditInline, SourceLinkInline, CorrectionInline]
+    inlines = [ArticleAuthorInline, ImageCreditInline, SourceLinkInline, CorrectionInline]
+    autocomplete_fields = ["reviewed_by"]
     list_select_related = ["author", "image"]
     actions = ["submit_for_review", "publish", "unpublish", "unpublish_with_notice", "archive"]
 
@@ -208,6 +222,15 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         stored_status = getattr(request, "article_status_before_restore", None)
         return type(form.__name__, (form,), {"user": request.user, "stored_status": stored_status})
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new article's byline starts with the profile of the user writing it, if they have one."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ArticleAuthorInline) and obj.pk is None and request.method == "GET":
+            person = getattr(request.user, "person", None)
+            if person is not None:
+                kwargs["initial"] = [{"person": person.pk, "position": 1}]
+        return kwargs
 
     def get_changeform_initial_data(self, request):
         return {"status": Status.DRAFT, **super().get_changeform_initial_data(request)}

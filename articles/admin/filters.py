@@ -12,7 +12,8 @@ from ..models import Article, SourceLink
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
-    """The day's work: what waits for review, what is scheduled, what expires, one's own drafts."""
+    """The day's work: what waits for review, what is scheduled, what expires, one's own drafts,
+    and the public articles whose medical review is due again (ArticleQuerySet.review_due)."""
 
     title = _("work queue")
     parameter_name = "queue"
@@ -23,6 +24,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
             ("scheduled", _("Scheduled")),
             ("expiring", _("Expiring")),
             ("mine", _("My drafts")),
+            ("review_due", _("Medical review due")),
         ]
 
     def queryset(self, request, queryset):
@@ -32,6 +34,8 @@ class WorkQueueFilter(admin.SimpleListFilter):
             return queryset.scheduled()
         if self.value() == "expiring":
             return queryset.expiring()
+        if self.value() == "review_due":
+            return queryset.review_due()
         if self.value() == "mine":
             return queryset.filter(status=Article.Status.DRAFT, author=request.user)
         return queryset

@@ -29,10 +29,16 @@ FIELDS = (
     "imageUrl",
     "imageCredit",
     "corrections",
+    "authors",
+    "reviewedBy",
+    "reviewedOn",
 )
-# Keys written only when they hold something, so that the archive's files and their exports stay
-# as they were: the public notes, a list of {date, kind, text} (Correction).
-OPTIONAL_FIELDS = ("corrections",)
+# The byline (people's names, in order) and the medical review (the reviewer's name and the day).
+PEOPLE_FIELDS = ("authors", "reviewedBy", "reviewedOn")
+# Keys written only when they hold something, so that the archive's files (which have none of
+# them) and their exports stay as they were: the public notes, a list of {date, kind, text}
+# (Correction), and the people.
+OPTIONAL_FIELDS = ("corrections", *PEOPLE_FIELDS)
 NOTE_KEYS = ("date", "kind", "text")
 MAX_NOTES = 50
 # A note's kind: Correction.Kind's values, or the words a French editor writes.
@@ -42,6 +48,7 @@ NOTE_KIND_BY_WORD = {
     "mise à jour": Correction.Kind.UPDATE.value,
     "rétractation": Correction.Kind.RETRACTION.value,
 }
+MAX_AUTHORS = 20
 # The longest values the models store, read from the models themselves.
 LIMITS = {
     "title": Article._meta.get_field("title").max_length,
@@ -52,6 +59,7 @@ LIMITS = {
     "rights": ImageCredit._meta.get_field("rights").max_length,
     "publisher": SourceLink._meta.get_field("publisher").max_length,
     "note": Correction.TEXT_LENGTH,
+    "person": Article._meta.get_field("authors").related_model._meta.get_field("name").max_length,
 }
 
 # The body the site generates around the editor's text.

@@ -4,6 +4,9 @@
 permalink and says whether the article was imported, updated or unchanged;
 ``Importer.import_files(paths)`` parses and stores many, the new articles a
 batch at a time. Writing goes through ``articles.writing``, as every other path does.
+
+The byline and the reviewer are people's names (``People``): each is the profile of that
+name or slug, or a new profile of that name when there is none.
 """
 
 import itertools
@@ -13,10 +16,50 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from .. import writing
-from ..models import Article
+from ..models import Article, ArticleAuthor
 from .parser import ImportFailure, parse_file
 
 LOOK_UP = object()  # Importer.save(): the stored article is to be read
+
+
+class People:
+    """People by the names files give them: the profile of that name (any case) or slug, or a new
+    one of that name. Looked up once per run; new profiles are remembered only once committed."""
+
+    def __init__(self, *, remember_new=True):
+        self.model = Article._meta.get_field("authors").related_model
+        self.known = {}
+        self.remember_new = remember_new
+
+    def get(self, name):
+        if not name:
+            return None
+        key = name.lower()
+        person = self.known.get(key)
+        if person is None:
+            person = self.model.objects.filter(name__iexact=name).order_by("pk").first()
+            person = person or self.model.objects.filter(slug=name).first()
+            if person is None:
+                person = self.model.objects.create(name=name)
+                if not self.remember_new:
+                    return person
+            self.known[key] = person
+        return person
+
+    def forget_new(self):
+        """After a rolled-back transaction: forget the profiles it created, which no longer exist."""
+        kept = set(
+            self.model.objects.filter(pk__in=[p.pk for p in self.known.values()]).values_list("pk", flat=True)
+        )
+        self.known = {key: person for key, person in self.known.items() if person.pk in kept}
+
+    def set_byline(self, article, names, *, new=False):
+        if not new:
+            ArticleAuthor.objects.filter(article=article).delete()
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, person=self.get(name), position=position)
+            for position, name in enumerate(names, start=1)
+        )
 
 
 class Importer:
@@ -43,6 +86,7 @@ class Importer:
         self.status = status
         self.dry_run = dry_run
         self.tag_ids = writing.TagIds()
+        self.people = People(remember_new=not dry_run)
 
     def import_files(self, paths):
         """Yield ``(path, outcome, reason)`` for each file, in order, ``reason`` saying why one failed.
@@ -66,6 +110,8 @@ class Importer:
             for article in writing.with_parts(
                 Article.objects.filter(permalink__in={data.permalink for _, data in parsed})
             )
+            .with_bylines()
+            .select_related("reviewed_by")
         }
         new, others = {}, []
         for position, data in parsed:
@@ -77,6 +123,7 @@ class Importer:
             try:
                 self._create([data for _, data in new.values()])
             except (DatabaseError, ValidationError):
+                self.people.forget_new()
                 others = sorted([*new.values(), *others], key=lambda item: item[0])
             else:
                 for position, _ in new.values():
@@ -85,6 +132,7 @@ class Importer:
             try:
                 outcome = self.save(data, stored.pop(data.permalink, LOOK_UP))
             except (DatabaseError, ValidationError) as error:
+                self.people.forget_new()
                 results[position] = (self.FAILED, f"{data.permalink}: {error}")
             else:
                 results[position] = (outcome, "")
@@ -93,18 +141,21 @@ class Importer:
 
     def _create(self, batch):
         """Write new articles with their parts in one transaction: a few inserts for the batch."""
-        rows = [
-            writing.prepare(
-                self._new_article(data),
-                image=data.image,
-                source=data.source,
-                tags=data.tags,
-                notes=data.corrections,
-            )
-            for data in batch
-        ]
         with transaction.atomic():
+            rows = [
+                writing.prepare(
+                    self._new_article(data),
+                    image=data.image,
+                    source=data.source,
+                    tags=data.tags,
+                    notes=data.corrections,
+                )
+                for data in batch
+            ]
             writing.create_articles(rows, tag_ids=self.tag_ids)
+            for row, data in zip(rows, batch, strict=True):
+                if data.authors:
+                    self.people.set_byline(row.article, data.authors, new=True)
             if self.dry_run:
                 transaction.set_rollback(True)
 
@@ -116,27 +167,32 @@ class Importer:
             "summary": data.summary,
             "body": data.body,
             "importance": data.importance,
+            "reviewed_on": data.reviewed_on,
             "origin": Article.Origin.IMPORTED,
         }
 
     def _new_article(self, data):
-        return Article(permalink=data.permalink, **self._fields(data))
+        return Article(
+            permalink=data.permalink, reviewed_by=self.people.get(data.reviewed_by), **self._fields(data)
+        )
 
     def save(self, data, article=None):
         """Store one article; ``article`` is the stored one with its parts, None, or LOOK_UP."""
         if article is LOOK_UP:
-            article = writing.with_parts(Article.objects.filter(permalink=data.permalink)).first()
+            articles = writing.with_parts(Article.objects.filter(permalink=data.permalink))
+            article = articles.with_bylines().select_related("reviewed_by").first()
         fields = self._fields(data)
         changes = self._changes(article, data, fields)
         if not changes:
             return self.UNCHANGED
-        if article is None:
-            article = self._new_article(data)
-        elif "article" in changes:
-            for name, value in fields.items():
-                setattr(article, name, value)
         keep = writing.KEEP
         with transaction.atomic():
+            if article is None:
+                article = self._new_article(data)
+            elif "article" in changes:
+                for name, value in fields.items():
+                    setattr(article, name, value)
+                article.reviewed_by = self.people.get(data.reviewed_by)
             writing.save_article(
                 article,
                 fields="article" in changes,
@@ -146,16 +202,23 @@ class Importer:
                 notes=data.corrections if "notes" in changes else keep,
                 tag_ids=self.tag_ids,
             )
+            if "byline" in changes:
+                self.people.set_byline(article, data.authors, new="new" in changes)
             if self.dry_run:
                 transaction.set_rollback(True)
         return self.IMPORTED if "new" in changes else self.UPDATED
 
     def _changes(self, article, data, fields):
         if article is None:
-            return {"new", "image", "source", "tags", "notes"}
+            return {"new", "image", "source", "tags", "notes", "byline"}
         changes = set()
-        if any(getattr(article, name) != value for name, value in fields.items()):
+        reviewer = article.reviewed_by.name if article.reviewed_by else ""
+        if reviewer.lower() != data.reviewed_by.lower() or any(
+            getattr(article, name) != value for name, value in fields.items()
+        ):
             changes.add("article")
+        if [person.name.lower() for person in article.byline] != [name.lower() for name in data.authors]:
+            changes.add("byline")
         if writing.image_values(writing.stored_image(article)) != writing.image_values(data.image):
             changes.add("image")
         source = writing.first_source(article)

@@ -30,6 +30,7 @@ from .constants import (
     LAST_YEAR,
     LIMITS,
     MARKDOWN_SUFFIXES,
+    MAX_AUTHORS,
     MAX_FILE_BYTES,
     MAX_FRONT_MATTER_BYTES,
     MAX_NOTES,
@@ -67,6 +68,9 @@ class ArticleData:
     rights: str = ""
     credit_url: str = ""
     corrections: tuple[Note, ...] = ()  # the public notes, oldest first
+    authors: tuple[str, ...] = ()  # people's names, in the byline's order
+    reviewed_by: str = ""
+    reviewed_on: datetime.date | None = None
 
     @property
     def image(self):
@@ -154,7 +158,8 @@ def load_front_matter(front_matter):
         raise ImportFailure("the front matter is not a list of 'key: value' lines")
     unknown = [str(key) for key in values if key not in FIELDS]
     if unknown:
-        raise ImportFailure(f"unknown field {unknown[0]!r} (known fields: {', '.join(FIELDS)})")
+        known = ", ".join(FIELDS)
+        raise ImportFailure(f"unknown field {unknown[0]!r} (known fields: {known})")
     return values
 
 
@@ -232,7 +237,15 @@ def validated(values, body):
         rights=rights,
         credit_url=credit_url,
         corrections=parse_notes(values.get("corrections")),
+        authors=parse_people(values.get("authors")),
+        reviewed_by=" ".join(decode(text_value(values, "reviewedBy")).split()),
+        reviewed_on=parse_day(values.get("reviewedOn")),
     )
+    if bool(data.reviewed_by) != bool(data.reviewed_on):
+        raise ImportFailure("reviewedBy and reviewedOn: a review needs both the reviewer and the day")
+    for name in (*data.authors, data.reviewed_by):
+        check_length("authors" if name in data.authors else "reviewedBy", name, LIMITS["person"])
+        check_printable("authors" if name in data.authors else "reviewedBy", name)
     for field in ("alt_text", "credit", "rights", "publisher"):
         check_length(field, getattr(data, field), LIMITS[field])
     for field in ("title", "summary", "body", "alt_text", "credit", "rights"):
@@ -348,6 +361,43 @@ def parse_tags(value):
         if name:
             tags.setdefault(name.lower(), name)
     return tuple(tags.values())
+
+
+def parse_people(value):
+    """``authors``: a list of names, or one comma-separated text, in the byline's order."""
+    if value is None or value == "":
+        return ()
+    names = value.split(",") if isinstance(value, str) else value
+    if not isinstance(names, list):
+        raise ImportFailure(f"authors: expected a list or comma-separated text, got {value!r}")
+    if len(names) > MAX_AUTHORS:
+        raise ImportFailure(f"authors: {len(names)} names, at most {MAX_AUTHORS} are allowed")
+    people = {}
+    for name in names:
+        if not isinstance(name, str):
+            raise ImportFailure(f"authors: {name!r} is not text")
+        name = " ".join(decode(name).split())
+        if name:
+            people.setdefault(name.lower(), name)
+    return tuple(people.values())
+
+
+def parse_day(value):
+    """``reviewedOn``: a day, 2026-03-03."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ImportFailure(f"reviewedOn: {value!r} is not a day (2026-03-03)") from None
+    if not isinstance(value, datetime.date):
+        raise ImportFailure(f"reviewedOn: {value!r} is not a day (2026-03-03)")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ImportFailure(f"reviewedOn: {value!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
+    return value
 
 
 def url_value(values, field):

@@ -38,7 +38,7 @@ YAML_UNSAFE_RE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udf
 
 
 def articles_to_export(*, status=None, since=None):
-    articles = with_parts(Article.objects.all())
+    articles = with_parts(Article.objects.all()).with_bylines().select_related("reviewed_by")
     if status:
         articles = articles.filter(status=status)
     if since:
@@ -85,6 +85,9 @@ def to_markdown(article):
             {"date": utc_timestamp(note.published_at), "kind": note.kind, "text": note.text}
             for note in article.corrections.all()
         ],
+        "authors": [escape(person.name) for person in article.byline],
+        "reviewedBy": escape(article.reviewed_by.name) if article.reviewed_by and article.reviewed_on else "",
+        "reviewedOn": article.reviewed_on.isoformat() if article.reviewed_by and article.reviewed_on else "",
     }
     return compose(
         front_matter,

@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,101 +18,293 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('slug', models.SlugField(help_text="The end of the article's address, made from the title.", max_length=255, verbose_name='slug')),
-                ('permalink', models.CharField(blank=True, help_text="The article's public address after /papers/, as YYYY-MM-DD-slug. Left blank, it is made from the publication date and the slug.", max_length=300, unique=True, verbose_name='permalink')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', help_text='Draft: visible only in the admin. Published: on the public site from its publication date.', max_length=20, verbose_name='status')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Readers see the article from this moment on.', verbose_name='publication date')),
-                ('summary', models.TextField(blank=True, help_text='Shown as “L’essentiel”.', verbose_name='summary')),
-                ('body', models.TextField(blank=True, help_text='Markdown.', verbose_name='body')),
-                ('importance', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Low'), (2, 'Normal'), (3, 'High'), (4, 'Top story')], help_text='Editorial priority; the most important stories lead the home page.', null=True, verbose_name='importance')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to=settings.AUTH_USER_MODEL, verbose_name='author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The end of the article's address, made from the title.",
+                        max_length=255,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "permalink",
+                    models.CharField(
+                        blank=True,
+                        help_text="The article's public address after /papers/, as YYYY-MM-DD-slug. Left blank, it is made from the publication date and the slug.",
+                        max_length=300,
+                        unique=True,
+                        verbose_name="permalink",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        help_text="Draft: visible only in the admin. Published: on the public site from its publication date.",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="Readers see the article from this moment on.",
+                        verbose_name="publication date",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="Shown as “L’essentiel”.", verbose_name="summary"),
+                ),
+                ("body", models.TextField(blank=True, help_text="Markdown.", verbose_name="body")),
+                (
+                    "importance",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Top story")],
+                        help_text="Editorial priority; the most important stories lead the home page.",
+                        null=True,
+                        verbose_name="importance",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['-published_at', '-id'],
-                'get_latest_by': 'published_at',
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["-published_at", "-id"],
+                "get_latest_by": "published_at",
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='tag_name_case_insensitive_unique')],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="tag_name_case_insensitive_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TaggedArticle',
+            name="TaggedArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='articles.article')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_articles', to='articles.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="articles.article"),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_articles",
+                        to="articles.tag",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tagged article',
-                'verbose_name_plural': 'tagged articles',
+                "verbose_name": "tagged article",
+                "verbose_name_plural": "tagged articles",
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='tags',
-            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='articles.TaggedArticle', to='articles.Tag', verbose_name='tags'),
+            model_name="article",
+            name="tags",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="articles.TaggedArticle",
+                to="articles.Tag",
+                verbose_name="tags",
+            ),
         ),
         migrations.CreateModel(
-            name='ImageCredit',
+            name="ImageCredit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(blank=True, upload_to='images/%Y/%m/', verbose_name='uploaded image')),
-                ('image_url', articles.models.WebURLField(blank=True, max_length=1000, verbose_name='image address')),
-                ('alt_text', models.CharField(blank=True, help_text='What the image shows, for readers who cannot see it.', max_length=500, verbose_name='alternative text')),
-                ('credit', models.CharField(blank=True, help_text='Who made the image, e.g. “Image de l’article”.', max_length=300, verbose_name='credit')),
-                ('rights', models.CharField(blank=True, help_text='The licence or rights note, e.g. “droits possiblement réservés”.', max_length=300, verbose_name='rights')),
-                ('credit_url', articles.models.WebURLField(blank=True, help_text='Where the image comes from.', max_length=1000, verbose_name='credit address')),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='image', to='articles.article', verbose_name='article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(blank=True, upload_to="images/%Y/%m/", verbose_name="uploaded image"),
+                ),
+                (
+                    "image_url",
+                    articles.models.WebURLField(blank=True, max_length=1000, verbose_name="image address"),
+                ),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the image shows, for readers who cannot see it.",
+                        max_length=500,
+                        verbose_name="alternative text",
+                    ),
+                ),
+                (
+                    "credit",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who made the image, e.g. “Image de l’article”.",
+                        max_length=300,
+                        verbose_name="credit",
+                    ),
+                ),
+                (
+                    "rights",
+                    models.CharField(
+                        blank=True,
+                        help_text="The licence or rights note, e.g. “droits possiblement réservés”.",
+                        max_length=300,
+                        verbose_name="rights",
+                    ),
+                ),
+                (
+                    "credit_url",
+                    articles.models.WebURLField(
+                        blank=True,
+                        help_text="Where the image comes from.",
+                        max_length=1000,
+                        verbose_name="credit address",
+                    ),
+                ),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="image",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'image credit',
-                'verbose_name_plural': 'image credits',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('image', ''), _negated=True), models.Q(('image_url', ''), _negated=True), _connector='OR'), name='image_uploaded_or_linked', violation_error_message='Upload an image or give its address.')],
+                "verbose_name": "image credit",
+                "verbose_name_plural": "image credits",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("image", ""), _negated=True),
+                            models.Q(("image_url", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="image_uploaded_or_linked",
+                        violation_error_message="Upload an image or give its address.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SourceLink',
+            name="SourceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('source', 'Original source'), ('related', 'Further reading')], default='source', max_length=20, verbose_name='kind')),
-                ('url', articles.models.WebURLField(max_length=1000, verbose_name='address')),
-                ('url_normalized', models.CharField(db_index=True, editable=False, max_length=1000, verbose_name='normalised address')),
-                ('publisher', models.CharField(blank=True, help_text='The journal, site or regulator.', max_length=200, verbose_name='publisher')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='articles.article', verbose_name='article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("source", "Original source"), ("related", "Further reading")],
+                        default="source",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("url", articles.models.WebURLField(max_length=1000, verbose_name="address")),
+                (
+                    "url_normalized",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=1000, verbose_name="normalised address"
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True,
+                        help_text="The journal, site or regulator.",
+                        max_length=200,
+                        verbose_name="publisher",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source link',
-                'verbose_name_plural': 'source links',
-                'ordering': ['article', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'url'), name='link_once_per_article'), models.UniqueConstraint(condition=models.Q(('kind', 'source')), fields=('article',), name='one_original_source_per_article', violation_error_message='An article has one original source.')],
+                "verbose_name": "source link",
+                "verbose_name_plural": "source links",
+                "ordering": ["article", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "url"), name="link_once_per_article"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "source")),
+                        fields=("article",),
+                        name="one_original_source_per_article",
+                        violation_error_message="An article has one original source.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='taggedarticle',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='tag_once_per_article'),
+            model_name="taggedarticle",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="tag_once_per_article"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at', '-id'], name='article_public_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
         ),
     ]

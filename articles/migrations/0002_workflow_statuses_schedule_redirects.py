@@ -12,58 +12,109 @@ def mark_published_articles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'get_latest_by': 'published_at', 'ordering': ['-published_at', '-id'], 'permissions': [('publish_article', 'Can publish, schedule, unpublish and archive articles')], 'verbose_name': 'article', 'verbose_name_plural': 'articles'},
+            name="article",
+            options={
+                "get_latest_by": "published_at",
+                "ordering": ["-published_at", "-id"],
+                "permissions": [("publish_article", "Can publish, schedule, unpublish and archive articles")],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+            },
         ),
         migrations.AddField(
-            model_name='article',
-            name='expires_at',
-            field=models.DateTimeField(blank=True, help_text='Optional: readers no longer see the article from this moment on.', null=True, verbose_name='expiry date'),
+            model_name="article",
+            name="expires_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Optional: readers no longer see the article from this moment on.",
+                null=True,
+                verbose_name="expiry date",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='first_published_at',
-            field=models.DateTimeField(editable=False, null=True, verbose_name='first published'),
+            model_name="article",
+            name="first_published_at",
+            field=models.DateTimeField(editable=False, null=True, verbose_name="first published"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='planned_for',
-            field=models.DateField(blank=True, help_text='The day the editors plan to run the story; it schedules nothing.', null=True, verbose_name='planned for'),
+            model_name="article",
+            name="planned_for",
+            field=models.DateField(
+                blank=True,
+                help_text="The day the editors plan to run the story; it schedules nothing.",
+                null=True,
+                verbose_name="planned for",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='review_note',
-            field=models.TextField(blank=True, help_text='Why an editor sent the article back to its author.', verbose_name="editor's note"),
+            model_name="article",
+            name="review_note",
+            field=models.TextField(
+                blank=True,
+                help_text="Why an editor sent the article back to its author.",
+                verbose_name="editor's note",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='published_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, help_text='Readers see the article from this moment on; a later date schedules it.', verbose_name='publication date'),
+            model_name="article",
+            name="published_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                help_text="Readers see the article from this moment on; a later date schedules it.",
+                verbose_name="publication date",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('unpublished', 'Unpublished'), ('archived', 'Archived')], default='draft', help_text='Draft: being written, visible only in the admin. In review: waiting for an editor. Published: on the public site from its publication date (scheduled while that date is to come) until its expiry date. Unpublished: taken off the site. Archived: kept, no longer worked on.', max_length=20, verbose_name='status'),
+            model_name="article",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("review", "In review"),
+                    ("published", "Published"),
+                    ("unpublished", "Unpublished"),
+                    ("archived", "Archived"),
+                ],
+                default="draft",
+                help_text="Draft: being written, visible only in the admin. In review: waiting for an editor. Published: on the public site from its publication date (scheduled while that date is to come) until its expiry date. Unpublished: taken off the site. Archived: kept, no longer worked on.",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.CreateModel(
-            name='PermalinkRedirect',
+            name="PermalinkRedirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_permalink', models.CharField(max_length=300, unique=True, verbose_name='old permalink')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redirects', to='articles.article', verbose_name='article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "old_permalink",
+                    models.CharField(max_length=300, unique=True, verbose_name="old permalink"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redirects",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'permalink redirect',
-                'verbose_name_plural': 'permalink redirects',
-                'ordering': ['old_permalink'],
+                "verbose_name": "permalink redirect",
+                "verbose_name_plural": "permalink redirects",
+                "ordering": ["old_permalink"],
             },
         ),
         migrations.RunPython(mark_published_articles, migrations.RunPython.noop),

@@ -30,7 +30,9 @@ def create_roles(apps, schema_editor):
     for name, grants in [("Authors", AUTHORS), ("Editors", EDITORS)]:
         group, _ = Group.objects.get_or_create(name=name)
         codenames = [f"{action}_{model}" for model, actions in grants.items() for action in actions]
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+        )
 
 
 def remove_roles(apps, schema_editor):

@@ -63,7 +63,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="article",
             name="search_document",
-            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, serialize=False),
+            field=django.contrib.postgres.search.SearchVectorField(
+                editable=False, null=True, serialize=False
+            ),
         ),
         migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP)),
     ]

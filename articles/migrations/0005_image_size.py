@@ -5,25 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_search_index'),
+        ("articles", "0004_search_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='imagecredit',
-            name='image_height',
+            model_name="imagecredit",
+            name="image_height",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='imagecredit',
-            name='image_width',
+            model_name="imagecredit",
+            name="image_width",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name='imagecredit',
-            name='image',
-            field=models.ImageField(blank=True, help_text='JPEG, PNG, WebP or GIF.', upload_to='images/%Y/%m/', validators=[articles.images.validate_image_format], verbose_name='uploaded image'),
+            model_name="imagecredit",
+            name="image",
+            field=models.ImageField(
+                blank=True,
+                help_text="JPEG, PNG, WebP or GIF.",
+                upload_to="images/%Y/%m/",
+                validators=[articles.images.validate_image_format],
+                verbose_name="uploaded image",
+            ),
         ),
     ]

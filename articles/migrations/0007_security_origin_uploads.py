@@ -6,20 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_performance_indexes'),
+        ("articles", "0006_performance_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='origin',
-            field=models.CharField(choices=[('written', 'Written here'), ('imported', 'Imported from a file'), ('ingested', 'Ingested from a feed')], default='written', editable=False, help_text='Written here: by the newsroom, in the admin. Imported from a file: by import_markdown. Ingested from a feed: by the feed ingestion.', max_length=20, verbose_name='origin'),
+            model_name="article",
+            name="origin",
+            field=models.CharField(
+                choices=[
+                    ("written", "Written here"),
+                    ("imported", "Imported from a file"),
+                    ("ingested", "Ingested from a feed"),
+                ],
+                default="written",
+                editable=False,
+                help_text="Written here: by the newsroom, in the admin. Imported from a file: by import_markdown. Ingested from a feed: by the feed ingestion.",
+                max_length=20,
+                verbose_name="origin",
+            ),
         ),
         migrations.AlterField(
-            model_name='imagecredit',
-            name='image',
-            field=articles.models.UploadedImageField(blank=True, help_text='JPEG, PNG, WebP or GIF. Its metadata (EXIF, GPS position) is removed.', upload_to='images/%Y/%m/', validators=[articles.images.validate_image_format], verbose_name='uploaded image'),
+            model_name="imagecredit",
+            name="image",
+            field=articles.models.UploadedImageField(
+                blank=True,
+                help_text="JPEG, PNG, WebP or GIF. Its metadata (EXIF, GPS position) is removed.",
+                upload_to="images/%Y/%m/",
+                validators=[articles.images.validate_image_format],
+                verbose_name="uploaded image",
+            ),
         ),
     ]

@@ -25,69 +25,149 @@ def let_editors_manage_sources(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_security_origin_uploads'),
+        ("articles", "0007_security_origin_uploads"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('feed_url', articles.models.WebURLField(max_length=1000, unique=True, verbose_name='feed address')),
-                ('is_active', models.BooleanField(default=True, help_text='Inactive sources are not fetched by scheduled runs.', verbose_name='active')),
-                ('keep_footer', models.BooleanField(default=True, help_text='Keep “The post … appeared first on …” at the end of summaries.', verbose_name="keep the feed's footer")),
-                ('last_fetched_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last fetch')),
-                ('last_outcome', models.CharField(blank=True, choices=[('ok', 'Fetched'), ('not_modified', 'Not modified'), ('failed', 'Failed')], editable=False, max_length=20, verbose_name='outcome')),
-                ('last_message', models.TextField(blank=True, editable=False, verbose_name='last message')),
-                ('etag', models.CharField(blank=True, editable=False, max_length=500)),
-                ('last_modified', models.CharField(blank=True, editable=False, max_length=100)),
-                ('claimed_until', models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "feed_url",
+                    articles.models.WebURLField(max_length=1000, unique=True, verbose_name="feed address"),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Inactive sources are not fetched by scheduled runs.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "keep_footer",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Keep “The post … appeared first on …” at the end of summaries.",
+                        verbose_name="keep the feed's footer",
+                    ),
+                ),
+                (
+                    "last_fetched_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="last fetch"),
+                ),
+                (
+                    "last_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("ok", "Fetched"), ("not_modified", "Not modified"), ("failed", "Failed")],
+                        editable=False,
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("last_message", models.TextField(blank=True, editable=False, verbose_name="last message")),
+                ("etag", models.CharField(blank=True, editable=False, max_length=500)),
+                ("last_modified", models.CharField(blank=True, editable=False, max_length=100)),
+                ("claimed_until", models.DateTimeField(blank=True, editable=False, null=True)),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['name'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='IngestedItem',
+            name="IngestedItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('link_normalized', models.CharField(max_length=1000, unique=True, verbose_name='normalised link')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('article_updated_at', models.DateTimeField(null=True)),
-                ('first_seen_at', models.DateTimeField(auto_now_add=True, verbose_name='first seen')),
-                ('article', models.OneToOneField(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ingested_item', to='articles.article', verbose_name='article')),
-                ('source', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='articles.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "link_normalized",
+                    models.CharField(max_length=1000, unique=True, verbose_name="normalised link"),
+                ),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("article_updated_at", models.DateTimeField(null=True)),
+                ("first_seen_at", models.DateTimeField(auto_now_add=True, verbose_name="first seen")),
+                (
+                    "article",
+                    models.OneToOneField(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="ingested_item",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="items",
+                        to="articles.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ingested item',
-                'verbose_name_plural': 'ingested items',
+                "verbose_name": "ingested item",
+                "verbose_name_plural": "ingested items",
             },
         ),
         migrations.CreateModel(
-            name='TaggedSource',
+            name="TaggedSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='articles.source')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_sources', to='articles.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="articles.source"),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_sources",
+                        to="articles.tag",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tagged source',
-                'verbose_name_plural': 'tagged sources',
+                "verbose_name": "tagged source",
+                "verbose_name_plural": "tagged sources",
             },
         ),
         migrations.AddField(
-            model_name='source',
-            name='tags',
-            field=taggit.managers.TaggableManager(blank=True, help_text='Every item from this feed receives these tags, e.g. “France, Actualité”.', through='articles.TaggedSource', to='articles.Tag', verbose_name='tags'),
+            model_name="source",
+            name="tags",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="Every item from this feed receives these tags, e.g. “France, Actualité”.",
+                through="articles.TaggedSource",
+                to="articles.Tag",
+                verbose_name="tags",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taggedsource',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='tag_once_per_source'),
+            model_name="taggedsource",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="tag_once_per_source"),
         ),
         migrations.RunPython(let_editors_manage_sources, migrations.RunPython.noop),
     ]

@@ -5,46 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0011_move_intake_models'),
+        ("articles", "0011_move_intake_models"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'story',
-                'verbose_name_plural': 'stories',
+                "verbose_name": "story",
+                "verbose_name_plural": "stories",
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='cited',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='cited by the source'),
+            model_name="article",
+            name="cited",
+            field=models.JSONField(
+                blank=True, default=list, editable=False, verbose_name="cited by the source"
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='story',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='articles.story', verbose_name='story'),
+            model_name="article",
+            name="story",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="articles.story",
+                verbose_name="story",
+            ),
         ),
         migrations.CreateModel(
-            name='StoryKey',
+            name="StoryKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=300, verbose_name='key')),
-                ('site', models.CharField(blank=True, max_length=200, verbose_name='site')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='story_keys', to='articles.article', verbose_name='article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=300, verbose_name="key")),
+                ("site", models.CharField(blank=True, max_length=200, verbose_name="site")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="story_keys",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story key',
-                'verbose_name_plural': 'story keys',
-                'indexes': [models.Index(fields=['key'], name='story_key')],
-                'constraints': [models.UniqueConstraint(fields=('article', 'key'), name='story_key_once_per_article')],
+                "verbose_name": "story key",
+                "verbose_name_plural": "story keys",
+                "indexes": [models.Index(fields=["key"], name="story_key")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "key"), name="story_key_once_per_article")
+                ],
             },
         ),
     ]

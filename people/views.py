@@ -1,0 +1,53 @@
+"""A person's public page: who they are, with JSON-LD ``Person``, and their public articles.
+
+Every profile has a page, even with no public article yet: the newsroom states who writes and
+who reviews for it (an outside medical reviewer signs no article), and a draft's byline never
+shows there. The articles are those of ``PublishedArticleMixin``, paginated as a tag's; those the
+person reviewed follow, the latest few.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from articles.bylines import person_data
+from articles.models import Article
+from articles.views import PublishedArticleMixin
+
+from .models import Person
+
+# A reviewer's page lists the latest public articles they reviewed, below those they signed.
+REVIEWED_COUNT = 20
+
+
+class PersonArticleListView(PublishedArticleMixin, ListView):
+    template_name = "people/person_detail.html"
+
+    def get_queryset(self):
+        self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(authors=self.person)
+
+    def get_context_data(self, **kwargs):
+        url = self.request.build_absolute_uri(self.person.get_absolute_url())
+        return super().get_context_data(
+            person=self.person,
+            reviewed=(
+                Article.objects.published()
+                .filter(reviewed_by=self.person)
+                .only("title", "permalink", "published_at", "reviewed_on")
+                .order_by("-reviewed_on", "-published_at")[:REVIEWED_COUNT]
+            ),
+            canonical_url=url,
+            structured_data=profile_data(self.person, self.request),
+            **kwargs,
+        )
+
+
+def profile_data(person, request):
+    """The person's page in JSON-LD: ``Person`` with what the page says of them."""
+    data = {"@context": "https://schema.org", **person_data(person, request)}
+    if person.bio:
+        data["description"] = person.bio
+    renditions = person.renditions
+    if renditions:
+        data["image"] = request.build_absolute_uri(renditions[1][-1].url)
+    return data
