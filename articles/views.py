@@ -70,6 +70,11 @@ class ArticleListView(PublishedArticleMixin, ListView):
                 .cards()
                 .order_by("-importance", "-published_at")[:FEATURED_COUNT]
             )
+            # A story « À la une » is not told twice on the page: the list below leaves it out
+            # (the pages that follow start after this one's last article, as before).
+            shown = {article.pk for article in featured}
+            context["featured"] = featured
+            context["article_list"] = [item for item in context["article_list"] if item.pk not in shown]
         return context
 
 
@@ -179,7 +184,7 @@ class ArticleDetailView(DetailView):
         image_url = image_src and self.request.build_absolute_uri(image_src)
         description = Truncator(article.summary or article.title).words(30)
         # The other sources of its story; links the newsroom did not write are not vouched for.
-        covered_by = [link for link in coverage(article) if web_url(link.url)]
+        covered_by = [link for link in coverage(article) if web_url(link.reader_url)]
         return super().get_context_data(
             related=self.related_articles(),
             coverage=covered_by,

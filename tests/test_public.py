@@ -1,5 +1,7 @@
 """What readers see: the list, the article at its permalink, tags, and what stays hidden."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from articles import pagination, views
+from articles import pagination, views, writing
 from articles.models import Article
 
 from .conftest import SEED_PERMALINK
@@ -425,6 +427,34 @@ class TestRelatedArticles:
 
 
 @pytest.mark.django_db
+class TestSourceLink:
+    TRACKED = (
+        "https://www.nejm.example/doi/full/10.1056/NEJMoa2401?utm_source=rss&id=42&fbclid=abc&gclid=x#results"
+    )
+    CLEAN = "https://www.nejm.example/doi/full/10.1056/NEJMoa2401?id=42#results"
+
+    def test_the_source_reads_as_its_publisher_and_title_and_leads_there_without_tracking(self, client):
+        article = make_article(
+            title="Un essai « décisif » & attendu",
+            source=writing.Source(self.TRACKED, publisher="The New England Journal of Medicine"),
+        )
+
+        response = client.get(article.get_absolute_url())
+        section = re.search(
+            r'<section class="source">.*?</section>', response.content.decode(), re.DOTALL
+        ).group()
+        [(href, text)] = re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', section)
+
+        assert html.unescape(href) == self.CLEAN
+        assert html.unescape(re.sub(r"<[^>]+>", "", text)) == (
+            "The New England Journal of Medicine — Un essai « décisif » & attendu"
+        )
+        assert "utm_source" not in response.content.decode() and "fbclid" not in response.content.decode()
+        [data] = json_ld_blocks(response)
+        assert data["isBasedOn"] == self.CLEAN
+        assert article.source.url == self.TRACKED  # the address is kept as given, for editors
+
+
 class TestMetadata:
     HOSTILE = 'Étude </script><script>alert("x")</script> & « guillemets »'
 
