@@ -61,7 +61,7 @@ class ArticleListView(PublishedArticleMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            context["featured"] = (
+            featured = list(
                 Article.objects.published()
                 .filter(
                     importance__gte=FEATURED_IMPORTANCE,
@@ -253,7 +253,7 @@ def news_article_data(article, url, image_url, description, request, covered_by=
     }
     if image_url:
         data["image"] = [image_url]
-    source_url = web_url(article.source.url) if article.source else ""
+    source_url = web_url(article.source.reader_url) if article.source else ""
     if source_url:
         data["isBasedOn"] = source_url
     if covered_by:
@@ -263,7 +263,7 @@ def news_article_data(article, url, image_url, description, request, covered_by=
 
 
 def coverage_data(link):
-    data = {"@type": "NewsArticle", "url": web_url(link.url)}
+    data = {"@type": "NewsArticle", "url": web_url(link.reader_url)}
     if link.publisher:
         data["publisher"] = {"@type": "Organization", "name": link.publisher}
     return data
