@@ -7,22 +7,33 @@ from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from publication.identity import current as current_identity
 
 from .models import Article, SourceLink, Tag
+from .normalize import without_tracking
 from .rendering import web_url, xml_text
 
 FEED_LENGTH = 30
+# What a browser opening a feed shows: an XSLT page saying what a feed is and how to subscribe,
+# in the feed's language, styled by the site's stylesheet (static/feeds/feed.xsl).
+FEED_STYLESHEET = "feeds/feed.xsl"
+# Browsers apply the stylesheet only to a document served as XML: under application/rss+xml or
+# application/atom+xml, Chromium shows the raw text. Feed readers read the document, whatever its type.
+FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 
 
 class RssWithSource(Rss201rev2Feed):
     """RSS 2.0 naming, in <source>, where each story comes from."""
+
+    content_type = FEED_CONTENT_TYPE
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -33,7 +44,20 @@ class RssWithSource(Rss201rev2Feed):
 
 
 class AtomWithSource(Atom1Feed):
-    """Atom naming the source of each story with a rel="via" link (RFC 4287)."""
+    """Atom naming the source of each story with a rel="via" link (RFC 4287), and its stylesheet."""
+
+    content_type = FEED_CONTENT_TYPE
+
+    def write(self, outfile, encoding):
+        # Atom1Feed.write as in Django, with the stylesheets RssFeed.write already adds.
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -66,6 +90,9 @@ class LatestArticlesFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         return FeedSubject(request)
+
+    def stylesheets(self):
+        return [Stylesheet(static(FEED_STYLESHEET), mimetype="text/xsl")]
 
     def get_feed(self, obj, request):
         """The feed without what XML cannot carry (a control character typed in a title,
@@ -135,7 +162,10 @@ class LatestArticlesFeed(Feed):
         return mimetypes.guess_type(article.enclosure)[0] or "image/jpeg"
 
     def item_extra_kwargs(self, article):
-        return {"source_url": web_url(article.source_url), "source_publisher": article.source_publisher}
+        return {
+            "source_url": web_url(without_tracking(article.source_url)),
+            "source_publisher": article.source_publisher,
+        }
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import WebURLField
 from .managers import ByArticleManager, PermalinkRedirectManager
-from .normalize import normalize_url
+from .normalize import normalize_url, without_tracking
 
 
 class SourceLink(models.Model):
@@ -60,6 +60,11 @@ class SourceLink(models.Model):
         return self.article.natural_key() + (self.url,)
 
     natural_key.dependencies = ["articles.article"]
+
+    @property
+    def reader_url(self):
+        """Where readers are sent: the address without its tracking parameters (utm_*, fbclid…)."""
+        return without_tracking(self.url)
 
 
 class PermalinkRedirect(models.Model):

@@ -1,12 +1,18 @@
-"""Canonical forms used to recognise the same thing written two ways."""
+"""Canonical forms used to recognise the same thing written two ways, and addresses without
+what only says where a click came from."""
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only say where a click came from, never which page it is.
 TRACKING_PARAMETERS = frozenset(
     {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref", "_hsenc", "_hsmi"}
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_tracking_parameter(name):
+    name = name.lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
 
 
 def normalize_url(url):
@@ -33,7 +39,25 @@ def normalize_url(url):
         sorted(
             (key, value)
             for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMETERS
+            if not is_tracking_parameter(key)
         )
     )
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def without_tracking(url):
+    """``url`` as readers are sent to it: the same address without its tracking parameters.
+
+    Everything else stays as written (case, order, encoding, fragment, trailing slash): unlike
+    ``normalize_url``, this is an address to follow, not a key to compare.
+    """
+    url = url or ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    pairs = parts.query.split("&")
+    kept = [pair for pair in pairs if not is_tracking_parameter(unquote_plus(pair.partition("=")[0]))]
+    return urlunsplit(parts._replace(query="&".join(kept)))

@@ -64,7 +64,7 @@ class ArticleListView(PublishedArticleMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            context["featured"] = (
+            featured = list(
                 Article.objects.published()
                 .filter(
                     importance__gte=FEATURED_IMPORTANCE,
@@ -73,6 +73,11 @@ class ArticleListView(PublishedArticleMixin, ListView):
                 .cards()
                 .order_by("-importance", "-published_at")[:FEATURED_COUNT]
             )
+            # A story « À la une » is not told twice on the page: the list below leaves it out
+            # (the pages that follow start after this one's last article, as before).
+            shown = {article.pk for article in featured}
+            context["featured"] = featured
+            context["article_list"] = [item for item in context["article_list"] if item.pk not in shown]
         return context
 
 
@@ -203,7 +208,7 @@ class ArticleDetailView(DetailView):
         image_url = image_src and self.request.build_absolute_uri(image_src)
         description = Truncator(article.summary or article.title).words(30)
         # The other sources of its story; links the newsroom did not write are not vouched for.
-        covered_by = [link for link in coverage(article) if web_url(link.url)]
+        covered_by = [link for link in coverage(article) if web_url(link.reader_url)]
         return super().get_context_data(
             related=self.related_articles(),
             coverage=covered_by,
@@ -268,7 +273,7 @@ def news_article_data(article, url, image_url, description, request, covered_by=
     }
     if image_url:
         data["image"] = [image_url]
-    source_url = web_url(article.source.url) if article.source else ""
+    source_url = web_url(article.source.reader_url) if article.source else ""
     if source_url:
         data["isBasedOn"] = source_url
     if article.byline:
@@ -290,7 +295,7 @@ def news_article_data(article, url, image_url, description, request, covered_by=
 
 
 def coverage_data(link):
-    data = {"@type": "NewsArticle", "url": web_url(link.url)}
+    data = {"@type": "NewsArticle", "url": web_url(link.reader_url)}
     if link.publisher:
         data["publisher"] = {"@type": "Organization", "name": link.publisher}
     return data

@@ -71,7 +71,8 @@ STORIES = (
         "Les sociétés savantes saluent une étape attendue depuis les grands essais européens.",
         ("Oncologie", "Santé publique", "France"),
         ONCO,
-        "depistage-cancer-poumon-scanner-faible-dose",
+        # As a newsletter's link arrives: readers are sent there without its tracking parameters.
+        "depistage-cancer-poumon-scanner-faible-dose?utm_source=newsletter&utm_medium=email",
         -0.8,
         importance=4,
         author=AUTHOR,

@@ -27,8 +27,12 @@ def make_article(*, tags=(), image=False, source=False, **fields):
             rights="droits possiblement réservés",
             credit_url=f"https://news.example.org/{number}/",
         )
-    if source:
-        parts["source"] = writing.Source(f"https://news.example.org/{number}/", publisher="Example News")
+    if source:  # True, or a writing.Source of the test's own
+        parts["source"] = (
+            source
+            if isinstance(source, writing.Source)
+            else writing.Source(f"https://news.example.org/{number}/", publisher="Example News")
+        )
     return writing.save_article(Article(**fields), tags=tags, **parts)
 
 

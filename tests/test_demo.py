@@ -88,7 +88,24 @@ class TestHomePage:
         assert featured[0] == story(importance=4).title
         assert len(featured) == 3
         assert all(by_title(title).importance >= 3 for title in featured)
-        assert len(listed_titles(response)) == 20
+        # The page's twenty latest, less the top stories, which are not told twice.
+        assert len(listed_titles(response)) == 17
+        assert set(featured).isdisjoint(listed_titles(response))
+
+    def test_the_top_story_sends_readers_to_its_source_by_name_without_tracking(self, loaded, client):
+        top = by_title(story(importance=4).title)
+        page = html.unescape(client.get(top.get_absolute_url()).content.decode())
+
+        assert "utm_source=newsletter" in top.source.url  # as the newsletter's link came
+        assert (
+            '<a href="https://www.revue-oncologie.example/depistage-cancer-poumon-scanner-faible-dose"'
+            in page
+        )
+        assert (
+            f'<span class="source-publisher">Revue d’oncologie clinique</span> — <cite>{top.title}</cite>'
+            in page
+        )
+        assert "utm_" not in page
 
     def test_every_image_is_a_credited_illustration_from_the_site(self, loaded, client, media_root):
         page = client.get("/").content.decode()

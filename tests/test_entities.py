@@ -204,7 +204,7 @@ class TestOnTheWayIn:
         for meta in ('property="og:title"', 'name="twitter:title"'):
             assert f'<meta {meta} content="{escaped}">' in body
         assert f'<meta property="og:image:alt" content="{html.escape(expected["alt"])}">' in body
-        assert f"<cite>{html.escape(PUBLISHER)}</cite>" in body
+        assert f'<span class="source-publisher">{html.escape(PUBLISHER)}</span>' in body
         assert f"{html.escape(expected['credit'])}" in body
         structured = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body)[1])
         assert structured["headline"] == TITLE

@@ -7,6 +7,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from django.utils import timezone
 
+from articles import writing
 from articles.models import Article
 
 from .factories import make_article, make_uploaded_image
@@ -37,7 +38,9 @@ def test_rss_has_every_required_element_with_absolute_urls(client, articles):
     public, _other = articles
     response, rss = get_xml(client, "/feed/")
 
-    assert response["Content-Type"].startswith("application/rss+xml")
+    assert (
+        response["Content-Type"] == "application/xml; charset=utf-8"
+    )  # so that browsers apply its stylesheet
     assert rss.tag == "rss" and rss.get("version") == "2.0"
     channel = rss.find("channel")
     assert channel.findtext("title") == "Newsroom"
@@ -64,7 +67,7 @@ def test_atom_has_every_required_element(client, articles):
     public, _other = articles
     response, feed = get_xml(client, "/feed/atom/")
 
-    assert response["Content-Type"].startswith("application/atom+xml")
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "Newsroom"
     assert feed.findtext(f"{ATOM}id") == f"{HOST}/"
@@ -133,3 +136,39 @@ def test_feeds_take_at_most_three_queries_however_many_items(client, url):
         make_article(tags=["Santé", f"u{number}", "v"], image=True, source=True)
 
     assert queries_for(client, url) == few <= 3
+
+
+STYLESHEET = '<?xml-stylesheet href="/static/feeds/feed.xsl" media="screen" type="text/xsl"?>'
+
+
+@pytest.mark.parametrize(
+    "url", ["/feed/", "/feed/atom/", "/tags/oncologie/feed/", "/en/feed/", "/en/feed/atom/"]
+)
+def test_a_browser_gets_the_feeds_stylesheet_and_readers_still_get_the_feed(client, articles, url):
+    response, root = get_xml(client, url)  # parsed as XML, as a feed reader does
+
+    # The instruction comes before the root element: browsers read it there, XML parsers skip it.
+    assert response.content.decode().startswith('<?xml version="1.0" encoding="utf-8"?>\n' + STYLESHEET + "<")
+    assert root.tag in {"rss", f"{ATOM}feed"}
+    # Browsers apply a stylesheet only to a document served as XML.
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    stylesheet = client.get("/static/feeds/feed.xsl")
+    assert stylesheet.status_code == 200
+    xsl = ET.fromstring(b"".join(stylesheet.streaming_content))  # noqa: S314 -- our own file
+    assert xsl.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
+
+
+def test_the_feeds_send_readers_to_the_source_without_tracking(client):
+    make_article(
+        title="Suivi",
+        source=writing.Source("https://journal.example/article?utm_campaign=rss&page=2&fbclid=z", "Journal"),
+    )
+
+    _response, rss = get_xml(client, "/feed/")
+    _response, atom = get_xml(client, "/feed/atom/")
+
+    assert rss.find("channel/item/source").get("url") == "https://journal.example/article?page=2"
+    assert (
+        atom.find(f"{ATOM}entry/{ATOM}link[@rel='via']").get("href")
+        == "https://journal.example/article?page=2"
+    )

@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from articles.models import Article, ImageCredit, SourceLink, Tag
-from articles.normalize import normalize_url
+from articles.normalize import normalize_url, without_tracking
 
 from .factories import make_article
 
@@ -158,3 +158,22 @@ class TestSourceLink:
 )
 def test_normalize_url(url, normalized):
     assert normalize_url(url) == normalized
+
+
+@pytest.mark.parametrize(
+    ("url", "followed"),
+    [
+        # Only the tracking parameters go; the address is otherwise followed as written.
+        ("https://Example.org/A/?b=2&utm_source=rss&a=1#p3", "https://Example.org/A/?b=2&a=1#p3"),
+        ("https://example.org/a?UTM_Medium=x&fbclid=1&gclid=2", "https://example.org/a"),
+        (
+            "https://example.org/a?q=caf%C3%A9+cr%C3%A8me&mc_cid=9",
+            "https://example.org/a?q=caf%C3%A9+cr%C3%A8me",
+        ),
+        ("https://example.org/a?utm%5Fsource=encoded", "https://example.org/a"),
+        ("https://example.org/a?reference=kept", "https://example.org/a?reference=kept"),
+        ("", ""),
+    ],
+)
+def test_without_tracking(url, followed):
+    assert without_tracking(url) == followed

@@ -1,5 +1,7 @@
 """What readers see: the list, the article at its permalink, tags, and what stays hidden."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from articles import pagination, views
+from articles import pagination, views, writing
 from articles.models import Article
 
 from .conftest import SEED_PERMALINK
@@ -286,6 +288,29 @@ class TestHomePage:
         assertContains(response, "<h2>Toute l’actualité</h2>", html=True)
         assertNotContains(response, "Brouillon majeur")
 
+    def test_a_top_story_is_never_repeated_in_the_list_below_it(self, client):
+        now = timezone.now()
+        for number in range(24):
+            make_article(title=f"Ordinaire {number}", published_at=now - timedelta(hours=number))
+        make_article(
+            title="Essai décisif",
+            importance=Article.Importance.TOP,
+            published_at=now - timedelta(hours=3, minutes=30),
+        )
+
+        home = client.get("/")
+        content = home.content.decode()
+
+        assert featured_titles(home) == ["Essai décisif"]
+        assert "Essai décisif" not in listed_titles(home)
+        assert content.count('<a href="/papers/') == content.count("<h3><a ") == 20  # one link per story
+        assert listed_titles(home) == [f"Ordinaire {number}" for number in range(19)]
+        # The next page starts after the first page's last article, as it always did; elsewhere the
+        # top story is an article like any other.
+        older = client.get("/?page=2")
+        assert listed_titles(older)[0] == "Ordinaire 19" and "Essai décisif" not in listed_titles(older)
+        assert "Essai décisif" in listed_titles(client.get("/search/?q=décisif"))
+
     def test_no_top_stories_block_without_important_recent_articles(self, client):
         make_article(title="Ordinaire")
 
@@ -422,6 +447,35 @@ class TestRelatedArticles:
             "Un tag ancien",
         ]
         assertContains(response, '<h2 id="related-heading">Articles liés</h2>', html=True)
+
+
+@pytest.mark.django_db
+class TestSourceLink:
+    TRACKED = (
+        "https://www.nejm.example/doi/full/10.1056/NEJMoa2401?utm_source=rss&id=42&fbclid=abc&gclid=x#results"
+    )
+    CLEAN = "https://www.nejm.example/doi/full/10.1056/NEJMoa2401?id=42#results"
+
+    def test_the_source_reads_as_its_publisher_and_title_and_leads_there_without_tracking(self, client):
+        article = make_article(
+            title="Un essai « décisif » & attendu",
+            source=writing.Source(self.TRACKED, publisher="The New England Journal of Medicine"),
+        )
+
+        response = client.get(article.get_absolute_url())
+        section = re.search(
+            r'<section class="source">.*?</section>', response.content.decode(), re.DOTALL
+        ).group()
+        [(href, text)] = re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', section)
+
+        assert html.unescape(href) == self.CLEAN
+        assert html.unescape(re.sub(r"<[^>]+>", "", text)) == (
+            "The New England Journal of Medicine — Un essai « décisif » & attendu"
+        )
+        assert "utm_source" not in response.content.decode() and "fbclid" not in response.content.decode()
+        [data] = json_ld_blocks(response)
+        assert data["isBasedOn"] == self.CLEAN
+        assert article.source.url == self.TRACKED  # the address is kept as given, for editors
 
 
 @pytest.mark.django_db
