@@ -31,8 +31,10 @@ class PersonArticleListView(PublishedArticleMixin, ListView):
         return super().get_context_data(
             person=self.person,
             reviewed=(
+                # A review is a reviewer and a day, as the article's page and the format say: a
+                # reviewer named without a day reviewed nothing readers are told of.
                 Article.objects.published()
-                .filter(reviewed_by=self.person)
+                .filter(reviewed_by=self.person, reviewed_on__isnull=False)
                 .only("title", "permalink", "published_at", "reviewed_on")
                 .order_by("-reviewed_on", "-published_at")[:REVIEWED_COUNT]
             ),

@@ -183,6 +183,20 @@ class TestMedicalReview:
         assertNotContains(response, "Relu par")
         assert "reviewedBy" not in news_article(response)
 
+    def test_a_reviewer_named_without_a_day_is_no_review_on_either_page(self, client):
+        # The admin saves a reviewer with no review date; the reviewer's page then broke (500) for
+        # every reader, while the article's page, rightly, said nothing of a review.
+        reviewer = make_person("Anne Leroy", honorific="Dr")
+        article = make_article(title="Sans date de relecture", reviewed_by=reviewer)
+
+        article_page = client.get(article.get_absolute_url())
+        reviewer_page = client.get(reviewer.get_absolute_url())
+
+        assertNotContains(article_page, "Relu par")
+        assert reviewer_page.status_code == 200
+        assertNotContains(reviewer_page, "Sans date de relecture")
+        assertNotContains(reviewer_page, "Articles relus")
+
     def test_the_next_review_is_due_a_setting_later_unless_set(self, settings):
         article = make_article(reviewed_by=make_person(), reviewed_on=datetime.date(2026, 1, 31))
         assert article.next_review_on == datetime.date(2027, 1, 31)
