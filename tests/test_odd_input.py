@@ -28,6 +28,27 @@ def test_a_date_out_of_range_names_its_file_and_the_run_goes_on(tmp_path, date):
 
 
 @pytest.mark.parametrize(
+    "fields",
+    [
+        {"date": "2026-02-30T10:00:00Z", "permalink": None},  # YAML's own dates, unquoted
+        {"reviewedBy": '"Dr Anne Leroy"', "reviewedOn": "2026-02-30"},
+        {"corrections": "[{date: 2026-13-01, kind: correction, text: Un chiffre corrigé.}]"},
+    ],
+)
+def test_a_day_no_calendar_has_names_its_file_and_the_run_goes_on(tmp_path, fields):
+    # YAML reads 2026-02-30 as a date itself, before the format's checks: it stopped the whole run.
+    write(tmp_path, "a-bad.md", markdown(**fields))
+    write(tmp_path, "b-good.md", markdown(permalink=None, title='"Un autre essai"'))
+
+    out, err, status = import_markdown(tmp_path)
+
+    assert "a-bad.md: the front matter holds a date no calendar has" in err
+    assert "Traceback" not in err
+    assert status == 1
+    assert list(Article.objects.values_list("title", flat=True)) == ["Un autre essai"]
+
+
+@pytest.mark.parametrize(
     ("field", "value", "shown"),
     [
         ("title", '"Un titre\\b"', "title: holds invisible control characters (U+0008)"),

@@ -152,6 +152,9 @@ def load_front_matter(front_matter):
         raise ImportFailure(f"the front matter is not valid YAML: {describe_yaml_error(error)}") from None
     except RecursionError:
         raise ImportFailure("the front matter nests lists or mappings too deeply") from None
+    except (ValueError, OverflowError) as error:
+        # YAML builds an unquoted 2026-02-30 itself, before the format's own checks read it.
+        raise ImportFailure(f"the front matter holds a date no calendar has ({error})") from None
     finally:
         loader.dispose()
     if not isinstance(values, dict):
