@@ -27,6 +27,8 @@ class Correction(models.Model):
     # Shown at the top of the page: what readers must know before reading on.
     AT_THE_TOP = (Kind.CORRECTION, Kind.RETRACTION)
     TEXT_LENGTH = 2000
+    # A note is dated when it is written; a clock a little ahead is forgiven.
+    CLOCK_MARGIN = datetime.timedelta(minutes=5)
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="corrections", verbose_name=_("article")
@@ -56,9 +58,14 @@ class Correction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} ({timezone.localdate(self.published_at):%Y-%m-%d})"
 
+    @classmethod
+    def is_future(cls, moment):
+        """Whether a note dated ``moment`` would be dated after it was written."""
+        return moment > timezone.now() + cls.CLOCK_MARGIN
+
     def clean(self):
         super().clean()
-        if self.published_at and self.published_at > timezone.now() + datetime.timedelta(minutes=5):
+        if self.published_at and self.is_future(self.published_at):
             raise ValidationError(
                 {"published_at": _("A note is dated when it is written: not in the future.")},
                 code="note_in_future",

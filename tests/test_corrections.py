@@ -406,6 +406,27 @@ def test_a_file_with_a_bad_note_is_refused(tmp_path):
     assert not Article.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["2999-12-02T00:00:00Z", "in a year"])
+def test_a_file_with_a_note_dated_in_the_future_is_refused(tmp_path, day):
+    # Imported, « Mis à jour le 2 décembre 2999 » stood on the page and in dateModified, and no
+    # later note could move it back (a significant update never moves the date back).
+    if day == "in a year":
+        day = (timezone.now() + timedelta(days=365)).isoformat()
+    path = tmp_path / "future.md"
+    path.write_text(
+        '---\ntitle: "T"\ndate: "2024-05-24"\n'
+        f'corrections: [{{"date": "{day}", "kind": "correction", "text": "x"}}]\n---\n',
+        encoding="utf-8",
+    )
+    out = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_markdown", str(path), stdout=out, stderr=out)
+
+    assert "corrections[1].date:" in out.getvalue() and "is in the future" in out.getvalue()
+    assert not Article.objects.exists()
+
+
 def test_a_new_note_reaches_the_cached_public_page_at_once(settings, reader, editor_client, article):
     settings.CACHES = {
         **settings.CACHES,

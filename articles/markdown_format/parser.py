@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..addresses import InvalidValue, check_length, check_printable, publisher_for, require_web_url
-from ..models import Article
+from ..models import Article, Correction
 from ..plain_text import decode, escape
 from ..writing import Image, Note, Source
 from .constants import (
@@ -288,7 +288,13 @@ def parse_notes(value):
             raise ImportFailure(f"{field}: the text is empty")
         check_length(field, text, LIMITS["note"])
         check_printable(field, text)
-        notes.append(Note(parse_date(item["date"], field=f"{field}.date"), kind, text))
+        published_at = parse_date(item["date"], field=f"{field}.date")
+        if Correction.is_future(published_at):
+            # « Mis à jour le … » and dateModified would stand in the future, and never move again.
+            raise ImportFailure(
+                f"{field}.date: {item['date']!r} is in the future; a note is dated when written"
+            )
+        notes.append(Note(published_at, kind, text))
     return tuple(sorted(notes, key=lambda note: note.published_at))
 
 
