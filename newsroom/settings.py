@@ -235,6 +235,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The feeds' stylesheet (static/feeds/feed.xsl) as XML: WhiteNoise knows no .xsl and sends
+# application/octet-stream with nosniff, which a browser may refuse to apply.
+WHITENOISE_MIMETYPES = {".xsl": "application/xml"}
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))

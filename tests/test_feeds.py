@@ -154,6 +154,9 @@ def test_a_browser_gets_the_feeds_stylesheet_and_readers_still_get_the_feed(clie
     assert response["Content-Type"] == "application/xml; charset=utf-8"
     stylesheet = client.get("/static/feeds/feed.xsl")
     assert stylesheet.status_code == 200
+    # As XML, whatever serves the static files: WhiteNoise named it application/octet-stream, with
+    # nosniff, which a browser may refuse as a stylesheet.
+    assert stylesheet["Content-Type"] == "application/xml"
     xsl = ET.fromstring(b"".join(stylesheet.streaming_content))  # noqa: S314 -- our own file
     assert xsl.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
 
