@@ -95,7 +95,9 @@ class SitePageQuerySet(models.QuerySet):
 
 
 def validate_free_address(slug):
-    """Refuse an address the site already answers (an article's, the archives', the admin's…)."""
+    """Refuse an address the site already answers (an article's, the archives', the admin's…), in
+    any case: /EN/ is taken for the English prefix (the page is never reached), /Admin/ looks it."""
+    slug = slug.lower()
     if slug in RESERVED_SLUGS:
         raise ValidationError(_("This address is reserved by the site."), code="reserved_address")
     for language, prefix in (("fr", ""), ("en", "/en")):

@@ -333,6 +333,10 @@ class TestPages:
             ("admin", "x"),
             ("en", "y"),
             ("feed", "z"),
+            ("EN", "v"),  # the English prefix in capitals: the page was saved and never answered
+            ("Admin", "w"),
+            ("Archives", "u"),
+            ("a-propos-fr", "Static"),
         ):
             response = editor_client.post(
                 "/admin/publication/sitepage/add/",
