@@ -17,6 +17,8 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 from reversion.models import Version
 
+from articles.models import Article
+from people.models import Person
 from publication.models import SiteIdentity, SitePage
 
 from .admin_forms import form_data
@@ -162,6 +164,13 @@ class TestIdentity:
         assert "Newsroom" not in text(client.get(url))
         not_found = client.get("/pas-de-page-ici/")
         assert not_found.status_code == 404 and "— Veille Santé</title>" in not_found.content.decode()
+        # An author's page and a withdrawn article's notice said « Newsroom » whatever the name.
+        person = Person.objects.create(name="Anne Leroy")
+        assert "<title>Anne Leroy — Veille Santé</title>" in text(client.get(person.get_absolute_url()))
+        gone = make_article(title="Retiré", status=Article.Status.UNPUBLISHED, withdrawal_reason="Erreur.")
+        Article.objects.filter(pk=gone.pk).update(withdrawn_at=timezone.now())
+        notice = client.get(gone.get_absolute_url())
+        assert notice.status_code == 410 and "— Veille Santé</title>" in notice.content.decode()
 
     def test_the_feeds_and_the_news_sitemap(self, client):
         make_identity()
