@@ -397,10 +397,12 @@ def fill(article, item):
 
 
 def record_history(articles, comment):
-    """One revision holding a version of each of ``articles`` with its tags, image, source and
-    byline (as the registration follows them), read for the lot in a query per relation (the tags'
-    names too: a tagged article's version is named after its tag)."""
-    prefetch_related_objects(articles, "taggedarticle_set__tag", "links", "image", "bylines__person")
+    """One revision holding a version of each of ``articles`` with its tags, image, source, notes
+    and byline (every relation the registration in articles/models.py follows), read for the lot
+    in a query per relation (the tags' names too: a tagged article's version is named after its tag)."""
+    prefetch_related_objects(
+        articles, "taggedarticle_set__tag", "links", "image", "corrections", "bylines__person"
+    )
     with reversion.create_revision():
         for article in articles:
             reversion.add_to_revision(article)
