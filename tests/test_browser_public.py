@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from demo import loading as demo
+from publication.identity import current as current_identity
 
 from .conftest import SEED_PERMALINK
 
@@ -270,7 +271,8 @@ def test_a_feed_opened_in_a_browser_explains_how_to_subscribe(reader, path, subs
 
     policy = response.headers["content-security-policy"]
     assert "style-src 'self'" in policy and "unsafe-inline" not in policy
-    assert page.get_by_role("heading", level=1).inner_text() == "Newsroom"
+    # The feed's title is the publication's name (the demo's identity).
+    assert page.get_by_role("heading", level=1).inner_text() == current_identity().name
     assert page.get_by_role("heading", name=subscribe).is_visible()
     assert page.get_by_text(explanation).is_visible()
     assert page.locator(".feed-address").inner_text() == base_url + path
