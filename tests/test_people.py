@@ -266,6 +266,8 @@ class TestHostileProfiles:
             for block in structured_data(page):  # each block parses: nothing broke out of its <script>
                 assert json_script_urls(block) == [], url
             assertContains(response, "Nom &lt;script&gt;alert(")  # shown as text
+        # None of its links is a web address: the page lists none, not an empty list.
+        assertNotContains(client.get(person.get_absolute_url()), 'class="profile-links"')
 
     def test_the_admin_refuses_links_that_are_not_web_addresses_and_control_characters(self, admin_client):
         form = {
