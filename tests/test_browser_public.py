@@ -253,6 +253,11 @@ def test_a_phone_shows_three_stories_in_its_first_screen(reader):
     page.screenshot(path=str(path))
     assert path.stat().st_size > 10_000
 
+    # In English too, whose navigation's words are longer (« Français »): the masthead stays one line.
+    page.goto(base_url + "/en/")
+    page.wait_for_load_state("networkidle")
+    assert len(titles_within(page, PHONE_390)) >= 3
+
 
 @pytest.mark.parametrize(
     ("path", "subscribe", "explanation"),
