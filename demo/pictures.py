@@ -6,6 +6,7 @@ random generator seeded with the article's title, so that the same story always 
 the same picture, and the topic's name written in the font Pillow ships.
 """
 
+import functools
 import math
 import random
 import unicodedata
@@ -48,6 +49,9 @@ def alt_text(topic):
     return f"Illustration générée : {topic.description} sur fond coloré, avec le mot « {topic.name} »"
 
 
+# The same story always gets the same picture: a process that loads the demo again (the tests do,
+# dozens of times) draws each one once.
+@functools.lru_cache(maxsize=128)
 def draw(title, topic):
     """The JPEG bytes of the picture for a story titled ``title`` on ``topic``."""
     rng = random.Random(title)

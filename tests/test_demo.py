@@ -13,7 +13,8 @@ from io import BytesIO, StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.db import transaction
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from django.views.static import serve
 from PIL import Image
@@ -21,23 +22,36 @@ from pytest_django.asserts import assertContains
 from reversion.models import Version
 
 from articles.models import Article, ImageCredit, SourceLink, Tag
-from articles.workflow import WorkflowRefused
 from demo import feed, stories
-from demo import loading as demo
 from intake.models import IngestedItem, Rule, Source
 
 from .conftest import SEED_PERMALINK
-from .factories import make_article
 from .pages import featured_titles, listed_titles
 
 IMAGE_ADDRESSES = re.compile(r'<img[^>]* src="([^"]*)"|srcset="([^"]*)"')
 
 
-@pytest.fixture
-def loaded(db, media_root):
+@pytest.fixture(scope="module")
+def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for this module's tests, which read it. Loading takes seconds: once
+    per test, it was a good part of the suite's time. It is loaded in a transaction that each
+    test's own nests in (what a test writes is rolled back at its end, as always) and that is
+    rolled back after the last, as Django's setUpTestData does. Loading into an empty or a busy
+    database is tested in test_demo_loading.py."""
+    media = tmp_path_factory.mktemp("demo") / "media"
     out = StringIO()
-    call_command("loaddemo", stdout=out)
-    return out.getvalue()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(MEDIA_ROOT=media):
+            call_command("loaddemo", stdout=out)
+        yield media, out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def loaded(demo_database, db, settings):
+    """What loaddemo said; its images are under settings.MEDIA_ROOT."""
+    settings.MEDIA_ROOT, said = demo_database
+    return said
 
 
 def by_title(title):
@@ -107,7 +121,8 @@ class TestHomePage:
         )
         assert "utm_" not in page
 
-    def test_every_image_is_a_credited_illustration_from_the_site(self, loaded, client, media_root):
+    def test_every_image_is_a_credited_illustration_from_the_site(self, loaded, client, settings):
+        media_root = settings.MEDIA_ROOT
         page = client.get("/").content.decode()
         logo = "/media/publication/le-fil-sante.png"  # the publication's, in the header (TestPublication)
         addresses = image_addresses(page) - {logo}
@@ -126,7 +141,8 @@ class TestHomePage:
 
 
 class TestPublication:
-    def test_the_site_s_name_logo_and_six_pages_in_both_languages(self, loaded, client, media_root):
+    def test_the_site_s_name_logo_and_six_pages_in_both_languages(self, loaded, client, settings):
+        media_root = settings.MEDIA_ROOT
         from demo import masthead
         from publication.models import SiteIdentity
 
@@ -296,57 +312,6 @@ class TestNewsroom:
         assertContains(blocked, "Bloquer « webinaire, contenu sponsorisé »")
         raised = Article.objects.get(title__startswith="Hémorragie du post-partum")
         assert raised.importance == Article.Importance.HIGH
-
-
-class TestLoadingSafely:
-    def test_a_second_load_changes_nothing(self, loaded, media_root):
-        before, images = content(), files(media_root)
-        out = StringIO()
-
-        call_command("loaddemo", stdout=out)
-
-        assert content() == before
-        assert files(media_root) == images
-        assert out.getvalue() == "The database already holds articles: the demo was not loaded.\n"
-
-    @pytest.mark.parametrize(
-        ("existing", "said"),
-        [
-            (lambda: make_article(title="Déjà là"), "already holds articles"),
-            (lambda: Source.objects.create(name="Flux", feed_url="https://flux.example/rss"), "feed sources"),
-            (lambda: get_user_model().objects.create_user("lectrice"), "user accounts"),
-        ],
-    )
-    def test_a_database_with_content_is_left_alone(self, db, media_root, existing, said):
-        existing()
-        before = content()
-        out = StringIO()
-
-        call_command("loaddemo", stdout=out)
-
-        assert content() == before
-        assert said in out.getvalue() and "not loaded" in out.getvalue()
-        assert files(media_root) == []
-
-    def test_a_superuser_made_first_does_not_stop_it(self, db, media_root):
-        get_user_model().objects.create_superuser("admin", password="un-mot-de-passe-solide")
-
-        call_command("loaddemo", stdout=StringIO())
-
-        assert Article.objects.published().count() == 23
-
-    def test_a_failure_leaves_nothing_behind(self, db, media_root, monkeypatch):
-        # A story whose author would publish it: the workflow refuses, after images were written.
-        refused = stories.Story(
-            **{**vars(stories.STORIES[1]), "title": "Refusée", "moves": (("publish", stories.AUTHOR),)}
-        )
-        monkeypatch.setattr(demo, "STORIES", (*stories.STORIES[:3], refused))
-
-        with pytest.raises(WorkflowRefused):
-            call_command("loaddemo", stdout=StringIO())
-
-        assert content() == (0, 0, 0, 0, 0, 0, 0, 0, 0)
-        assert files(media_root) == []
 
 
 def test_the_demo_shows_its_people_their_bylines_and_reviews(loaded, client, admin_client):
