@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +56,11 @@ class LanguagePairsPaginator(ArticlePaginator):
         return page
 
 
+# An article's last significant change, as a column: Article.date_modified (the publication, or a
+# later note or significant update), never a save that changed nothing or a typo fixed.
+SIGNIFICANTLY_MODIFIED = Greatest("published_at", Coalesce("modified_at", "published_at"))
+
+
 class ArticleSitemap(LocalizedSitemap):
     # 1,000 addresses a page (500 articles, each in two languages with their alternates)
     # keep a page to a fraction of a second's work before the page cache keeps it.
@@ -69,23 +74,30 @@ class ArticleSitemap(LocalizedSitemap):
         return LanguagePairsPaginator(self.items(), self.limit // len(languages), languages=languages)
 
     def items(self):
-        return Article.objects.published().only("permalink", "updated_at").order_by("published_at", "id")
+        return (
+            Article.objects.published()
+            .only("permalink", "published_at", "modified_at")
+            .order_by("published_at", "id")
+        )
 
     def lastmod(self, article):
-        return article.updated_at
+        return article.date_modified
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return Article.objects.published().aggregate(latest=Max(SIGNIFICANTLY_MODIFIED))["latest"]
 
 
 class TagSitemap(LocalizedSitemap):
     """Tags that hold at least one public article, as fresh as their latest one."""
 
     def items(self):
-        latest = Article.objects.published().filter(tags=OuterRef("pk")).order_by("-updated_at")
-        return (
-            Tag.objects.public().annotate(lastmod=Subquery(latest.values("updated_at")[:1])).order_by("slug")
+        latest = (
+            Article.objects.published()
+            .filter(tags=OuterRef("pk"))
+            .annotate(modified=SIGNIFICANTLY_MODIFIED)
+            .order_by("-modified")
         )
+        return Tag.objects.public().annotate(lastmod=Subquery(latest.values("modified")[:1])).order_by("slug")
 
     def lastmod(self, tag):
         return tag.lastmod
@@ -99,7 +111,7 @@ class ArchiveSitemap(LocalizedSitemap):
             Article.objects.published()
             .annotate(month=TruncMonth("published_at"))
             .values("month")
-            .annotate(lastmod=Max("updated_at"))
+            .annotate(lastmod=Max(SIGNIFICANTLY_MODIFIED))
             .order_by("month")
         )
         years = {}
@@ -128,7 +140,7 @@ class NewsSitemap(Sitemap):
         return Article.objects.published().filter(published_at__gte=since).order_by("-published_at")
 
     def lastmod(self, article):
-        return article.updated_at
+        return article.date_modified
 
 
 SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "archives": ArchiveSitemap}

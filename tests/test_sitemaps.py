@@ -58,6 +58,26 @@ def test_index_lists_the_sections(client, content):
     assert all(sitemap.findtext(f"{SM}lastmod") for sitemap in index.findall(f"{SM}sitemap")[:3])
 
 
+def test_lastmod_moves_with_a_significant_update_never_with_a_mere_save(client, content):
+    """As dateModified and « Mis à jour » do (tests/test_corrections.py): a typo fixed today says
+    nothing new to a search engine; a correction note (Article.modified_at) does."""
+
+    def lastmods():
+        articles = get_xml(client, "/sitemap-articles.xml").find(f"{SM}url").findtext(f"{SM}lastmod")
+        tag = get_xml(client, "/sitemap-tags.xml").find(f"{SM}url").findtext(f"{SM}lastmod")
+        archives = {
+            url.findtext(f"{SM}lastmod") for url in get_xml(client, "/sitemap-archives.xml").iter(f"{SM}url")
+        }
+        return articles, tag, archives
+
+    Article.objects.filter(pk=content.pk).update(updated_at=timezone.now())  # a mere save, today
+    assert lastmods() == ("2024-05-24", "2024-05-24", {"2024-05-24"})
+
+    noted = timezone.make_aware(datetime(2024, 6, 3, 9, 0))
+    Article.objects.filter(pk=content.pk).update(modified_at=noted)  # what a note does
+    assert lastmods() == ("2024-06-03", "2024-06-03", {"2024-06-03"})
+
+
 def test_articles_in_both_languages_with_lastmod_and_alternates(client, content):
     urlset = get_xml(client, "/sitemap-articles.xml")
 
@@ -66,7 +86,7 @@ def test_articles_in_both_languages_with_lastmod_and_alternates(client, content)
         f"{HOST}/en/papers/2024-05-24-publie",
     ]
     first = urlset.find(f"{SM}url")
-    assert first.findtext(f"{SM}lastmod") == timezone.localdate(content.updated_at).isoformat()
+    assert first.findtext(f"{SM}lastmod") == "2024-05-24"  # its publication: nothing significant since
     alternates = {link.get("hreflang"): link.get("href") for link in first.findall(f"{XHTML}link")}
     assert alternates == {
         "fr": f"{HOST}/papers/2024-05-24-publie",
