@@ -332,7 +332,10 @@ def rendition_name(name, width, extension):
 
 
 def renditions(field_file, original_width):
-    """The WebP and fallback renditions of an uploaded image, smallest first."""
+    """The WebP and fallback renditions of an uploaded image, smallest first; None when there is
+    no uploaded file, or its width was never read (no renditions were made)."""
+    if not field_file or not original_width:
+        return None
     storage, name = field_file.storage, field_file.name
     widths = rendition_widths(original_width)
     fallback = fallback_extension(name)

@@ -522,8 +522,6 @@ class ImageCredit(models.Model):
     @property
     def renditions(self):
         """(WebP, fallback) renditions of an uploaded image, or None for a linked one."""
-        if not self.image or not self.image_width:
-            return None
         return renditions(self.image, self.image_width)
 
     @property

@@ -95,8 +95,6 @@ class Person(models.Model):
     @property
     def renditions(self):
         """(WebP, fallback) renditions of the photo, or None."""
-        if not self.image or not self.image_width:
-            return None
         return renditions(self.image, self.image_width)
 
     @property
