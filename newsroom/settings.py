@@ -30,6 +30,12 @@ REDIS_URL              e.g. redis://cache:6379/0: the cache shared by every work
                        (default: each process's own memory, and the cache generation
                        in a file under DJANGO_CACHE_DIR, default var/cache/ in the project)
 MEDICAL_REVIEW_MONTHS  months from a medical review to the next one due (default: 12)
+EMAIL_HOST             the SMTP server mail goes through (with EMAIL_PORT, default 25,
+                       EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL);
+                       unset, mail is printed on the console instead of being sent
+DEFAULT_FROM_EMAIL     the sender of the site's mail (default: webmaster@localhost)
+DJANGO_TASKS_BACKEND   "database" (the default in production: ``manage.py db_worker`` runs the
+                       tasks) or "immediate" (run inside the request; the default when debugging)
 AWS_STORAGE_BUCKET_NAME  uploaded images on S3-compatible storage (with AWS_S3_ENDPOINT_URL,
                        AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
                        AWS_S3_CUSTOM_DOMAIN as the provider needs) instead of DJANGO_MEDIA_ROOT
@@ -112,6 +118,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "reversion",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "people",
     "intake",
@@ -337,3 +345,32 @@ INGEST_TIMEOUT = int(os.environ.get("INGEST_TIMEOUT", "20"))
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
 INGEST_CONCURRENCY = int(os.environ.get("INGEST_CONCURRENCY", "4"))
 INGEST_ALLOW_LOOPBACK = env_flag("INGEST_ALLOW_LOOPBACK")
+
+# E-mail (notifications to the desk, the digest): through the SMTP server the environment names,
+# printed on the console when it names none (development).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Work that should not hold a request (e-mail, checks) runs as tasks (django-tasks): stored in the
+# database and run by ``manage.py db_worker`` in production, at once inside the request when
+# debugging, so that ``make run`` needs no second process.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("DJANGO_TASKS_BACKEND") or ("immediate" if DEBUG else "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"DJANGO_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}

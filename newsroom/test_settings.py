@@ -50,3 +50,7 @@ CACHES = {
         "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or _generation_dir,
     },
 }
+
+# Tasks run at once, inside the test, so that what they do (an e-mail sent) is seen by it; the
+# database backend and its worker are tested on their own.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -4,6 +4,8 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from .mail_server import smtp_server  # noqa: F401 -- a fixture for every test module
+
 SEED_PERMALINK = (
     "2024-05-24-nice-publishes-a-guidance-supporting-the-use-of-selective-internal-"
     "radiation-therapy-for-neuroendocrine-tumors-with-liver-metastasis"
