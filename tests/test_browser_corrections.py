@@ -9,7 +9,14 @@ import pytest
 from articles.models import Article
 from demo.stories import NOTES
 
-from .test_browser_public import SCREENSHOTS, auditor, serious_violations, site  # noqa: F401 -- fixtures
+from .test_browser_public import (  # noqa: F401 -- fixtures
+    SCREENSHOTS,
+    _live_server_helper,
+    auditor,
+    demo_site,
+    serious_violations,
+    site,
+)
 
 pytestmark = pytest.mark.browser
 

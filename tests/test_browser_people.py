@@ -8,7 +8,9 @@ import pytest
 from .test_browser_public import (  # noqa: F401 -- the fixtures, and the demo they load
     LAPTOP_1366,
     SCREENSHOTS,
+    _live_server_helper,
     auditor,
+    demo_site,
     demo_story,
     reader,
     serious_violations,

@@ -3,6 +3,7 @@
 The screenshots in docs/screenshots/ shown in the README are written by this module.
 """
 
+import contextlib
 import importlib
 import json
 import mimetypes
@@ -15,6 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article
@@ -41,17 +44,54 @@ DEMO_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ADMIN_PASSWORD = "un-mot-de-passe-solide"
 
 
-@pytest.fixture
-def site(live_server, transactional_db, settings, tmp_path, monkeypatch):
-    """The demo `make run` loads, dated from DEMO_NOW, on a site whose clock starts at DEMO_NOW."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, live_server, django_db_blocker, tmp_path_factory):
+    """The demo `make run` loads, dated from DEMO_NOW, once for a module whose tests only read it
+    (loading it takes seconds): its tables are emptied after the module's last test, as
+    transactional_db empties them after each test."""
+    media_root = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media_root), django_db_blocker.unblock():
+        with site_clock(DEMO_NOW):
+            # Emptied tables have lost their groups too: made again with the migration's own function.
+            importlib.import_module("articles.migrations.0003_roles").create_roles(apps, None)
+            demo.load(now=DEMO_NOW)
+            loaded = timezone.now()
+        yield live_server.url, media_root, loaded
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's own, which gives every test of the live server transactional_db (the tables
+    emptied after it), without that: the module's tests share one demo (demo_site)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()
+
+
+@contextlib.contextmanager
+def site_clock(start):
+    """The site's clock starts at ``start`` and runs (the browser's own clock is left alone)."""
     started = time.monotonic()
-    monkeypatch.setattr(timezone, "now", lambda: DEMO_NOW + timedelta(seconds=time.monotonic() - started))
-    # transactional_db empties the tables between tests, groups included: make them again
-    # with the migration's own function.
-    importlib.import_module("articles.migrations.0003_roles").create_roles(apps, None)
-    demo.load(now=DEMO_NOW)
-    return live_server.url, settings.MEDIA_ROOT
+    real_now = timezone.now
+    timezone.now = lambda: start + timedelta(seconds=time.monotonic() - started)
+    try:
+        yield
+    finally:
+        timezone.now = real_now
+
+
+@pytest.fixture
+def site(demo_site, django_db_blocker, settings):
+    """The module's demo on its live server, the site's clock running from the moment it was loaded."""
+    base_url, media_root, loaded = demo_site
+    settings.MEDIA_ROOT = media_root
+    with django_db_blocker.unblock(), site_clock(loaded):
+        yield base_url, media_root
 
 
 def demo_story(start):

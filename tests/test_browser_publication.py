@@ -14,7 +14,8 @@ from . import test_browser_public as public
 from .test_browser_public import demo_story, serious_violations
 
 # The readers' fixtures of the public site's browser tests: the demo on a live server.
-site, reader, auditor = public.site, public.reader, public.auditor
+demo_site, site, reader, auditor = public.demo_site, public.site, public.reader, public.auditor
+_live_server_helper = public._live_server_helper
 
 pytestmark = pytest.mark.browser
 
