@@ -10,7 +10,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_noop
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 
 from articles.grouping import coverage
@@ -149,12 +149,15 @@ def moved_or_gone(request, permalink):
     )
     if article is None:
         raise HttpError(404, "No public article has this permalink.")
-    return 410, {
-        "detail": "This article was withdrawn.",
-        "title": article.title,
-        "withdrawn_at": article.withdrawn_at,
-        "reason": article.withdrawal_reason,
-    }
+    return Status(
+        410,
+        {
+            "detail": "This article was withdrawn.",
+            "title": article.title,
+            "withdrawn_at": article.withdrawn_at,
+            "reason": article.withdrawal_reason,
+        },
+    )
 
 
 def absolute(request, address):
