@@ -92,6 +92,7 @@ def test_the_documentation_page_lists_every_operation_under_the_site_s_policy(cl
     assert f"curl -i &#39;http://testserver/api/v1/articles/{article.permalink}&#39;" in page
     assert "curl -i &#39;http://testserver/api/v1/articles?tag=cardiologie&#39;" in page
     assert "http://testserver/api/v1/openapi.json" in page
+    assert "<h1>L’API</h1>" in page and "Les articles, du plus récent au plus ancien" in page
     assert "<script" not in page and "style=" not in page
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
