@@ -127,6 +127,7 @@ def test_a_full_article_as_the_site_shows_it(client, media_root):
     assert response.status_code == 200
     data = valid(response)
     assert data["title"] == "Radiologie : un essai européen"
+    assert "un essai européen".encode() in response.content  # UTF-8, not \u00e9
     assert data["url"] == f"http://testserver/papers/{article.permalink}"
     assert data["language"] == "fr" and response["Content-Language"] == "fr"
     assert '<a href="http://testserver/papers/autre" rel="noopener noreferrer">' in data["body_html"]
