@@ -26,6 +26,7 @@ def documentation(request):
         {
             "operations": operations(request, schema, example),
             "schema_url": request.build_absolute_uri(reverse("api:openapi-json")),
+            "schema_path": reverse("api:openapi-json"),
             "title": schema["info"]["title"],
         },
     )
