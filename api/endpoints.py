@@ -89,7 +89,11 @@ def list_articles(
         articles = articles.filter(Q(published_at__gte=moment) | Q(modified_at__gte=moment))
     if cursor is not None:
         published_at, pk = parameters.read_cursor(cursor)
-        articles = articles.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
+        # (published_at, id) < the cursor's, written so that the first condition bounds the walk
+        # of the list's index (article_public_idx) and the second only sorts out equal times.
+        articles = articles.filter(published_at__lte=published_at).filter(
+            Q(published_at__lt=published_at) | Q(pk__lt=pk)
+        )
     page = list(articles.order_by("-published_at", "-pk")[: limit + 1])
     items, more = page[:limit], len(page) > limit
     next_cursor = parameters.make_cursor(items[-1]) if more else None
