@@ -5,6 +5,8 @@ what the site shows, no more. HTTP around it (the cache, ETag, CORS, HEAD, 405) 
 applied in api.urls to every address at once.
 """
 
+import re
+
 from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -17,10 +19,12 @@ from ninja.renderers import JSONRenderer
 from articles.grouping import coverage
 from articles.models import Article, PermalinkRedirect, SourceLink, Tag
 from articles.rendering import absolute_addresses, render_markdown, web_url
+from articles.urls import PermalinkConverter
 
 from . import parameters, schemas
 
 PAGE_SIZE = 20
+PERMALINK = re.compile(PermalinkConverter.regex)
 MAX_PAGE_SIZE = 100
 
 
@@ -119,6 +123,9 @@ def list_articles(
     ),
 )
 def get_article(request, permalink: str):
+    if not PERMALINK.fullmatch(permalink):
+        # Longer than the field, or holding a control character (PostgreSQL refuses a NUL byte).
+        raise HttpError(404, "No public article has this permalink.")
     article = (
         Article.objects.published()
         .with_card_data()

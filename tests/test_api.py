@@ -296,6 +296,16 @@ def test_a_parameter_it_cannot_read_is_a_400_that_says_why(client, query, messag
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize("permalink", ["a%00b", "x" * 301, "%01", "%C3%A9t%C3%A9-" + "é" * 300])
+def test_a_permalink_no_article_could_have_is_a_404_unread(client, permalink):
+    make_article()
+
+    response = client.get(f"/api/v1/articles/{permalink}")
+
+    assert response.status_code == 404
+    assert valid(response) == {"detail": "No public article has this permalink."}
+
+
 def test_since_with_an_offset_typed_unencoded(client):
     article = make_article(published_at=timezone.now() - timedelta(hours=1))
 
