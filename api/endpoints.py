@@ -24,8 +24,9 @@ from articles.urls import PermalinkConverter
 from . import parameters, schemas
 
 PAGE_SIZE = 20
-PERMALINK = re.compile(PermalinkConverter.regex)
 MAX_PAGE_SIZE = 100
+# What Article.permalink can hold, as the site's own route reads it (articles.urls).
+PERMALINK = re.compile(PermalinkConverter.regex)
 
 
 class UnescapedJSONRenderer(JSONRenderer):
