@@ -458,3 +458,28 @@ def test_an_article_costs_a_fixed_number_of_queries(client, media_root):
     # The article with its image and reviewer, its tags, bylines, links, notes; and its coverage.
     assert queries_for(client, detail_url(plain)) == 5
     assert queries_for(client, detail_url(full)) == 6
+
+
+# Hostile content
+
+
+def test_hostile_content_comes_out_as_data_its_html_sanitized(client):
+    """The hostile fixture and file (tests/test_hostile.py): every answer as the document says, the
+    body HTML without a script, an event handler or a script URL, and no script URL anywhere."""
+    from .hostile import executable_markup, json_script_urls
+    from .test_hostile import load_hostile_content
+
+    load_hostile_content()
+    assert any("<script" in article.body for article in Article.objects.published())
+    listed, url = [], LIST
+    while url:
+        page = valid(client.get(url))
+        listed += page["items"]
+        url = page["next"]
+    assert listed
+    for item in listed:
+        detail = valid(client.get(item["api_url"]))
+        assert executable_markup(detail["body_html"]) == [], item["permalink"]
+        assert json_script_urls(detail) == [], item["permalink"]
+    assert json_script_urls(listed) == []
+    assert json_script_urls(valid(client.get(TAGS))) == []
