@@ -28,6 +28,7 @@ run: install .env
 	@echo
 	@echo "  Site:  http://127.0.0.1:8000/"
 	@echo "  Admin: http://127.0.0.1:8000/admin/"
+	@echo "  API:   http://127.0.0.1:8000/api/v1/docs  (the same content as JSON: curl http://127.0.0.1:8000/api/v1/articles)"
 	@echo "  Create an admin account with:  $(MANAGE) createsuperuser"
 	@echo "  Settings: .env (debug on, a development key of this machine)"
 	@echo

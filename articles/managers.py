@@ -97,12 +97,12 @@ class ArticleQuerySet(ContentQuerySet):
         """Everything a list of articles shows, in a fixed number of queries."""
         return self.select_related("image").prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
 
-    def cards(self):
-        """with_card_data() and the bylines, reading only the columns a card shows (CARD_FIELDS and
-        the image's): converting the others, dates above all, cost more than reading the rows."""
+    def cards(self, *fields):
+        """with_card_data() and the bylines, reading only the columns a card shows (CARD_FIELDS, the
+        image's, and ``fields``): converting the others, dates above all, cost more than reading the rows."""
         image_credit = self.model._meta.get_field("image").related_model
         image_fields = (f"image__{field.name}" for field in image_credit._meta.concrete_fields)
-        return self.with_card_data().with_bylines().only(*CARD_FIELDS, *image_fields)
+        return self.with_card_data().with_bylines().only(*CARD_FIELDS, *fields, *image_fields)
 
     def with_bylines(self):
         """The authors of every article, in order, in one query for the lot (Article.byline)."""

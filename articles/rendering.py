@@ -82,6 +82,16 @@ def render_markdown(text, rel=LINK_REL):
     return mark_safe(sanitize_html(html, rel))  # noqa: S308 -- nh3 has just cleaned it
 
 
+# A sanitized fragment's addresses on this site (nh3 writes every attribute as name="value").
+_SITE_ADDRESS = re.compile(r'(<[a-z0-9]+(?:\s+[a-z-]+="[^"]*")*?\s+(?:href|src))="/(?![/\\])')
+
+
+def absolute_addresses(fragment, site):
+    """``fragment`` (sanitized HTML) with its addresses on this site (``/papers/…``) made absolute
+    on ``site`` (``https://host/``), for readers elsewhere: the API's other front ends."""
+    return mark_safe(_SITE_ADDRESS.sub(lambda match: f'{match.group(1)}="{site}', fragment))  # noqa: S308
+
+
 def web_url(url):
     """``url`` if it is a web address (http, https, or a path on this site), else "".
 

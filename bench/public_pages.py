@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -97,6 +97,9 @@ def analyse():
 
 def pages():
     """(name, URL) of each page measured, chosen from the imported articles."""
+    from django.utils import timezone
+
+    from api.parameters import make_cursor
     from articles.models import Article, Tag
 
     published = Article.objects.published()
@@ -109,6 +112,8 @@ def pages():
     # names that page's last article; a typed ?page=5000 is read by offset.
     newest_first = published.order_by("-published_at", "-id").values_list("pk", flat=True)
     anchor = newest_first[(deep - 1) * 20 - 1]
+    anchor_article = Article.objects.only("published_at").get(pk=anchor)
+    yesterday = (timezone.now() - timedelta(days=1)).date().isoformat()
     return [
         ("/healthz", "/healthz"),
         ("home, page 1", "/"),
@@ -119,6 +124,16 @@ def pages():
         ("search", "/search/?q=embolisation"),
         ("RSS feed", "/feed/"),
         ("sitemap page", "/sitemap-articles.xml"),
+        # The JSON API (api/): a page of 20, one deep in the list by its cursor, a tag's, the
+        # articles of the last day (published or updated), and an article.
+        ("API list", "/api/v1/articles"),
+        (
+            f"API list, after article {(deep - 1) * 20:,}",
+            f"/api/v1/articles?cursor={make_cursor(anchor_article)}",
+        ),
+        ("API list by tag", f"/api/v1/articles?tag={tag.slug}"),
+        ("API list since a day", f"/api/v1/articles?since={yesterday}"),
+        ("API article", f"/api/v1/articles/{article.permalink}"),
     ]
 
 

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "people",
     "intake",
     "publication",
+    "api",
     "demo",
 ]
 

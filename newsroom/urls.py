@@ -18,6 +18,8 @@ ALL_SITEMAPS = {**SITEMAPS, "pages": SitePageSitemap}
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
+    # The JSON API: one address for every language (its content is French), never translated.
+    path("api/v1/", include("api.urls")),
     path(
         "sitemap.xml",
         cached_page(sitemap_views.index),

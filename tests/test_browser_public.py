@@ -166,6 +166,7 @@ def pages_to_check(base_url):
         "english home": f"{base_url}/en/",
         "feed": f"{base_url}/feed/",
         "english feed": f"{base_url}/en/feed/atom/",
+        "api documentation": f"{base_url}/api/v1/docs",
     }
 
 

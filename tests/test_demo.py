@@ -332,3 +332,30 @@ def test_the_demo_shows_its_people_their_bylines_and_reviews(loaded, client, adm
     )
     due = admin_client.get("/admin/articles/article/", {"queue": "review_due"}).context["cl"].result_list
     assert [article.title[:23] for article in due] == ["Rétrécissement aortique"]
+
+
+def test_the_api_serves_the_demo_as_the_site_shows_it(loaded, client):
+    """Every public article of the demo, page after page and one by one, as the OpenAPI document
+    says; none other; with its coverage, notes, bylines, medical review and image renditions."""
+    from .openapi import valid
+
+    listed, url = [], "/api/v1/articles?limit=7"
+    while url:
+        page = valid(client.get(url))
+        listed += page["items"]
+        url = page["next"]
+    details = {item["permalink"]: valid(client.get(item["api_url"])) for item in listed}
+
+    public = Article.objects.published()
+    assert [item["permalink"] for item in listed] == list(public.values_list("permalink", flat=True))
+    assert any(detail["coverage"] for detail in details.values())
+    assert any(detail["notes"] for detail in details.values())
+    assert any(detail["medical_review"] for detail in details.values())
+    assert sum(bool(detail["authors"]) for detail in details.values()) > len(details) / 2
+    assert all(detail["image"]["credit_line"] for detail in details.values())
+    uploaded = ImageCredit.objects.filter(article__in=public).exclude(image="").count()
+    assert sum(bool(detail["image"]["renditions"]) for detail in details.values()) == uploaded > 0
+    [withdrawn] = Article.objects.withdrawn()
+    assert client.get(f"/api/v1/articles/{withdrawn.permalink}").status_code == 410
+    tags = valid(client.get("/api/v1/tags"))["items"]
+    assert {tag["slug"] for tag in tags} == set(Tag.objects.public().values_list("slug", flat=True))

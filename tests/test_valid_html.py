@@ -34,6 +34,7 @@ READERS_PAGES = [
     "/search/?q=radiation",
     "/search/?q=aucun-resultat-possible",
     "/papers/2099-01-01-absent",  # the 404 page
+    "/api/v1/docs",  # the API's documentation, made from its OpenAPI document
 ]
 
 

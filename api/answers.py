@@ -1,0 +1,113 @@
+"""HTTP around every API address (api.urls applies ``api_answer`` to each): anonymous, read-only,
+cached under the site's generation, with ETag/304 and CORS.
+
+- Read-only: GET and HEAD answer; OPTIONS is a CORS preflight; every other method is a 405 that
+  says which are allowed. No CSRF check is needed, for nothing is written.
+- Anonymous: no answer depends on who asks, so none reads the session or sets a cookie, and a
+  reader logged in to the site gets the same, cacheable answer (no ``Vary: Cookie``).
+- Cached as the public pages are (articles.caching): under the generation that every public write
+  replaces, and no longer than the next moment a scheduled article appears or one expires. A
+  draft published or an article unpublished changes the answer at once.
+- ETag (a hash of the answer) and Last-Modified on every 200, cache or no cache: a repeat request
+  with If-None-Match gets 304.
+- CORS: ``Access-Control-Allow-Origin: *`` on GET, HEAD and OPTIONS, never with credentials; the
+  ETag and Link headers are exposed, and If-None-Match may be sent.
+"""
+
+import contextlib
+import logging
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from articles.caching import (
+    BROWSER_SECONDS,
+    CACHE_ERRORS,
+    SHARED_SECONDS,
+    StoredPage,
+    digest,
+    enabled,
+    generation,
+    lifetime,
+)
+
+logger = logging.getLogger(__name__)
+
+READ_METHODS = ("GET", "HEAD")
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
+PREFLIGHT_SECONDS = 86_400
+
+
+def api_answer(view):
+    """``view`` (an API address's view) as the module's docstring says."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            return with_cors(preflight())
+        if request.method not in READ_METHODS:
+            response = JsonResponse({"detail": "The API is read-only: GET, HEAD or OPTIONS."}, status=405)
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
+        return with_cors(cached_answer(view, request, *args, **kwargs))
+
+    answer.csrf_exempt = True
+    return answer
+
+
+def cached_answer(view, request, *args, **kwargs):
+    """The view's answer, from the cache when it holds one for this generation, with its validators."""
+    key = seconds = stored = None
+    if enabled():
+        try:
+            current = generation()
+            key = f"newsroom:api:{current}:{digest(request.build_absolute_uri())}"
+            stored = cache.get(key)
+            seconds = lifetime(current)
+        except CACHE_ERRORS:
+            logger.exception("The cache does not answer: %s answered without it", request.path)
+            key = None
+    if stored is None:
+        response = as_get(view, request, *args, **kwargs)
+        if response.status_code != 200:
+            patch_cache_control(response, no_cache=True)
+            return response
+        stored = StoredPage(response)
+        if key and seconds:
+            with contextlib.suppress(CACHE_ERRORS):
+                cache.set(key, stored, timeout=seconds)
+    response = stored.response()
+    if seconds is None:
+        seconds = BROWSER_SECONDS  # no server cache (tests, DummyCache): browsers may still keep it
+    patch_cache_control(
+        response, public=True, max_age=min(BROWSER_SECONDS, seconds), s_maxage=min(SHARED_SECONDS, seconds)
+    )
+    return get_conditional_response(
+        request, etag=stored.etag, last_modified=stored.last_modified, response=response
+    )
+
+
+def as_get(view, request, *args, **kwargs):
+    """A HEAD is answered as a GET (the server sends the headers alone), as Django's views do."""
+    method, request.method = request.method, "GET"
+    try:
+        return view(request, *args, **kwargs)
+    finally:
+        request.method = method
+
+
+def preflight():
+    response = HttpResponse(status=204)
+    response["Allow"] = ", ".join(ALLOWED_METHODS)
+    response["Access-Control-Allow-Methods"] = ", ".join(ALLOWED_METHODS)
+    response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response["Access-Control-Max-Age"] = str(PREFLIGHT_SECONDS)
+    return response
+
+
+def with_cors(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+    return response
