@@ -14,7 +14,14 @@ import pytest
 from articles.models import Article
 
 # The demo `make run` shows, at the fixed moment the README's screenshots are taken.
-from .test_browser_public import DESKTOP, SCREENSHOTS, reader, site  # noqa: F401 -- fixtures
+from .test_browser_public import (  # noqa: F401 -- fixtures
+    DESKTOP,
+    SCREENSHOTS,
+    _live_server_helper,
+    demo_site,
+    reader,
+    site,
+)
 
 pytestmark = pytest.mark.browser
 
