@@ -3,7 +3,7 @@
 ``load(now)`` writes, in one transaction, the real seed article (``fixtures/seed.json``)
 and the stories of ``stories.py`` with dates relative to ``now``, so that the demo never
 goes stale: a top story and important ones for « À la une », articles in every status
-(drafts, one sent back with an editor's note, in review, scheduled, expiring, unpublished,
+(drafts, one sent back with an editor's note, one in review after an exchange of notes, in review, scheduled, expiring, unpublished,
 archived), planned ones for the editorial calendar, a feed whose last run left drafts to
 review (two of their stories told by both feeds, and one already published, whose
 coverage it joined), the publication's identity and six pages (``masthead.py``), and an
@@ -160,8 +160,8 @@ def write_story(story, now, users, written):
     article.tags.set(story.tags)
     SourceLink.objects.create(article=article, url=story.url, publisher=story.publisher.name)
     written.append(illustrate(article, story.tags))
-    for transition, role in story.moves:
-        note = story.note if transition == "send_back" else ""
+    for transition, role, *note in story.moves:
+        note = note[0] if note else ""
         notice = WITHDRAWALS.get(story.title) if transition == "unpublish" else None
         workflow.apply(users[role], article, transition, note, notice=notice)
     return article

@@ -28,6 +28,7 @@ from ..search import admin_search_results
 from .bulk import bulk_move, unpublish_with_notice
 from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
+from .moves import ArticleMoves
 from .pages import ArticlePages
 from .versions import ArticleVersions
 
@@ -104,7 +105,7 @@ class CorrectionInline(admin.StackedInline):
 EDITORS_FORM_FIELDS = ("significant_update", "withdrawal_notice")
 
 
-class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
+class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
     """Articles: the list with its work queues, the change form with its workflow, the versions."""
 
     form = ArticleAdminForm
@@ -137,8 +138,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status",
-                    "review_note",
+                    "status_display",
                     "withdrawal_notice",
                     "withdrawal_reason",
                     "significant_update",
@@ -175,6 +175,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     class Media:
         css = {"all": ["articles/admin.css"]}
 
+    change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
 
@@ -208,7 +209,15 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         locked = workflow.locked_fields(request.user)
-        return ["public_link", "preview_link", "created_at", "updated_at", "modified_at", *locked]
+        return [
+            "status_display",
+            "public_link",
+            "preview_link",
+            "created_at",
+            "updated_at",
+            "modified_at",
+            *locked,
+        ]
 
     def get_fieldsets(self, request, obj=None):
         if workflow.may_write_notes(request.user):
@@ -245,8 +254,10 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         obj.workflow_transition = getattr(form, "transition", None)
+        if obj.workflow_transition is not None:
+            obj.status = obj.workflow_transition.target
         notice = obj.withdrawal_reason if form.cleaned_data.get("withdrawal_notice") else None
-        workflow.prepare(obj, obj.workflow_transition, note=obj.review_note, notice=notice)
+        workflow.prepare(obj, obj.workflow_transition, note=form.cleaned_data.get("note", ""), notice=notice)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -277,7 +288,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
             return message
         if isinstance(message, list):
             message = json.dumps(message)
-        details = LogEntry(change_message=message).get_change_message()
+        details = LogEntry(change_message=message).get_change_message() if message != "[]" else ""
         return " ; ".join(part for part in (workflow.history_message(obj, transition), details) if part)
 
     def construct_change_message(self, request, form, formsets, add=False):
