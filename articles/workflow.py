@@ -84,7 +84,7 @@ TRANSITIONS = (
         Status.PUBLISHED,
         True,
         _("Schedule"),
-        _("Scheduled"),
+        _("Scheduled for publication"),
     ),
     Transition(
         "unpublish",
@@ -223,13 +223,13 @@ def check_named_move(user, article, name, source=None):
     source = source or (article.status if article.pk else Status.DRAFT)
     if transition is None:
         raise WorkflowRefused(gettext("There is no move called “%(name)s”.") % {"name": name})
-    if not can_edit(user, article):
-        raise WorkflowRefused(gettext("You may not change “%(title)s”.") % {"title": article})
     if source not in transition.sources:
         raise WorkflowRefused(
             gettext("“%(title)s” is “%(source)s”: it cannot be moved by “%(action)s”.")
             % {"title": article, "source": Status(source).label, "action": transition.label}
         )
+    if not can_edit(user, article):
+        raise WorkflowRefused(gettext("You may not change “%(title)s”.") % {"title": article})
     if not may_make(user, article, transition, source):
         raise WorkflowRefused(
             gettext("Only an editor may do “%(action)s” to “%(title)s”.")

@@ -200,10 +200,12 @@ def activity(now, days=CHART_DAYS):
 
 
 def for_editor(now):
+    waiting_drafts, reviews = waiting(now), other_reviews()
     return {
         "role": "editor",
-        "waiting": waiting(now),
-        "reviews": other_reviews(),
+        "to_review": waiting_drafts.drafts + reviews.count,  # « 3 en attente de relecture »
+        "waiting": waiting_drafts,
+        "reviews": reviews,
         "scheduled": scheduled(now),
         "expiring": expiring(now),
         "failing": failing_sources(now),

@@ -213,7 +213,9 @@ class TestNewsroom:
         assert versions.first().revision.user.username == "claire.moreau"
 
     def test_a_draft_sent_back_carries_the_editors_note_and_its_history(self, loaded, admin_client):
-        sent_back = by_title(next(s.title for s in stories.STORIES if s.moves and s.moves[-1][0] == "send_back"))
+        sent_back = by_title(
+            next(s.title for s in stories.STORIES if s.moves and s.moves[-1][0] == "send_back")
+        )
         versions = Version.objects.get_for_object(sent_back).order_by("pk")
 
         assert sent_back.status == Article.Status.DRAFT

@@ -300,7 +300,9 @@ class TestAuthorsDesk:
         make_article(title="Mon brouillon", status=Article.Status.DRAFT, author=author)
         sent_back = make_article(title="Mon brouillon renvoyé", status=Article.Status.DRAFT, author=author)
         ArticleNote.objects.create(
-            article=sent_back, kind=ArticleNote.Kind.SENT_BACK, text="Sourcer le chiffre du deuxième paragraphe."
+            article=sent_back,
+            kind=ArticleNote.Kind.SENT_BACK,
+            text="Sourcer le chiffre du deuxième paragraphe.",
         )
         make_article(title="Mon article en relecture", status=Article.Status.REVIEW, author=author)
         make_article(title="Le brouillon d’un autre", status=Article.Status.DRAFT, author=someone_else)

@@ -81,7 +81,10 @@ class TestAuthor:
         response = author_client.post(f"{CHANGELIST}add/", add_article_form(status="published"))
 
         assert response.status_code == 200
-        assertContains(response, "Vous ne pouvez pas faire passer « Nouvelle recommandation de la HAS » de « Brouillon » à « Publié ».")
+        assertContains(
+            response,
+            "Vous ne pouvez pas faire passer « Nouvelle recommandation de la HAS » de « Brouillon » à « Publié ».",
+        )
         assert not Article.objects.exists()
 
     def test_submits_their_draft_for_review(self, author_client, author):
@@ -248,12 +251,18 @@ class TestBulkActions:
             follow=True,
         )
 
-    def test_author_cannot_publish_in_bulk(self, author_client, author):
+    def test_author_is_offered_only_the_moves_they_may_make_and_cannot_forge_others(
+        self, author_client, author
+    ):
         article = make_article(author=author, status=Status.DRAFT)
+        offered = author_client.get(CHANGELIST)
+        assertContains(offered, '<option value="submit_for_review">Soumettre à relecture</option>', html=True)
+        for editors_only in ("publish", "unpublish", "unpublish_with_notice", "archive", "reopen"):
+            assertNotContains(offered, f'value="{editors_only}"')
 
         response = self.run(author_client, "publish", article)
 
-        assertContains(response, "Refusé pour 1 article")
+        assertNotContains(response, "Publié :")
         article.refresh_from_db()
         assert article.status == Status.DRAFT
 
@@ -264,7 +273,11 @@ class TestBulkActions:
         response = self.run(author_client, "submit_for_review", mine, submitted)
 
         assertContains(response, "Envoyé en relecture : 1 article.")
-        assertContains(response, "Refusé pour 1 article : « Déjà soumis »")
+        assertContains(
+            response,
+            'Refusé pour 1 article :<ul class="refused-moves"><li>« Déjà soumis » est « En relecture » : '
+            "l’action « Soumettre à relecture » ne s’y applique pas.</li></ul>",
+        )
         mine.refresh_from_db(), submitted.refresh_from_db()
         assert (mine.status, submitted.status) == (Status.REVIEW, Status.REVIEW)
         assert history(mine) == ["Envoyé en relecture"]
@@ -290,7 +303,9 @@ class TestBulkActions:
         response = self.run(editor_client, "publish", first, second, archived)
 
         assertContains(response, "Publié : 2 articles.")
-        assertContains(response, "Refusé pour 1 article : « Archivé depuis »")
+        assertContains(
+            response, "« Archivé depuis » est « Archivé » : l’action « Publier » ne s’y applique pas."
+        )
         assert set(Article.objects.published()) == {first, second}
 
     def test_move_many_says_what_it_did_and_what_it_refused(self, author, other_author):

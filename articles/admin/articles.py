@@ -25,7 +25,7 @@ from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink
 from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
-from .bulk import bulk_move, unpublish_with_notice
+from .bulk import actions_for, bulk_move, unpublish_with_notice
 from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
 from .moves import ArticleMoves
@@ -138,7 +138,7 @@ class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status_display",
+                    "status",
                     "withdrawal_notice",
                     "withdrawal_reason",
                     "significant_update",
@@ -169,7 +169,7 @@ class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
     inlines = [ArticleAuthorInline, ImageCreditInline, SourceLinkInline, CorrectionInline]
     autocomplete_fields = ["reviewed_by"]
     list_select_related = ["author", "image"]
-    actions = ["submit_for_review", "publish", "unpublish", "unpublish_with_notice", "archive"]
+    actions = ["submit_for_review", "publish", "unpublish", "unpublish_with_notice", "archive", "reopen"]
 
     # No inline style: the site's Content-Security-Policy allows only its own files.
     class Media:
@@ -210,7 +210,7 @@ class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
     def get_readonly_fields(self, request, obj=None):
         locked = workflow.locked_fields(request.user)
         return [
-            "status_display",
+            "status",  # moved by the buttons of the moves (moves.py), never typed in
             "public_link",
             "preview_link",
             "created_at",
@@ -364,6 +364,10 @@ class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
     unpublish = bulk_move("unpublish", _("Unpublish"))
     unpublish_with_notice = unpublish_with_notice
     archive = bulk_move("archive", _("Archive"))
+    reopen = bulk_move("reopen", _("Reopen as a draft"))
+
+    def get_actions(self, request):
+        return actions_for(request.user, super().get_actions(request))
 
     # Columns.
 

@@ -40,10 +40,10 @@ def move_selected(request, articles, transition_name, comments=None, done=None, 
         messages.warning(
             request,
             format_html(
-                "{} {}",
+                '{}<ul class="refused-moves">{}</ul>',
                 ngettext("Refused for %(count)d article:", "Refused for %(count)d articles:", count)
                 % {"count": count},
-                format_html_join(", ", "« {} »", ((article.title,) for article, _why in moves.refused)),
+                format_html_join("", "<li>{}</li>", ((why,) for _article, why in moves.refused)),
             ),
         )
     return moves
@@ -57,7 +57,20 @@ def bulk_move(transition, description):
         move_selected(request, queryset, transition)
 
     action.__name__ = f"bulk_{transition}"
+    action.transition = transition
     return action
+
+
+def actions_for(user, actions):
+    """Of the list's ``actions`` (name: (function, name, description)), those ``user`` may make:
+    a move only editors make is not offered to anyone else (and refused if forged)."""
+    return {
+        name: action
+        for name, action in actions.items()
+        if workflow.is_editor(user)
+        or not getattr(action[0], "transition", None)
+        or not workflow.TRANSITIONS_BY_NAME[action[0].transition].editors_only
+    }
 
 
 class NoticeForm(forms.Form):
@@ -92,3 +105,6 @@ def unpublish_with_notice(model_admin, request, queryset):
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/articles/article/withdraw.html", context)
+
+
+unpublish_with_notice.transition = "unpublish"
