@@ -4,8 +4,8 @@ where a one-line change in a long body must be seen at a glance."""
 import difflib
 import re
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html, format_html_join
 
 WORDS = re.compile(r"\s+|[^\s]+")
 # Texts longer than this, or of several lines, are compared word by word; shorter ones whole.
@@ -17,7 +17,7 @@ def is_long(*texts):
 
 
 def shown(text):
-    return mark_safe(escape(text).replace("\n", "<br>"))  # escaped first: safe
+    return linebreaksbr(text, autoescape=True)
 
 
 def word_diff(old, new):
@@ -34,4 +34,4 @@ def word_diff(old, new):
             parts.append(format_html("<del>{}</del>", shown(removed)))
         if added:
             parts.append(format_html("<ins>{}</ins>", shown(added)))
-    return mark_safe("".join(parts))  # each part escaped above
+    return format_html_join("", "{}", ((part,) for part in parts))

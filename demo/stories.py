@@ -425,7 +425,8 @@ STORIES = (
             (
                 "send_back",
                 EDITOR,
-                "Jusqu’à quelle date les cas ont-ils été signalés ? Il faut la source : Santé publique France.",
+                "Jusqu’à quelle date les cas ont-ils été signalés ? Il faut la source : "
+                "Santé publique France.",
             ),
             (
                 "submit",

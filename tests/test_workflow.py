@@ -83,7 +83,8 @@ class TestAuthor:
         assert response.status_code == 200
         assertContains(
             response,
-            "Vous ne pouvez pas faire passer « Nouvelle recommandation de la HAS » de « Brouillon » à « Publié ».",
+            "Vous ne pouvez pas faire passer « Nouvelle recommandation de la HAS » "
+            "de « Brouillon » à « Publié ».",
         )
         assert not Article.objects.exists()
 
