@@ -6,8 +6,8 @@ goes stale: a top story and important ones for « À la une », articles in ever
 (drafts, one sent back with an editor's note, one resubmitted after an exchange of notes, in
 review, scheduled, expiring, unpublished, archived), planned ones for the editorial calendar,
 a feed whose last run left drafts to review (two of their stories told by both feeds, and one
-already published, whose coverage it joined), the publication's identity and six pages (``masthead.py``), and an
-editor and an author (members of the Editors and Authors groups, staff, without a password) who
+already published, whose coverage it joined), the publication's identity and six pages
+(``masthead.py``), and an editor and an author (members of the Editors and Authors groups, staff, without a password) who
 wrote them, their profiles signing the stories (``people.py``, with two outside medical
 reviewers, one review due again). Every illustration is drawn by ``pictures.py`` and
 uploaded as the admin uploads one, so that every image on the demo's pages comes from the
