@@ -18,10 +18,6 @@ Status = Article.Status
 pytestmark = pytest.mark.django_db
 
 
-def button(name, label):
-    return f'<button type="submit" name="_move" value="{name}" class="article-move article-move-{name}">{label}</button>'
-
-
 def buttons(page):
     """The moves a change form offers, by the name each button posts."""
     html = page.content.decode()

@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains
 from articles.models import Article, MailPreference
 
 from .factories import client_for, make_article, staff
-from .test_workflow import change_url, moment, save_form
+from .test_workflow import moment, save_form
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db
