@@ -32,7 +32,9 @@ TOLD_TO_EDITORS = ("submit",)
 
 def article_moved(article, move, actor):
     """Tell those concerned, once the transaction commits, that ``actor`` made ``move`` on ``article``."""
-    if move in TOLD_TO_AUTHOR + TOLD_TO_EDITORS:
+    # An article no one wrote here (ingested), or its author's own move, tells no author: no task.
+    told_to_author = move in TOLD_TO_AUTHOR and article.author_id not in (None, actor.pk)
+    if told_to_author or move in TOLD_TO_EDITORS:
         transaction.on_commit(lambda: send_move_notice.enqueue(article.pk, move, actor.pk))
 
 
