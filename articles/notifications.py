@@ -30,12 +30,14 @@ TOLD_TO_AUTHOR = ("send_back", "publish", "schedule")
 TOLD_TO_EDITORS = ("submit",)
 
 
-def article_moved(article, move, actor):
-    """Tell those concerned, once the transaction commits, that ``actor`` made ``move`` on ``article``."""
+def article_moved(article, move, actor, note=None):
+    """Tell those concerned, once the transaction commits, that ``actor`` made ``move`` on ``article``,
+    writing ``note`` (an ArticleNote, or None) with it."""
     # An article no one wrote here (ingested), or its author's own move, tells no author: no task.
     told_to_author = move in TOLD_TO_AUTHOR and article.author_id not in (None, actor.pk)
     if told_to_author or move in TOLD_TO_EDITORS:
-        transaction.on_commit(lambda: send_move_notice.enqueue(article.pk, move, actor.pk))
+        note_id = note.pk if note is not None else None
+        transaction.on_commit(lambda: send_move_notice.enqueue(article.pk, move, actor.pk, note_id))
 
 
 def editors():
@@ -81,7 +83,7 @@ def subject(article, move):
 
 
 @task()
-def send_move_notice(article_id, move, actor_id):
+def send_move_notice(article_id, move, actor_id, note_id=None):
     """E-mail those concerned by ``move`` on the article ``article_id`` (see ``article_moved``)."""
     from publication.identity import current
 
@@ -89,9 +91,7 @@ def send_move_notice(article_id, move, actor_id):
     if article is None:
         return 0
     actor = get_user_model().objects.filter(pk=actor_id).first()
-    note = article.notes.select_related("author").last() if move in ("send_back", "submit") else None
-    if note is not None and note.kind == ArticleNote.Kind.REMARK:
-        note = None
+    note = ArticleNote.objects.select_related("author").filter(pk=note_id, article=article).first()
     site = current().name
     sent = 0
     for user in recipients(article, move, actor_id):

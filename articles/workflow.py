@@ -282,17 +282,17 @@ def note_kind(user, article, transition):
 def after_move(user, article, transition, note=""):
     """What follows a saved article's move (``transition``, None when its status stayed) and the
     note written with it: the note joins the thread, and those concerned are told (on commit)."""
-    note = note.strip()
+    note, written = note.strip(), None
     if note:
         if not may_note(user, article):
             raise WorkflowRefused(
                 gettext("You may not write in the notes of “%(title)s”.") % {"title": article}
             )
-        ArticleNote.objects.create(
+        written = ArticleNote.objects.create(
             article=article, author=user, kind=note_kind(user, article, transition), text=note
         )
     if transition is not None:
-        notifications.article_moved(article, transition.name, user)
+        notifications.article_moved(article, transition.name, user, written)
 
 
 def when(moment):

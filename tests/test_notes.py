@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article, ArticleNote
 
 from .factories import client_for, make_article, staff
-from .test_workflow import change_url, save_form
+from .test_workflow import change_url, history, save_form
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,7 @@ def test_an_editor_leaves_a_remark_without_moving_the_article(editor_client, aut
     assert (note.kind, note.text) == ("remark", "Je relis cet après-midi.")
     article.refresh_from_db()
     assert article.status == Status.REVIEW
+    assert "note" not in history(article)[0].lower()  # the thread holds it, not the list of fields
 
 
 def test_an_author_writes_in_her_own_articles_notes_only(author_client, author):

@@ -151,3 +151,14 @@ def test_the_desk_counts_what_waits(client, editor_client, author):
     assertContains(editors_desk, "<strong>1</strong> en attente de relecture", html=True)
     assertContains(authors_desk, "<strong>1</strong> renvoyé", html=True)
     assertContains(authors_desk, NOTE)
+
+
+def test_the_mail_quotes_the_note_written_with_the_move_and_no_older_one(mail, author_client, author, editor):
+    article = make_article(author=author, status=Status.DRAFT, title="Deuxième tour")
+    article.notes.create(author=author, kind="reply", text="Une réponse d’un tour précédent.")
+
+    mail(lambda: save_form(author_client, article, _move="submit"))
+
+    [message] = mail.server.to(editor.email)
+    assert "Une réponse d’un tour précédent." not in mail.server.text(message)
+    assert "La note de" not in mail.server.text(message)

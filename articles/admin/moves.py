@@ -11,7 +11,7 @@ Templates: ``admin/articles/article/moves.html`` (the buttons, in the submit row
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +95,19 @@ class ArticleMoves:
         )
         if article.workflow_transition is not None:
             request.article_move_message = workflow.history_message(article, article.workflow_transition)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The history names the fields changed, not the note: the note is in the thread."""
+        message = super().construct_change_message(request, form, formsets, add)
+        if "note" not in form.fields:
+            return message
+        with translation.override(None):
+            note_label = str(form["note"].label)
+        for entry in message:
+            fields = entry.get("changed", {}).get("fields")
+            if fields and note_label in fields and "name" not in entry["changed"]:
+                fields.remove(note_label)
+        return [entry for entry in message if entry.get("changed", {}).get("fields", True)]
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         done = getattr(request, "article_move_message", None)
