@@ -114,3 +114,31 @@ def test_deleting_the_notes_author_keeps_the_note(editor_client, author):
 
     [note] = Article.objects.get(pk=article.pk).notes.all()
     assert (note.author, note.text) == (None, SENT_BACK)
+
+
+def test_sending_back_in_bulk_asks_for_the_note_then_writes_it_in_each_thread(editor_client, author):
+    first = make_article(author=author, status=Status.REVIEW, title="Premier")
+    second = make_article(author=author, status=Status.REVIEW, title="Second")
+    published = make_article(status=Status.PUBLISHED, title="Déjà en ligne")
+    selected = {"action": "send_back", "_selected_action": [first.pk, second.pk, published.pk]}
+
+    asking = editor_client.post("/admin/articles/article/", selected)
+    assertContains(asking, "Note aux auteurs")
+    empty = editor_client.post("/admin/articles/article/", selected | {"note": " "})
+    assertContains(empty, "Ce champ est obligatoire.")
+    assert not ArticleNote.objects.exists()
+    done = editor_client.post("/admin/articles/article/", selected | {"note": SENT_BACK}, follow=True)
+
+    assertContains(done, "Renvoyé à l’auteur : 2 articles.")
+    assertContains(
+        done, "« Déjà en ligne » est « Publié » : l’action « Renvoyer à l’auteur » ne s’y applique pas."
+    )
+    for article in (first, second):
+        article.refresh_from_db()
+        assert article.status == Status.DRAFT
+        assert [note.text for note in article.notes.all()] == [SENT_BACK]
+    assert not published.notes.exists()
+
+
+def test_an_author_is_not_offered_to_send_back(author_client):
+    assertNotContains(author_client.get("/admin/articles/article/"), 'value="send_back"')

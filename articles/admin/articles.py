@@ -25,7 +25,7 @@ from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink
 from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
-from .bulk import actions_for, bulk_move, unpublish_with_notice
+from .bulk import actions_for, bulk_move, send_back, unpublish_with_notice
 from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
 from .moves import ArticleMoves
@@ -169,7 +169,15 @@ class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
     inlines = [ArticleAuthorInline, ImageCreditInline, SourceLinkInline, CorrectionInline]
     autocomplete_fields = ["reviewed_by"]
     list_select_related = ["author", "image"]
-    actions = ["submit_for_review", "publish", "unpublish", "unpublish_with_notice", "archive", "reopen"]
+    actions = [
+        "submit_for_review",
+        "send_back",
+        "publish",
+        "unpublish",
+        "unpublish_with_notice",
+        "archive",
+        "reopen",
+    ]
 
     # No inline style: the site's Content-Security-Policy allows only its own files.
     class Media:
@@ -363,6 +371,7 @@ class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
     publish = bulk_move("publish", _("Publish (or schedule)"))
     unpublish = bulk_move("unpublish", _("Unpublish"))
     unpublish_with_notice = unpublish_with_notice
+    send_back = send_back
     archive = bulk_move("archive", _("Archive"))
     reopen = bulk_move("reopen", _("Reopen as a draft"))
 
