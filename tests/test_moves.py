@@ -203,3 +203,14 @@ class TestRefusals:
         assert response.status_code == 302
         draft.refresh_from_db()
         assert draft.status == Status.DRAFT
+
+
+def test_the_forms_first_button_saves_without_moving(author_client, author):
+    """Enter in a field presses a form's first submit button: it must be « Enregistrer », no move."""
+    draft = make_article(author=author, status=Status.DRAFT)
+    html = author_client.get(change_url(draft)).content.decode()
+    form = html[html.index('id="article_form"') :]
+
+    first = min(form.index(marker) for marker in ('type="submit"', "<button") if marker in form)
+
+    assert form[first:].startswith('type="submit" value="Enregistrer" class="default" name="_save"')
