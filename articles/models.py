@@ -28,6 +28,8 @@ from .fields import UploadedImageField, WebURLField
 from .images import clean_upload, renditions, validate_image_format
 from .links import PermalinkRedirect, SourceLink
 from .managers import ArticleManager, ByArticleManager
+from .notes import ArticleNote
+from .preferences import MailPreference
 from .rendering import link_rel
 from .reversing import reverse_one
 from .stories import Story, StoryKey
@@ -36,9 +38,11 @@ from .tagging import Tag, TaggedArticle
 # Exported: every model of the app, and the fields its migrations name as articles.models.*.
 __all__ = [
     "Article",
+    "ArticleNote",
     "Correction",
     "ArticleAuthor",
     "ImageCredit",
+    "MailPreference",
     "PermalinkRedirect",
     "SourceLink",
     "Story",
@@ -115,11 +119,6 @@ class Article(models.Model):
         help_text=_("The day the editors plan to run the story; it schedules nothing."),
     )
     first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
-    review_note = models.TextField(
-        _("editor's note"),
-        blank=True,
-        help_text=_("Why an editor sent the article back to its author."),
-    )
     summary = models.TextField(_("summary"), blank=True, help_text=_("Shown as “L’essentiel”."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     importance = models.PositiveSmallIntegerField(

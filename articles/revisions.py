@@ -36,7 +36,6 @@ ARTICLE_FIELDS = (
     "reviewed_by",
     "reviewed_on",
     "next_review_on",
-    "review_note",
 )
 
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article
+from . import notifications
+from .models import Article, ArticleNote
 
 PUBLISH_PERMISSION = "articles.publish_article"
 Status = Article.Status
@@ -37,7 +39,6 @@ EDITOR_FIELDS = (
     "reviewed_by",
     "reviewed_on",
     "next_review_on",
-    "review_note",
     "withdrawal_reason",
 )
 
@@ -76,6 +77,14 @@ TRANSITIONS = (
         True,
         _("Publish"),
         _("Published"),
+    ),
+    Transition(
+        "schedule",
+        frozenset({Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED}),
+        Status.PUBLISHED,
+        True,
+        _("Schedule"),
+        _("Scheduled for publication"),
     ),
     Transition(
         "unpublish",
@@ -134,6 +143,11 @@ def visible_tags(user, tags):
 def may_write_notes(user):
     """Corrections, updates and retraction notices, and a "significant update", are editors' alone."""
     return is_editor(user)
+
+
+def may_note(user, article):
+    """Editors write in any article's thread; anyone else in their own articles' only."""
+    return user.is_active and (is_editor(user) or article.pk is None or article.author_id == user.pk)
 
 
 def may_leave_notice(article, target, now=None):
@@ -201,15 +215,50 @@ def check_move(user, article, source, target):
     return transition
 
 
+def check_named_move(user, article, name, source=None):
+    """Return the move called ``name`` if ``user`` may make it on ``article`` (from ``source``, its
+    stored status by default); refuse it, saying why, if not. The change form's buttons and the bulk
+    actions name their move; a forged name is refused like any other."""
+    transition = TRANSITIONS_BY_NAME.get(name)
+    source = source or (article.status if article.pk else Status.DRAFT)
+    if transition is None:
+        raise WorkflowRefused(gettext("There is no move called “%(name)s”.") % {"name": name})
+    if source not in transition.sources:
+        raise WorkflowRefused(
+            gettext("“%(title)s” is “%(source)s”: it cannot be moved by “%(action)s”.")
+            % {"title": article, "source": Status(source).label, "action": transition.label}
+        )
+    if not can_edit(user, article):
+        raise WorkflowRefused(gettext("You may not change “%(title)s”.") % {"title": article})
+    if not may_make(user, article, transition, source):
+        raise WorkflowRefused(
+            gettext("Only an editor may do “%(action)s” to “%(title)s”.")
+            % {"title": article, "action": transition.label}
+        )
+    return transition
+
+
+def moves_for(user, article, source=None):
+    """The moves ``user`` may make on ``article`` (from ``source``), in the table's order: the
+    change form's buttons and the list's bulk actions."""
+    source = source or (article.status if article.pk else Status.DRAFT)
+    return [transition for transition in TRANSITIONS if may_make(user, article, transition, source)]
+
+
 def prepare(article, transition, note="", notice=None):
-    """Set what goes with a move before the article is saved: ``notice``, the reason given when
+    """Check and set what goes with a move before the article is saved: sending back says why in
+    ``note``, scheduling needs a publication date to come, ``notice`` is the reason given when
     unpublishing with a public notice (None: removal stays silent, a 404)."""
     if transition is None:
         return
-    if transition.name == "send_back" and note:
-        article.review_note = note
-    if transition.name == "submit":
-        article.review_note = ""
+    if transition.name == "send_back" and not note.strip():
+        raise WorkflowRefused(
+            gettext("Say in a note why “%(title)s” goes back to its author.") % {"title": article}
+        )
+    if transition.name == "schedule" and not (article.published_at and article.published_at > timezone.now()):
+        raise WorkflowRefused(
+            gettext("To schedule “%(title)s”, give it a publication date to come.") % {"title": article}
+        )
     if transition.name == "unpublish" and notice is not None:
         if not may_leave_notice(article, transition.target):
             raise WorkflowRefused(
@@ -221,11 +270,47 @@ def prepare(article, transition, note="", notice=None):
         article.withdrawn_at = None  # public again, or being reworked: the notice goes
 
 
+def note_kind(user, article, transition):
+    """What a note written with ``transition`` (None: no move) is in the thread."""
+    if transition is not None and transition.name == "send_back":
+        return ArticleNote.Kind.SENT_BACK
+    if not is_editor(user) or (article.author_id == user.pk and transition is not None):
+        return ArticleNote.Kind.REPLY
+    return ArticleNote.Kind.REMARK
+
+
+def after_move(user, article, transition, note=""):
+    """What follows a saved article's move (``transition``, None when its status stayed) and the
+    note written with it: the note joins the thread, and those concerned are told (on commit)."""
+    note, written = note.strip(), None
+    if note:
+        if not may_note(user, article):
+            raise WorkflowRefused(
+                gettext("You may not write in the notes of “%(title)s”.") % {"title": article}
+            )
+        written = ArticleNote.objects.create(
+            article=article, author=user, kind=note_kind(user, article, transition), text=note
+        )
+    if transition is not None:
+        notifications.article_moved(article, transition.name, user, written)
+
+
+def when(moment):
+    """A moment as the desk says it, in the current language and the site's time zone:
+    « 3 décembre à 8 h », « 3 décembre 2027 à 8 h 30 »."""
+    local = timezone.localtime(moment)
+    day = formats.date_format(local, "j F" if local.year == timezone.localdate().year else "j F Y")
+    if local.minute:
+        hour = gettext("%(hour)d:%(minute)02d") % {"hour": local.hour, "minute": local.minute}
+    else:
+        hour = gettext("%(hour)d:00") % {"hour": local.hour}
+    return gettext("%(day)s at %(hour)s") % {"day": day, "hour": hour}
+
+
 def history_message(article, transition):
-    """What the admin's history says of a move, e.g. “Programmé pour 3 décembre 2026 10:00”."""
+    """What the admin's history and messages say of a move, e.g. « Programmé pour le 3 décembre à 8 h »."""
     if transition.target == Status.PUBLISHED and article.published_at > timezone.now():
-        when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
-        return gettext("Scheduled for %(when)s") % {"when": when}
+        return gettext("Scheduled for %(when)s") % {"when": when(article.published_at)}
     if transition.name == "unpublish" and article.withdrawn_at:
         return gettext("Unpublished with a public notice")
     return str(transition.done)
@@ -234,25 +319,21 @@ def history_message(article, transition):
 def apply(user, article, transition_name, note="", comment="", notice=None):
     """Make a named move on a saved article, with its version and history; refuse what may not be done.
 
+    ``note``: the note written with the move, kept in the article's thread (required to send it back).
     Returns the history message: ``comment`` when given (why the move was made, e.g. « Couverture
     de “…” »), else the move's own. Used by ``move_many`` and any view that changes a status.
     ``notice``: unpublishing, the reason of the public notice left (see ``prepare``).
     """
-    transition = TRANSITIONS_BY_NAME[transition_name]
-    if article.status not in transition.sources:
-        raise WorkflowRefused(
-            gettext("“%(title)s” cannot be moved from “%(source)s” by “%(action)s”.")
-            % {"title": article, "source": article.get_status_display(), "action": transition.label}
-        )
-    check_move(user, article, article.status, transition.target)
+    transition = check_named_move(user, article, transition_name)
     prepare(article, transition, note, notice)
     article.status = transition.target
     message = comment or history_message(article, transition)
-    with reversion.create_revision():
+    with transaction.atomic(), reversion.create_revision():
         article.save()
         reversion.add_to_revision(article)
         reversion.set_user(user)
         reversion.set_comment(message)
+        after_move(user, article, transition, note)
     return message
 
 

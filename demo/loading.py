@@ -1,18 +1,18 @@
 """The demo that ``manage.py loaddemo`` loads into an empty database: the product's shop window.
 
-``load(now)`` writes, in one transaction, the real seed article (``fixtures/seed.json``)
-and the stories of ``stories.py`` with dates relative to ``now``, so that the demo never
-goes stale: a top story and important ones for « À la une », articles in every status
-(drafts, one sent back with an editor's note, in review, scheduled, expiring, unpublished,
-archived), planned ones for the editorial calendar, a feed whose last run left drafts to
-review (two of their stories told by both feeds, and one already published, whose
-coverage it joined), the publication's identity and six pages (``masthead.py``), and an
-editor and an author (members of the Editors and Authors groups, staff, without a password) who
-wrote them, their profiles signing the stories (``people.py``, with two outside medical
-reviewers, one review due again). Every illustration is drawn by ``pictures.py`` and
-uploaded as the admin uploads one, so that every image on the demo's pages comes from the
-site itself. Status moves go through ``articles.workflow``, ingested drafts through
-``intake.ingest``: the demo's history reads like a newsroom's.
+``load(now)`` writes, in one transaction, the real seed article (``fixtures/seed.json``) and the
+stories of ``stories.py`` with dates relative to ``now``, so that the demo never goes stale: a top
+story and important ones for « À la une », articles in every status (drafts, one sent back with an
+editor's note, one resubmitted after an exchange of notes, in review, scheduled, expiring,
+unpublished, archived), planned ones for the editorial calendar, a feed whose last run left drafts
+to review (two of their stories told by both feeds, and one already published, whose coverage it
+joined), the publication's identity and six pages (``masthead.py``), and an editor and an author
+(members of the Editors and Authors groups, staff, without a password) who wrote them, their
+profiles signing the stories (``people.py``, with two outside medical reviewers, one review due
+again). Every illustration is drawn by ``pictures.py`` and uploaded as the admin uploads one, so
+that every image on the demo's pages comes from the site itself. Status moves go through
+``articles.workflow``, ingested drafts through ``intake.ingest``: the demo's history reads like a
+newsroom's.
 
 The seed's tag naming its feed is internal: editors see it, readers do not.
 
@@ -160,8 +160,8 @@ def write_story(story, now, users, written):
     article.tags.set(story.tags)
     SourceLink.objects.create(article=article, url=story.url, publisher=story.publisher.name)
     written.append(illustrate(article, story.tags))
-    for transition, role in story.moves:
-        note = story.note if transition == "send_back" else ""
+    for transition, role, *note in story.moves:
+        note = note[0] if note else ""
         notice = WITHDRAWALS.get(story.title) if transition == "unpublish" else None
         workflow.apply(users[role], article, transition, note, notice=notice)
     return article

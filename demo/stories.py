@@ -45,10 +45,11 @@ class Story:
     importance: int | None = None
     status: str = PUBLISHED  # the status it is written in; ``moves`` may take it further
     author: str | None = EDITOR
-    moves: tuple = ()  # (workflow transition, who makes it), in order
+    # (workflow transition, who makes it[, the note written with it]), in order: the notes make
+    # the article's thread (articles.notes), a note being required to send a story back.
+    moves: tuple = ()
     planned_in: int | None = None  # the planning date, in days from today
     expires_in: float | None = None  # the expiry moment, in days from now
-    note: str = ""  # the editor's note, when the story is sent back
 
     @property
     def url(self):
@@ -396,10 +397,16 @@ STORIES = (
         -0.3,
         status=DRAFT,
         author=AUTHOR,
-        moves=(("submit", AUTHOR), ("send_back", EDITOR)),
+        moves=(
+            ("submit", AUTHOR),
+            (
+                "send_back",
+                EDITOR,
+                "Merci de citer l’étude d’origine (revue, date de publication) plutôt que le communiqué, "
+                "et de préciser la durée du suivi. Le titre peut être raccourci.",
+            ),
+        ),
         planned_in=7,
-        note="Merci de citer l’étude d’origine (revue, date de publication) plutôt que le communiqué, "
-        "et de préciser la durée du suivi. Le titre peut être raccourci.",
     ),
     Story(
         "Dengue : des cas autochtones signalés plus tard dans la saison",
@@ -413,7 +420,21 @@ STORIES = (
         -0.2,
         status=DRAFT,
         author=AUTHOR,
-        moves=(("submit", AUTHOR),),
+        moves=(
+            ("submit", AUTHOR),
+            (
+                "send_back",
+                EDITOR,
+                "Jusqu’à quelle date les cas ont-ils été signalés ? Il faut la source : "
+                "Santé publique France.",
+            ),
+            (
+                "submit",
+                AUTHOR,
+                "J’ai ajouté le lien vers le bulletin de Santé publique France du 28 novembre, "
+                "qui donne les dates des derniers cas.",
+            ),
+        ),
         planned_in=3,
     ),
     Story(

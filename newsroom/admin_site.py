@@ -36,6 +36,18 @@ class NewsroomAdminSite(admin.AdminSite):
         name = current(request).name
         return {**super().each_context(request), "site_header": name, "site_title": name}
 
+    def get_urls(self):
+        from django.urls import path
+
+        from articles.admin.notifications import preferences_view  # loaded with the apps, as above
+
+        mine = path(
+            "notifications/",
+            self.admin_view(lambda request: preferences_view(request, self)),
+            name="notifications",
+        )
+        return [mine, *super().get_urls()]
+
     def autocomplete_view(self, request):
         return CompletionView.as_view(admin_site=self)(request)
 

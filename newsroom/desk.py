@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
-from articles import workflow
+from articles import notes, workflow
 from articles.models import Article
 from intake.models import IngestedItem, Source
 
@@ -200,10 +200,12 @@ def activity(now, days=CHART_DAYS):
 
 
 def for_editor(now):
+    waiting_drafts, reviews = waiting(now), other_reviews()
     return {
         "role": "editor",
-        "waiting": waiting(now),
-        "reviews": other_reviews(),
+        "to_review": waiting_drafts.drafts + reviews.count,  # « 3 en attente de relecture »
+        "waiting": waiting_drafts,
+        "reviews": reviews,
         "scheduled": scheduled(now),
         "expiring": expiring(now),
         "failing": failing_sources(now),
@@ -218,7 +220,7 @@ def for_author(user, now):
     return {
         "role": "author",
         "drafts": panel(drafts, changelist(Article, queue="mine"), age_of="updated_at", now=now),
-        "sent_back": panel(drafts.exclude(review_note=""), ""),
+        "sent_back": panel(notes.with_last_note(notes.sent_back(drafts)), ""),
         "in_review": panel(
             mine.filter(status=Status.REVIEW), changelist(Article, status__exact=Status.REVIEW)
         ),

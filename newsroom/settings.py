@@ -34,6 +34,8 @@ EMAIL_HOST             the SMTP server mail goes through (with EMAIL_PORT, defau
                        EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL);
                        unset, mail is printed on the console instead of being sent
 DEFAULT_FROM_EMAIL     the sender of the site's mail (default: webmaster@localhost)
+SITE_URL               the site's base address, for the links in its e-mail, e.g.
+                       https://www.example.org (default: http://localhost:8000, as ``make run``)
 DJANGO_TASKS_BACKEND   "database" (the default in production: ``manage.py db_worker`` runs the
                        tasks) or "immediate" (run inside the request; the default when debugging)
 AWS_STORAGE_BUCKET_NAME  uploaded images on S3-compatible storage (with AWS_S3_ENDPOINT_URL,
@@ -363,6 +365,8 @@ EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the links in the site's e-mail lead (a task has no request to read the host from).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # Work that should not hold a request (e-mail, checks) runs as tasks (django-tasks): stored in the
 # database and run by ``manage.py db_worker`` in production, at once inside the request when

@@ -50,7 +50,7 @@ def theirs(colleague, editor_client):
         planned_for=timezone.localdate() + timedelta(days=1),
     )
     article.links.create(url="https://scoop.example.org/etude", publisher=f"{SECRET} éditeur")
-    response = save_form(editor_client, article, status="draft", review_note=f"{SECRET} : note de l’éditrice")
+    response = save_form(editor_client, article, _move="send_back", note=f"{SECRET} : note de l’éditrice")
     assert response.status_code == 302
     return article
 

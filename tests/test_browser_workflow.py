@@ -53,14 +53,14 @@ def test_author_drafts_editor_previews_and_publishes_reader_reads(newsroom, page
     page.locator("#id_image-0-rights").fill("tous droits réservés")
     page.locator("#id_links-0-url").fill("https://www.has-sante.fr/depistage-poumon?utm_source=rss")
     page.locator("#id_links-0-publisher").fill("Haute Autorité de santé")
-    assert page.get_by_label("Statut").locator("option").all_inner_texts() == ["Brouillon", "En relecture"]
+    moves = page.get_by_role("group", name="Enregistrer et :").get_by_role("button")
+    assert moves.all_inner_texts() == ["Soumettre à relecture"]
     page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
     page.get_by_text("a été ajouté avec succès").wait_for()
 
     # …and submits it for review: from then on it is the editors'.
-    page.get_by_label("Statut").select_option(label="En relecture")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
-    page.get_by_text("a été modifié avec succès").wait_for()
+    page.get_by_role("button", name="Soumettre à relecture").click()
+    page.get_by_text(f"Envoyé en relecture : « {TITLE} ».").wait_for()
     assert Article.objects.get().status == Article.Status.REVIEW
 
     # The editor finds it among the articles to review, previews it, publishes it.
@@ -76,9 +76,8 @@ def test_author_drafts_editor_previews_and_publishes_reader_reads(newsroom, page
     assert preview.get_by_role("status").inner_text().startswith("Aperçu — statut : En relecture")
     assert preview.get_by_text("Crédit image : HAS — tous droits réservés").is_visible()
     preview.close()
-    editor.get_by_label("Statut").select_option(label="Publié")
-    editor.get_by_role("button", name="Enregistrer", exact=True).click()
-    editor.get_by_text("a été modifié avec succès").wait_for()
+    editor.get_by_role("button", name="Publier maintenant").click()
+    editor.get_by_text(f"Publié : « {TITLE} ».").wait_for()
     editor.context.close()
 
     # An anonymous reader sees it on the home page and at its permalink.

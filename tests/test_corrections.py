@@ -330,7 +330,8 @@ class TestPublicNotice:
         response = reader.get(article.get_absolute_url())
         assertContains(response, "Doublon d’un autre article.", status_code=410)
         assert Article.objects.get(pk=draft.pk).status == "draft"  # never seen, refused and named
-        assertContains(done, "Refusé pour 1 article : « Jamais vu »")
+        assertContains(done, "Refusé pour 1 article :")
+        assertContains(done, "« Jamais vu » est « Brouillon » : l’action « Dépublier » ne s’y applique pas.")
         history = editor_client.get(f"{CHANGELIST}{article.pk}/history/")
         assertContains(history, "Dépublié avec un avis public")
 

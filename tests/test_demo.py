@@ -213,15 +213,34 @@ class TestNewsroom:
         assert versions.first().revision.user.username == "claire.moreau"
 
     def test_a_draft_sent_back_carries_the_editors_note_and_its_history(self, loaded, admin_client):
-        sent_back = by_title(next(s.title for s in stories.STORIES if s.note))
+        sent_back = by_title(
+            next(s.title for s in stories.STORIES if s.moves and s.moves[-1][0] == "send_back")
+        )
         versions = Version.objects.get_for_object(sent_back).order_by("pk")
 
         assert sent_back.status == Article.Status.DRAFT
-        assert sent_back.review_note.startswith("Merci de citer l’étude d’origine")
-        assert [v.revision.get_comment() for v in versions] == ["Soumis à relecture", "Renvoyé à l’auteur"]
+        [note] = sent_back.notes.all()
+        assert (note.kind, note.author.username) == ("sent_back", "claire.moreau")
+        assert note.text.startswith("Merci de citer l’étude d’origine")
+        assert [v.revision.get_comment() for v in versions] == ["Envoyé en relecture", "Renvoyé à l’auteur"]
         assert [v.revision.user.username for v in versions] == ["hugo.bernard", "claire.moreau"]
         history = admin_client.get(f"/admin/articles/article/{sent_back.pk}/history/").content.decode()
         assert "Renvoyé à l’auteur" in history and "claire.moreau" in history
+        assert (
+            "Merci de citer l’étude d’origine"
+            in admin_client.get(f"/admin/articles/article/{sent_back.pk}/change/").content.decode()
+        )
+
+    def test_an_article_in_review_carries_the_exchange_that_led_there(self, loaded, admin_client):
+        resubmitted = by_title(next(s.title for s in stories.STORIES if len(s.moves) == 3))
+
+        assert resubmitted.status == Article.Status.REVIEW
+        assert [(n.kind, n.author.username) for n in resubmitted.notes.all()] == [
+            ("sent_back", "claire.moreau"),
+            ("reply", "hugo.bernard"),
+        ]
+        page = admin_client.get(f"/admin/articles/article/{resubmitted.pk}/change/").content.decode()
+        assert page.index("Santé publique France.") < page.index("bulletin de Santé publique France du 28")
 
     def test_an_editor_and_an_author_without_a_password(self, loaded, admin_client):
         users = {user.username: user for user in get_user_model().objects.filter(is_superuser=False)}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import grouping
-from articles.models import Article
+from articles.models import Article, ArticleNote
 from intake.models import IngestedItem, Source
 
 from .factories import client_for, make_article, staff
@@ -298,11 +298,11 @@ class TestAuthorsDesk:
         author = staff("autrice", "Authors")
         someone_else = staff("autre", "Authors")
         make_article(title="Mon brouillon", status=Article.Status.DRAFT, author=author)
-        make_article(
-            title="Mon brouillon renvoyé",
-            status=Article.Status.DRAFT,
-            author=author,
-            review_note="Sourcer le chiffre du deuxième paragraphe.",
+        sent_back = make_article(title="Mon brouillon renvoyé", status=Article.Status.DRAFT, author=author)
+        ArticleNote.objects.create(
+            article=sent_back,
+            kind=ArticleNote.Kind.SENT_BACK,
+            text="Sourcer le chiffre du deuxième paragraphe.",
         )
         make_article(title="Mon article en relecture", status=Article.Status.REVIEW, author=author)
         make_article(title="Le brouillon d’un autre", status=Article.Status.DRAFT, author=someone_else)
@@ -359,12 +359,9 @@ class TestQueries:
         make_article(title="Mon brouillon", status=Article.Status.DRAFT, author=author)
         small = queries_for(author_client, HOME)
         for number in range(12):
-            make_article(
-                title=f"Brouillon {number}",
-                status=Article.Status.DRAFT,
-                author=author,
-                review_note="À revoir." if number % 2 else "",
-            )
+            draft = make_article(title=f"Brouillon {number}", status=Article.Status.DRAFT, author=author)
+            if number % 2:
+                ArticleNote.objects.create(article=draft, kind=ArticleNote.Kind.SENT_BACK, text="À revoir.")
             make_article(title=f"En relecture {number}", status=Article.Status.REVIEW, author=author)
 
         assert queries_for(author_client, HOME) == small

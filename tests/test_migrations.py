@@ -88,3 +88,29 @@ def test_feed_sources_and_their_items_come_through_the_move_to_intake_with_their
     assert not tables & {"articles_source", "articles_ingesteditem", "articles_taggedsource"}
     # The renamed tables still take new rows, their keys following on.
     assert Source.objects.create(name="Santé", feed_url="https://sante.example.org/feed").pk > moved.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_editors_note_each_article_had_becomes_the_first_note_of_its_thread():
+    graph = MigrationExecutor(connection).loader.graph
+    notes = next(key for key in graph.nodes if key[0] == "articles" and key[1].endswith("_article_notes"))
+    parent = next(node.key for node in graph.node_map[notes].parents if node.key[0] == "articles")
+    call_command("migrate", *parent, verbosity=0)
+    old = MigrationExecutor(connection).loader.project_state(parent).apps
+    OldArticle = old.get_model("articles", "Article")
+    sent_back = OldArticle.objects.create(
+        title="Renvoyé", slug="renvoye", permalink="2026-12-01-renvoye", review_note="Citez la source."
+    )
+    OldArticle.objects.create(title="Sans note", slug="sans-note", permalink="2026-12-01-sans-note")
+
+    call_command("migrate", verbosity=0)
+
+    article = Article.objects.get(pk=sent_back.pk)
+    [note] = article.notes.all()
+    assert (note.kind, note.text, note.author, note.created_at) == (
+        "sent_back",
+        "Citez la source.",
+        None,
+        article.updated_at,
+    )
+    assert Article.objects.get(title="Sans note").notes.count() == 0

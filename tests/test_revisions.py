@@ -184,3 +184,29 @@ class TestRestoreLeavesSharedTagsAlone:
         assert list(Tag.objects.values_list("name", flat=True)) == ["Cancérologie"]
         assert list(article.tags.names()) == ["Cancérologie"]
         assertContains(client.get(other.get_absolute_url()), "Cancérologie")
+
+
+@pytest.mark.django_db
+class TestWhatChangedInsideLongText:
+    LONG = (
+        "Les auteurs ont inclus 412 patients dans douze centres.\n\n"
+        "Le critère principal était la survie sans récidive à deux ans ; elle atteint 78 % dans le groupe "
+        "traité contre 64 % dans le groupe témoin. Les effets indésirables graves sont rares."
+    )
+
+    def test_a_one_word_change_in_a_long_body_is_marked_word_by_word(self, editor_client):
+        article = make_article(title="Un long corps", body=self.LONG)
+        with reversion.create_revision():
+            reversion.add_to_revision(article)
+        page = editor_client.get(change_url(article))
+        changed = self.LONG.replace("412 patients", "421 patients").replace("rares.", "rares <b>!</b>")
+        editor_client.post(change_url(article), form_data(page, body=changed))
+        latest = Version.objects.get_for_object(article).order_by("-pk").first()
+
+        response = editor_client.get(f"{CHANGELIST}{article.pk}/history/{latest.pk}/changes/")
+
+        assertContains(response, '<td colspan="2" class="word-diff">')
+        assertContains(response, "<del>412</del><ins>421</ins>")
+        assertContains(response, "<del>rares.</del><ins>rares &lt;b&gt;!&lt;/b&gt;</ins>")  # escaped
+        assertContains(response, "douze centres.<br><br>Le critère")  # the lines kept, unmarked
+        assertContains(response, "Les auteurs ont inclus ", count=1)  # once, not as before and after

@@ -389,7 +389,7 @@ class TestBlockedItems:
         blocked.refresh_from_db()
         assert not blocked.is_blocked and blocked.restored_at
         comments = list(Version.objects.get_for_object(article).values_list("revision__comment", flat=True))
-        assert comments[:2] == ["Soumis à relecture", "Rouvert en brouillon"]
+        assert comments[:2] == ["Envoyé en relecture", "Rouvert en brouillon"]
         assertContains(editor_client.get(REVIEW), WEBINAR_TITLE)
         # Neither the next run nor the rules re-applied block it again: an editor decided.
         assert "0 blocked" in run(blocked.source)

@@ -81,18 +81,22 @@ class TestAuthor:
         response = author_client.post(f"{CHANGELIST}add/", add_article_form(status="published"))
 
         assert response.status_code == 200
-        assertContains(response, "Sélectionnez un choix valide")
+        assertContains(
+            response,
+            "Vous ne pouvez pas faire passer « Nouvelle recommandation de la HAS » "
+            "de « Brouillon » à « Publié ».",
+        )
         assert not Article.objects.exists()
 
     def test_submits_their_draft_for_review(self, author_client, author):
         article = make_article(author=author, status=Status.DRAFT)
 
-        response = save_form(author_client, article, status="review")
+        response = save_form(author_client, article, _move="submit")
 
         assert response.status_code == 302
         article.refresh_from_db()
         assert article.status == Status.REVIEW
-        assert history(article) == ["Soumis à relecture ; Modification de Statut."]
+        assert history(article) == ["Envoyé en relecture"]
 
     def test_forged_post_cannot_publish_their_draft(self, author_client, author):
         article = make_article(author=author, status=Status.DRAFT)
@@ -100,7 +104,7 @@ class TestAuthor:
         response = save_form(author_client, article, status="published")
 
         assert response.status_code == 200
-        assertContains(response, "Sélectionnez un choix valide")
+        assertContains(response, "Vous ne pouvez pas faire passer")
         article.refresh_from_db()
         assert article.status == Status.DRAFT
 
@@ -152,7 +156,7 @@ class TestAuthor:
         article = make_article(author=author, status=Status.REVIEW)
         editor_client = client_for(client.__class__(), editor)
 
-        sent_back = save_form(editor_client, article, status="draft", review_note="Sourcez le chiffre.")
+        sent_back = save_form(editor_client, article, _move="send_back", note="Sourcez le chiffre.")
 
         assert sent_back.status_code == 302
         assert history(article)[0].startswith("Renvoyé à l’auteur")
@@ -167,9 +171,7 @@ class TestEditor:
         article = make_article(author=author, status=Status.REVIEW, title="À publier")
         a_minute_ago = timezone.now() - timedelta(minutes=1)
 
-        response = save_form(
-            editor_client, article, status="published", **moment("published_at", a_minute_ago)
-        )
+        response = save_form(editor_client, article, _move="publish", **moment("published_at", a_minute_ago))
 
         assert response.status_code == 302
         article.refresh_from_db()
@@ -183,9 +185,7 @@ class TestEditor:
         article = make_article(status=Status.REVIEW, title="Programmé")
         in_two_hours = timezone.now() + timedelta(hours=2)
 
-        response = save_form(
-            editor_client, article, status="published", **moment("published_at", in_two_hours)
-        )
+        response = save_form(editor_client, article, _move="schedule", **moment("published_at", in_two_hours))
 
         assert response.status_code == 302
         article.refresh_from_db()
@@ -252,12 +252,18 @@ class TestBulkActions:
             follow=True,
         )
 
-    def test_author_cannot_publish_in_bulk(self, author_client, author):
+    def test_author_is_offered_only_the_moves_they_may_make_and_cannot_forge_others(
+        self, author_client, author
+    ):
         article = make_article(author=author, status=Status.DRAFT)
+        offered = author_client.get(CHANGELIST)
+        assertContains(offered, '<option value="submit_for_review">Soumettre à relecture</option>', html=True)
+        for editors_only in ("publish", "unpublish", "unpublish_with_notice", "archive", "reopen"):
+            assertNotContains(offered, f'value="{editors_only}"')
 
         response = self.run(author_client, "publish", article)
 
-        assertContains(response, "Refusé pour 1 article")
+        assertNotContains(response, "Publié :")
         article.refresh_from_db()
         assert article.status == Status.DRAFT
 
@@ -267,11 +273,15 @@ class TestBulkActions:
 
         response = self.run(author_client, "submit_for_review", mine, submitted)
 
-        assertContains(response, "Soumis à relecture : 1 article.")
-        assertContains(response, "Refusé pour 1 article : « Déjà soumis »")
+        assertContains(response, "Envoyé en relecture : 1 article.")
+        assertContains(
+            response,
+            'Refusé pour 1 article :<ul class="refused-moves"><li>« Déjà soumis » est « En relecture » : '
+            "l’action « Soumettre à relecture » ne s’y applique pas.</li></ul>",
+        )
         mine.refresh_from_db(), submitted.refresh_from_db()
         assert (mine.status, submitted.status) == (Status.REVIEW, Status.REVIEW)
-        assert history(mine) == ["Soumis à relecture"]
+        assert history(mine) == ["Envoyé en relecture"]
 
     def test_someone_elses_draft_in_a_forged_bulk_action_is_neither_moved_nor_named(
         self, author_client, author, other_author
@@ -281,7 +291,7 @@ class TestBulkActions:
 
         response = self.run(author_client, "submit_for_review", mine, theirs)
 
-        assertContains(response, "Soumis à relecture : 1 article.")
+        assertContains(response, "Envoyé en relecture : 1 article.")
         assertNotContains(response, "Le sien")  # not in their list, so not in their action either
         theirs.refresh_from_db()
         assert theirs.status == Status.DRAFT
@@ -294,7 +304,9 @@ class TestBulkActions:
         response = self.run(editor_client, "publish", first, second, archived)
 
         assertContains(response, "Publié : 2 articles.")
-        assertContains(response, "Refusé pour 1 article : « Archivé depuis »")
+        assertContains(
+            response, "« Archivé depuis » est « Archivé » : l’action « Publier » ne s’y applique pas."
+        )
         assert set(Article.objects.published()) == {first, second}
 
     def test_move_many_says_what_it_did_and_what_it_refused(self, author, other_author):
@@ -303,7 +315,7 @@ class TestBulkActions:
 
         moves = workflow.move_many(author, [mine, theirs], "submit")
 
-        assert [(article, message) for article, message in moves.done] == [(mine, "Soumis à relecture")]
+        assert [(article, message) for article, message in moves.done] == [(mine, "Envoyé en relecture")]
         assert [article for article, _why in moves.refused] == [theirs]
         assert "Le sien" in moves.refused[0][1]
         theirs.refresh_from_db()

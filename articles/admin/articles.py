@@ -25,9 +25,10 @@ from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink
 from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
-from .bulk import bulk_move, unpublish_with_notice
+from .bulk import actions_for, bulk_move, send_back, unpublish_with_notice
 from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
+from .moves import ArticleMoves
 from .pages import ArticlePages
 from .versions import ArticleVersions
 
@@ -104,7 +105,7 @@ class CorrectionInline(admin.StackedInline):
 EDITORS_FORM_FIELDS = ("significant_update", "withdrawal_notice")
 
 
-class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
+class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
     """Articles: the list with its work queues, the change form with its workflow, the versions."""
 
     form = ArticleAdminForm
@@ -138,7 +139,6 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
             {
                 "fields": [
                     "status",
-                    "review_note",
                     "withdrawal_notice",
                     "withdrawal_reason",
                     "significant_update",
@@ -169,12 +169,21 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     inlines = [ArticleAuthorInline, ImageCreditInline, SourceLinkInline, CorrectionInline]
     autocomplete_fields = ["reviewed_by"]
     list_select_related = ["author", "image"]
-    actions = ["submit_for_review", "publish", "unpublish", "unpublish_with_notice", "archive"]
+    actions = [
+        "submit_for_review",
+        "send_back",
+        "publish",
+        "unpublish",
+        "unpublish_with_notice",
+        "archive",
+        "reopen",
+    ]
 
     # No inline style: the site's Content-Security-Policy allows only its own files.
     class Media:
         css = {"all": ["articles/admin.css"]}
 
+    change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
 
@@ -208,7 +217,15 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         locked = workflow.locked_fields(request.user)
-        return ["public_link", "preview_link", "created_at", "updated_at", "modified_at", *locked]
+        return [
+            "status",  # moved by the buttons of the moves (moves.py), never typed in
+            "public_link",
+            "preview_link",
+            "created_at",
+            "updated_at",
+            "modified_at",
+            *locked,
+        ]
 
     def get_fieldsets(self, request, obj=None):
         if workflow.may_write_notes(request.user):
@@ -245,8 +262,10 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         obj.workflow_transition = getattr(form, "transition", None)
+        if obj.workflow_transition is not None:
+            obj.status = obj.workflow_transition.target
         notice = obj.withdrawal_reason if form.cleaned_data.get("withdrawal_notice") else None
-        workflow.prepare(obj, obj.workflow_transition, note=obj.review_note, notice=notice)
+        workflow.prepare(obj, obj.workflow_transition, note=form.cleaned_data.get("note", ""), notice=notice)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -277,7 +296,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
             return message
         if isinstance(message, list):
             message = json.dumps(message)
-        details = LogEntry(change_message=message).get_change_message()
+        details = LogEntry(change_message=message).get_change_message() if message != "[]" else ""
         return " ; ".join(part for part in (workflow.history_message(obj, transition), details) if part)
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -352,7 +371,12 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     publish = bulk_move("publish", _("Publish (or schedule)"))
     unpublish = bulk_move("unpublish", _("Unpublish"))
     unpublish_with_notice = unpublish_with_notice
+    send_back = send_back
     archive = bulk_move("archive", _("Archive"))
+    reopen = bulk_move("reopen", _("Reopen as a draft"))
+
+    def get_actions(self, request):
+        return actions_for(request.user, super().get_actions(request))
 
     # Columns.
 

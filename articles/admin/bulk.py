@@ -14,12 +14,16 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import workflow
+from ..models import ArticleNote
 
 
-def move_selected(request, articles, transition_name, comments=None, done=None, notice=None):
+def move_selected(request, articles, transition_name, comments=None, done=None, notice=None, note=""):
     """Make the named move on each of ``articles`` as ``request.user``, and report it: ``comments``
-    (by article id) say in the history why each was moved, ``done`` what the report calls the move."""
-    moves = workflow.move_many(request.user, articles, transition_name, comments=comments, notice=notice)
+    (by article id) say in the history why each was moved, ``done`` what the report calls the move,
+    ``note`` is written in each article's thread."""
+    moves = workflow.move_many(
+        request.user, articles, transition_name, note=note, comments=comments, notice=notice
+    )
     for article, message in moves.done:
         LogEntry.objects.log_actions(
             user_id=request.user.pk,
@@ -40,10 +44,10 @@ def move_selected(request, articles, transition_name, comments=None, done=None, 
         messages.warning(
             request,
             format_html(
-                "{} {}",
+                '{}<ul class="refused-moves">{}</ul>',
                 ngettext("Refused for %(count)d article:", "Refused for %(count)d articles:", count)
                 % {"count": count},
-                format_html_join(", ", "« {} »", ((article.title,) for article, _why in moves.refused)),
+                format_html_join("", "<li>{}</li>", ((why,) for _article, why in moves.refused)),
             ),
         )
     return moves
@@ -57,7 +61,20 @@ def bulk_move(transition, description):
         move_selected(request, queryset, transition)
 
     action.__name__ = f"bulk_{transition}"
+    action.transition = transition
     return action
+
+
+def actions_for(user, actions):
+    """Of the list's ``actions`` (name: (function, name, description)), those ``user`` may make:
+    a move only editors make is not offered to anyone else (and refused if forged)."""
+    return {
+        name: action
+        for name, action in actions.items()
+        if workflow.is_editor(user)
+        or not getattr(action[0], "transition", None)
+        or not workflow.TRANSITIONS_BY_NAME[action[0].transition].editors_only
+    }
 
 
 class NoticeForm(forms.Form):
@@ -92,3 +109,38 @@ def unpublish_with_notice(model_admin, request, queryset):
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/articles/article/withdraw.html", context)
+
+
+unpublish_with_notice.transition = "unpublish"
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the authors"),
+        max_length=ArticleNote.TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Why the articles go back: kept in each article's notes, and e-mailed to its author."),
+    )
+
+
+@admin.action(description=_("Send back to the authors, with a note…"))
+def send_back(model_admin, request, queryset):
+    """Send the selected articles back to their authors with the note asked for on a page of its own
+    first; articles not in review, and moves the user may not make, are refused and named."""
+    form = SendBackForm(request.POST if "note" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        move_selected(request, queryset, "send_back", note=form.cleaned_data["note"])
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": gettext("Send back to the authors"),
+        "opts": model_admin.model._meta,
+        "articles": queryset,
+        "form": form,
+        "action": "send_back",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/articles/article/send_back.html", context)
+
+
+send_back.transition = "send_back"

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
 from .. import revisions, workflow
-from ..models import Article, SourceLink, Tag
+from ..models import Article, ArticleNote, SourceLink, Tag
 from ..rendering import control_characters
+from .moves import read_move
 
 Status = Article.Status
 
@@ -88,6 +89,13 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
             "dateModified move to now. A typo fix needs no tick; a new note moves them by itself."
         ),
     )
+    note = forms.CharField(
+        label=_("Add a note"),
+        required=False,
+        max_length=ArticleNote.TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("For the desk only, kept in the thread: required to send the article back."),
+    )
     withdrawal_notice = forms.BooleanField(
         label=_("Leave a public notice"),
         required=False,
@@ -108,9 +116,6 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
             self.fields["tags"].widget.tags = workflow.visible_tags(self.user, Tag.objects.all())
         stored = self.instance.status if self.instance.pk else Status.DRAFT
         self.original_status = self.stored_status or stored
-        if "status" in self.fields:
-            allowed = workflow.allowed_statuses(self.user, self.instance, self.original_status)
-            self.fields["status"].choices = [choice for choice in Status.choices if choice[0] in allowed]
         if not workflow.may_write_notes(self.user):
             for name in ("significant_update", "withdrawal_notice"):
                 self.fields.pop(name, None)
@@ -131,19 +136,16 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
         if self.instance.pk and cleaned_data.get("edit_token") != self.stored_token(lock=True):
             latest = revisions.versions_of(self.instance).last()
             raise ValidationError(self.conflict_message(latest), code="edit_conflict")
-        target = cleaned_data.get("status", self.original_status)
-        try:
-            self.transition = workflow.check_move(self.user, self.instance, self.original_status, target)
-        except workflow.WorkflowRefused as refusal:
-            raise ValidationError(str(refusal), code="forbidden_move") from refusal
+        self.transition = read_move(self, cleaned_data)
         if cleaned_data.get("withdrawal_notice"):
+            target = self.transition.target if self.transition else self.original_status
             self.check_notice(target, cleaned_data.get("withdrawal_reason", ""))
         return cleaned_data
 
     def check_notice(self, target, reason):
         """A public notice goes with unpublishing an article readers saw, and says why."""
         if self.transition is None or self.transition.name != "unpublish":
-            message = gettext("A public notice is left when unpublishing: choose “Unpublished”.")
+            message = gettext("A public notice is left when unpublishing: press “Unpublish”.")
             self.add_error("withdrawal_notice", message)
         elif not workflow.may_leave_notice(self.instance, target):
             self.add_error(

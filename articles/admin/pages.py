@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from reversion.models import Version
 
 from .. import revisions
+from ..diffing import is_long, word_diff
 from ..models import Article
 
 CALENDAR_WEEKS = 4
@@ -60,7 +61,7 @@ class ArticlePages:
         return response
 
     def changes_view(self, request, object_id, version_id):
-        """Field by field, what one version changed from the one before."""
+        """Field by field, what one version changed from the one before; inside long texts, word by word."""
         article = self.get_viewable_object(request, object_id)
         version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
         context = {
@@ -69,7 +70,15 @@ class ArticlePages:
             "original": article,
             "title": gettext("What changed in “%(title)s”") % {"title": article.title},
             "version": version,
-            "changes": revisions.changes(revisions.previous_version(version), version),
+            "changes": [
+                {
+                    "label": change.label,
+                    "old": change.old,
+                    "new": change.new,
+                    "words": word_diff(change.old, change.new) if is_long(change.old, change.new) else None,
+                }
+                for change in revisions.changes(revisions.previous_version(version), version)
+            ],
         }
         return TemplateResponse(request, "admin/articles/article/changes.html", context)
 

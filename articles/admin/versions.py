@@ -47,6 +47,8 @@ class ArticleVersions:
                 object_id=unquote(object_id),
             )
             action["changes_url"] = reverse("admin:articles_article_changes", args=[object_id, version.pk])
+        if article is not None:  # the desk's notes beside the versions (admin/articles/article/thread.html)
+            response.context_data["notes"] = list(article.notes.select_related("author"))
         return response
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
