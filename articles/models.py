@@ -30,6 +30,7 @@ from .links import PermalinkRedirect, SourceLink
 from .managers import ArticleManager, ByArticleManager
 from .rendering import link_rel
 from .reversing import reverse_one
+from .source_health import DoiCheck, LinkCheck, SourceUpdate
 from .stories import Story, StoryKey
 from .tagging import Tag, TaggedArticle
 
@@ -38,9 +39,12 @@ __all__ = [
     "Article",
     "Correction",
     "ArticleAuthor",
+    "DoiCheck",
     "ImageCredit",
+    "LinkCheck",
     "PermalinkRedirect",
     "SourceLink",
+    "SourceUpdate",
     "Story",
     "StoryKey",
     "Tag",
