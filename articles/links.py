@@ -1,6 +1,7 @@
 """Where an article points and where it once was: its source links, and the redirects of its old
 permalinks; exported by articles.models."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,14 @@ class SourceLink(models.Model):
         return self.article.natural_key() + (self.url,)
 
     natural_key.dependencies = ["articles.article"]
+
+    @property
+    def is_dead(self):
+        """Whether its last checks found it dead (articles.link_checks); never checked, it is not."""
+        try:
+            return self.link_check.is_dead
+        except ObjectDoesNotExist:
+            return False
 
     @property
     def reader_url(self):

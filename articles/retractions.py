@@ -23,13 +23,16 @@ import uuid
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.fetching import FetchError, check_url, open_connection
 
-from .models import Article, DoiCheck, SourceUpdate, StoryKey
+from . import writing
+from .models import Article, Correction, DoiCheck, SourceUpdate, StoryKey
 
 BATCH = 50
 MAX_BYTES = 5 * 1024 * 1024
@@ -233,3 +236,39 @@ def record(doi, updates, now):
             if created:
                 new.append(row)
     return new
+
+
+# What an editor decides of a notice (the editors' queue « Source updated »).
+
+NOTE_TEXTS = {
+    SourceUpdate.Kind.CORRECTION: _(
+        "The study this article reports (doi:%(doi)s) was corrected by its journal on %(day)s: %(url)s"
+    ),
+    SourceUpdate.Kind.CONCERN: _(
+        "The journal that published the study this article reports (doi:%(doi)s) expressed a concern "
+        "about it on %(day)s: %(url)s"
+    ),
+}
+
+
+def publish_note(update, now=None):
+    """Tell readers of a correction or an expression of concern: a dated note of the article's public
+    log (articles.corrections), which the editor may reword in the article's form."""
+    now = (now or timezone.now()).replace(microsecond=0)
+    text = NOTE_TEXTS[update.kind] % {
+        "doi": update.doi,
+        "day": formats.date_format(update.day),
+        "url": update.notice_url,
+    }
+    with transaction.atomic():
+        note = Correction.objects.create(
+            article=update.article, kind=Correction.Kind.UPDATE, published_at=now, text=str(text)
+        )
+        writing.significant_update(update.article, now)
+        decide(update, SourceUpdate.Decision.NOTED)
+    return note
+
+
+def decide(update, decision):
+    update.decision = decision
+    update.save(update_fields=["decision"])

@@ -29,6 +29,7 @@ from .bulk import bulk_move, unpublish_with_notice
 from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
 from .pages import ArticlePages
+from .sources import SourceHealthPages
 from .versions import ArticleVersions
 
 Status = Article.Status
@@ -104,7 +105,7 @@ class CorrectionInline(admin.StackedInline):
 EDITORS_FORM_FIELDS = ("significant_update", "withdrawal_notice")
 
 
-class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
+class ArticleAdmin(SourceHealthPages, ArticlePages, ArticleVersions, VersionAdmin):
     """Articles: the list with its work queues, the change form with its workflow, the versions."""
 
     form = ArticleAdminForm
