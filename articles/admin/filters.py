@@ -44,13 +44,9 @@ class WorkQueueFilter(admin.SimpleListFilter):
         if self.value() in ("source_dead", "source_moved"):
             return self.sources(queryset, dead=self.value() == "source_dead")
         if self.value() == "source_updated":
+            # A retraction or a withdrawal first (SourceHealthPages.get_ordering): readers see it already.
             pending = SourceUpdate.objects.pending().filter(article=OuterRef("pk"))
-            # A retraction or a withdrawal first: readers already see it (SourceHealthPages.get_ordering).
-            return (
-                queryset.filter(Exists(pending))
-                .annotate(source_retracted=Exists(pending.public()))
-                .prefetch_related(pending_updates())
-            )
+            return queryset.filter(Exists(pending)).prefetch_related(pending_updates())
         if self.value() == "mine":
             return queryset.filter(status=Article.Status.DRAFT, author=request.user)
         return queryset

@@ -12,7 +12,7 @@ correction or an expression of concern, or to dismiss it. The buttons post the l
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -79,7 +79,9 @@ class SourceHealthPages:
 
     def get_ordering(self, request):
         if self.queue(request) == UPDATE_QUEUE:
-            return ["-source_retracted", "-published_at"]  # WorkQueueFilter annotates it
+            # A retraction or a withdrawal first: readers already see it.
+            retracted = SourceUpdate.objects.pending().public().filter(article=OuterRef("pk"))
+            return [Exists(retracted).desc(), "-published_at"]
         return super().get_ordering(request)
 
     @admin.display(description=_("source"))

@@ -4,6 +4,7 @@ answered fewer than CROSSREF_RECHECK_DAYS days ago is not asked again; at most
 CROSSREF_DAILY_LIMIT requests in 24 hours."""
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from articles.retractions import check_retractions
 
@@ -19,6 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, limit=None, **options):
         summary = check_retractions(force=force, limit=limit)
+        with translation.override(None):  # in English, as every command prints
+            self.report(summary)
+
+    def report(self, summary):
         if not summary.asked and not summary.stopped:
             self.stdout.write("No DOI to ask about: every cited DOI was asked lately (--force to redo).")
             return
