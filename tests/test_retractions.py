@@ -280,3 +280,14 @@ class TestEditors:
         assert author_client.post(f"{CHANGELIST}source-update/{correction.pk}/note/").status_code == 403
         assert not Correction.objects.exists()
         assert SourceUpdate.objects.pending().count() == 4
+
+
+def test_the_desk_shows_them_first(editor_client, crossref, clock, studies):
+    older = timezone.now() - datetime.timedelta(days=400)
+    Article.objects.filter(pk=studies["retracted"].pk).update(published_at=older)
+    run(clock)
+    text = editor_client.get("/admin/").content.decode()
+    panel = text[text.index("Sources rétractées, corrigées ou mortes") :]
+    assert text.index("Sources rétractées") < text.index("Brouillons des flux à relire")
+    assert "<strong>4</strong> avis sur des études citées à décider" in panel
+    assert panel.index(studies["retracted"].title) < panel.index(studies["corrected"].title)
