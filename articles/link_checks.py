@@ -22,7 +22,7 @@ second run at once fetches nothing. Two runs at once never check one link twice:
 a batch of rows with one conditional UPDATE (``claim`` and ``claimed_until``), which PostgreSQL
 and SQLite alike apply to a row one transaction at a time, and which a row claimed by another
 run (and not yet released or expired) does not match. Memory stays bounded: batches of ``BATCH``
-rows, read by primary key.
+rows, read by primary key, whose results are written in one transaction.
 
 "Now" is ``clock()``, which tests replace; readers see ``dead_since`` only, so the cached pages
 are forgotten (``rows_written``) only when a link dies or comes back.
@@ -38,6 +38,7 @@ import uuid
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -181,17 +182,25 @@ def check_links(*, force=False, limit=None, clock=timezone.now, sleep=time.sleep
         claimed = LinkCheck.objects.filter(due, free, pk__in=ids).update(**claim)
         summary.claimed_elsewhere += len(ids) - claimed
         batch = list(LinkCheck.objects.filter(claim=token).select_related("link"))
-        changed = False
+        results = []
         for check in host_by_host(batch):
             wait_for_host(check.link.url, last_request, sleep)
             result = probe(check.link.url)
             fields = outcome(check, result, clock())
-            LinkCheck.objects.filter(pk=check.pk, claim=token).update(**fields, claim="", claimed_until=None)
-            changed |= (fields["dead_since"] is None) != (check.dead_since is None)
+            results.append((check, fields))
             count(summary, check, result, fields)
-        if changed:
-            rows_written.send(sender=LinkCheck, using=LinkCheck.objects.db)
+        write(results, token)
     return summary
+
+
+def write(results, token):
+    """A batch's results, in one transaction (one commit, not one a link); the claim released.
+    The cached pages are forgotten when a link died or came back."""
+    with transaction.atomic():
+        for check, fields in results:
+            LinkCheck.objects.filter(pk=check.pk, claim=token).update(**fields, claim="", claimed_until=None)
+    if any((fields["dead_since"] is None) != (check.dead_since is None) for check, fields in results):
+        rows_written.send(sender=LinkCheck, using=LinkCheck.objects.db)
 
 
 def interval():
