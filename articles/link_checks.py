@@ -262,11 +262,14 @@ def mark_checked(check, now=None):
 
 
 def adopt_final_address(check, now=None):
-    """Make the link's final address (where it now leads, or led when last alive) its address."""
+    """Make the link's final address (where it now leads, or led when last alive) its address: a
+    new address, whose last check is the one that found it alive."""
     from . import grouping
 
     link = check.link
     link.url = check.final_url
-    link.save()
+    link.save()  # which forgets the old address's check (SourceLink.save)
     grouping.index([link.article])
-    mark_checked(check, now)
+    return LinkCheck.objects.create(
+        link=link, checked_at=now or timezone.now(), status_code=check.status_code
+    )

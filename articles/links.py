@@ -51,6 +51,16 @@ class SourceLink(models.Model):
     def save(self, *args, **kwargs):
         self.derive_fields()
         super().save(*args, **kwargs)
+        if getattr(self, "loaded_url", self.url) != self.url:
+            # Another address: what the checks found of the old one says nothing of it.
+            self._meta.get_field("link_check").related_model.objects.filter(link=self).delete()
+            self.loaded_url = self.url
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        link = super().from_db(db, field_names, values)
+        link.loaded_url = link.__dict__.get("url")
+        return link
 
     def derive_fields(self):
         """The normalised address, by which the same story is recognised twice: on every save,

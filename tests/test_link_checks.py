@@ -278,8 +278,8 @@ class TestEditors:
         assert response.status_code == 302
         link = SourceLink.objects.get(article=article, kind=SourceLink.Kind.SOURCE)
         assert link.url == server.url("/new-home")
-        check.refresh_from_db()
-        assert check.final_url == "" and check.failures == 0
+        check = check_of(article)
+        assert check.final_url == "" and check.failures == 0 and check.status_code == 200
         assertContains(client.get(article.get_absolute_url()), server.url("/new-home"))
         assert not listed(editor_client.get(CHANGELIST, {"queue": "source_moved"}), article)
 
@@ -293,6 +293,14 @@ class TestEditors:
         assertNotContains(client.get(article.get_absolute_url()), "web.archive.org")
         # Not fetched again before its time.
         assert not check_of(article).is_dead
+
+    def test_a_new_address_typed_by_an_editor_is_unchecked(self, client, server, clock, every_answer):
+        run(clock)
+        article = every_answer["gone"]
+        writing.save_article(article, source=writing.Source(server.url("/ok"), publisher="Journal"))
+        assert not LinkCheck.objects.filter(link__article=article).exists()
+        assertNotContains(client.get(article.get_absolute_url()), "web.archive.org")
+        assert run(clock).checked == 1  # the new address, at the next run
 
     def test_authors_may_not(self, author_client, server, clock, every_answer):
         run(clock)
