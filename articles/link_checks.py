@@ -143,6 +143,7 @@ class Summary:
     failing: int = 0
     dead: int = 0
     newly_dead: list = dataclasses.field(default_factory=list)  # (address, what it answered)
+    failures: list = dataclasses.field(default_factory=list)  # (address, what it answered), not dead
     revived: int = 0
     claimed_elsewhere: int = 0
     answers: collections.Counter = dataclasses.field(default_factory=collections.Counter)
@@ -251,6 +252,7 @@ def count(summary, check, result, fields):
         summary.revived += check.dead_since is not None
     else:
         summary.failing += 1
+        summary.failures.append((check.link.url, result.describe()))
 
 
 def mark_checked(check, now=None):

@@ -34,8 +34,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Answers: {answers}.")
         if summary.claimed_elsewhere:
             self.stdout.write(f"{summary.claimed_elsewhere} links left to another run checking them.")
-        for url, why in summary.newly_dead[:LISTED]:
-            self.stdout.write(f"  dead: {url} ({why})")
-        if len(summary.newly_dead) > LISTED:
-            more = len(summary.newly_dead) - LISTED
-            self.stdout.write(f"  … and {more} more (the admin's « Source dead »).")
+        self.list("dead", summary.newly_dead)
+        self.list("failing", summary.failures)
+
+    def list(self, what, links):
+        for url, why in links[:LISTED]:
+            self.stdout.write(f"  {what}: {url} ({why})")
+        if len(links) > LISTED:
+            self.stdout.write(f"  … and {len(links) - LISTED} more {what}.")
