@@ -70,12 +70,12 @@ class SourceHealthPages:
         return request.GET.get("queue", "")
 
     def get_list_display(self, request):
-        columns = list(super().get_list_display(request))
+        # The queue's own column in the room of the tags, importance, author and picture.
         if self.queue(request) in SOURCE_QUEUES:
-            return [*columns, "source_state"]
+            return ["title", "status_display", "published_at", "source_state"]
         if self.queue(request) == UPDATE_QUEUE:
-            return [*columns, "source_updates"]
-        return columns
+            return ["title", "status_display", "published_at", "source_updates"]
+        return super().get_list_display(request)
 
     def get_ordering(self, request):
         if self.queue(request) == UPDATE_QUEUE:
