@@ -15,6 +15,7 @@ class Answer:
     body: bytes = b""
     silent: bool = False  # say nothing until the server stops: a timeout
     head_status: int | None = None  # what HEAD gets, when not the same (405: HEAD refused)
+    delay: float = 0  # seconds before answering
 
 
 class LinkServer:
@@ -36,6 +37,8 @@ class LinkServer:
             def answer(self, method):
                 server.requests.append((method, self.path, dict(self.headers)))
                 answer = server.answers.get(self.path, Answer(status=404))
+                if answer.delay:
+                    server.stopping.wait(answer.delay)
                 if answer.silent:
                     server.stopping.wait(30)
                     self.close_connection = True

@@ -3,12 +3,18 @@ what each answer means, what readers see of a dead source (its archived copy), w
 and do (the « Source dead » queue, adopting the final address, marking it checked), politeness
 (nothing fetched twice at once, one host at a time) and runs that overlap."""
 
+import collections
 import datetime
+import re
+import subprocess
+import sys
 import uuid
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -17,6 +23,7 @@ from articles.models import Article, LinkCheck, SourceLink
 
 from .factories import make_article
 from .link_server import LinkServer
+from .servers import PROJECT, manage, process_env
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +338,71 @@ def test_the_page_cache_shows_the_archived_copy_at_once(settings, client, server
     clock.advance(days=4)
     run(clock)
     assertContains(client.get(article.get_absolute_url()), "web.archive.org")
+
+
+POPULATE = """
+from articles import writing
+from articles.models import Article
+base, count = {base!r}, {count}
+new = [
+    writing.prepare(
+        Article(title=f"Article {{number}}", status="published", summary="Résumé."),
+        source=writing.Source(f"{{base}}/page/{{number}}"),
+    )
+    for number in range(count)
+]
+writing.create_articles(new, group=False)
+"""
+
+
+@pytest.fixture
+def own_database(tmp_path):
+    """The URL of an empty database of its own, on the server the suite runs on, for processes."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'links.sqlite3'}"
+        return
+    import psycopg
+
+    database = settings.DATABASES["default"]
+    name = f"links_{uuid.uuid4().hex[:8]}"
+    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        yield f"{server}/{name}"
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_check_each_link_once(own_database, tmp_path):
+    """Two check_links processes started together share the links: each is asked for once, and
+    the two summaries add up to every link."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "newsroom.test_settings",
+        "DATABASE_URL": own_database,
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    count = 240
+    with LinkServer() as server:
+        for number in range(count):
+            server.serve(f"/page/{number}", delay=0.01)
+        manage("migrate", "-v0", env=env)
+        manage("shell", "--no-imports", "-c", POPULATE.format(base=server.url(""), count=count), env=env)
+        runs = [
+            subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "check_links"],
+                cwd=PROJECT,
+                env=process_env(env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    heads = collections.Counter(path for method, path, _ in server.requests if method == "HEAD")
+    assert len(heads) == count and set(heads.values()) == {1}
+    checked = [
+        int(re.match(r"(\d+) links checked", output).group(1)) for output in outputs if "checked" in output
+    ]
+    assert sum(checked) == count, outputs
