@@ -12,6 +12,8 @@ PUBLIC_MODELS = (
     "PermalinkRedirect",
     "Correction",
     "ArticleAuthor",
+    "LinkCheck",
+    "SourceUpdate",
 )
 
 

@@ -1,6 +1,7 @@
 """Where an article points and where it once was: its source links, and the redirects of its old
 permalinks; exported by articles.models."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,16 @@ class SourceLink(models.Model):
     def save(self, *args, **kwargs):
         self.derive_fields()
         super().save(*args, **kwargs)
+        if getattr(self, "loaded_url", self.url) != self.url:
+            # Another address: what the checks found of the old one says nothing of it.
+            self._meta.get_field("link_check").related_model.objects.filter(link=self).delete()
+            self.loaded_url = self.url
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        link = super().from_db(db, field_names, values)
+        link.loaded_url = link.__dict__.get("url")
+        return link
 
     def derive_fields(self):
         """The normalised address, by which the same story is recognised twice: on every save,
@@ -60,6 +71,14 @@ class SourceLink(models.Model):
         return self.article.natural_key() + (self.url,)
 
     natural_key.dependencies = ["articles.article"]
+
+    @property
+    def is_dead(self):
+        """Whether its last checks found it dead (articles.link_checks); never checked, it is not."""
+        try:
+            return self.link_check.is_dead
+        except ObjectDoesNotExist:
+            return False
 
     @property
     def reader_url(self):

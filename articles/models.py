@@ -32,6 +32,7 @@ from .notes import ArticleNote
 from .preferences import MailPreference
 from .rendering import link_rel
 from .reversing import reverse_one
+from .source_health import DoiCheck, LinkCheck, SourceUpdate
 from .stories import Story, StoryKey
 from .tagging import Tag, TaggedArticle
 
@@ -41,10 +42,13 @@ __all__ = [
     "ArticleNote",
     "Correction",
     "ArticleAuthor",
+    "DoiCheck",
     "ImageCredit",
     "MailPreference",
+    "LinkCheck",
     "PermalinkRedirect",
     "SourceLink",
+    "SourceUpdate",
     "Story",
     "StoryKey",
     "Tag",

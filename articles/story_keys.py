@@ -29,7 +29,9 @@ KEY_LENGTH = 300
 # Keys stored for one article at most (intake.parsing keeps as many cited addresses and identifiers).
 MAX_KEYS = 50
 
-DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>?#]+", re.IGNORECASE)
+# A DOI stops at a closing bracket: « [doi:10.1/x](https://doi.org/10.1/x) », a Markdown link, is
+# one DOI twice, not « 10.1/x](https://doi.org/10.1/x ».
+DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>?#\]]+", re.IGNORECASE)
 # What a DOI found in a sentence or an address may be followed by without being part of it.
 DOI_PUNCTUATION = ".,;:!)]}»"
 DOI_PAGES = ("/full", "/abstract", "/abs", "/pdf", "/epdf", "/fulltext", "/html", "/summary")

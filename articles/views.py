@@ -5,7 +5,7 @@ Every list shares ``PublishedArticleMixin``; every page reads ``Article.objects.
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,11 +19,12 @@ from publication.identity import publisher_data
 
 from .bylines import person_data
 from .grouping import coverage
-from .models import Article, PermalinkRedirect, Tag, TaggedArticle
+from .models import Article, PermalinkRedirect, SourceLink, SourceUpdate, Tag, TaggedArticle
 from .pagination import ArticlePaginator, anchor_from, is_page_number
 from .plain_text import shorten
 from .rendering import link_rel, web_url
 from .search import search
+from .source_health import archived_copy_url
 
 # "À la une": the most important stories of the last days, above the latest ones.
 FEATURED_IMPORTANCE = Article.Importance.HIGH
@@ -168,7 +169,13 @@ class ArticleDetailView(DetailView):
             .with_bylines()
             .select_related("reviewed_by")
             .defer("search_document")
-            .prefetch_related("links", "corrections")
+            .prefetch_related(
+                # With its last check: a dead source gets a link to its archived copy.
+                Prefetch("links", queryset=SourceLink.objects.select_related("link_check")),
+                "corrections",
+                # The cited study retracted or withdrawn (articles.retractions): told at the top.
+                Prefetch("source_updates", queryset=SourceUpdate.objects.public(), to_attr="retractions"),
+            )
         )
 
     def get(self, request, *args, **kwargs):
@@ -209,7 +216,10 @@ class ArticleDetailView(DetailView):
         description = Truncator(article.summary or article.title).words(30)
         # The other sources of its story; links the newsroom did not write are not vouched for.
         covered_by = [link for link in coverage(article) if web_url(link.reader_url)]
+        source = article.source
+        dead = source is not None and source.is_dead and web_url(source.reader_url)
         return super().get_context_data(
+            archived_copy=archived_copy_url(source, timezone.localtime(article.published_at)) if dead else "",
             related=self.related_articles(),
             coverage=covered_by,
             coverage_rel=link_rel(nofollow=True),
@@ -285,13 +295,31 @@ def news_article_data(article, url, image_url, description, request, covered_by=
         # What other sources said of the same story, which the page cites as « Aussi couvert par ».
         data["citation"] = [coverage_data(link) for link in covered_by]
     notes = article.corrections.all()
-    if notes:
-        # Every public note, as the page lists them: corrections, updates and retraction notices.
-        data["correction"] = [
-            {"@type": "CorrectionComment", "datePublished": note.published_at.isoformat(), "text": note.text}
-            for note in notes
-        ]
+    # Every public note, as the page lists them: corrections, updates and retraction notices; and
+    # the notices of the cited study's retraction or withdrawal, shown at the top of the page.
+    corrections = [
+        {"@type": "CorrectionComment", "datePublished": note.published_at.isoformat(), "text": note.text}
+        for note in notes
+    ] + [
+        {
+            "@type": "CorrectionComment",
+            "datePublished": update.day.isoformat(),
+            "text": source_update_text(update),
+            "url": update.notice_url,
+        }
+        for update in getattr(article, "retractions", ())
+    ]
+    if corrections:
+        data["correction"] = corrections
     return data
+
+
+def source_update_text(update):
+    if update.kind == SourceUpdate.Kind.WITHDRAWAL:
+        text = gettext("The study this article reports (doi:%(doi)s) has been withdrawn.")
+    else:
+        text = gettext("The study this article reports (doi:%(doi)s) has been retracted.")
+    return text % {"doi": update.doi}
 
 
 def coverage_data(link):

@@ -17,7 +17,10 @@ newsroom's.
 The seed's tag naming its feed is internal: editors see it, readers do not.
 
 Two published stories carry an editor's notes (``stories.NOTES``: a correction, an update), and
-the unpublished one left a public notice (``stories.WITHDRAWALS``): its address answers 410.
+the unpublished one left a public notice (``stories.WITHDRAWALS``): its address answers 410. One
+story's source is dead (its archived copy beside it), one's cited study was retracted (a notice at
+the top) and another's corrected (in the editors' queue): ``stories.DEAD_SOURCES``,
+``SOURCE_UPDATES``, stored as the checks would have, without fetching anything.
 
 ``refusal()`` says why a database may not receive the demo (it already holds content).
 """
@@ -39,14 +42,14 @@ from django.utils.http import http_date
 
 from articles import grouping, workflow, writing
 from articles.images import rendition_name, rendition_widths
-from articles.models import Article, ImageCredit, SourceLink, Tag
+from articles.models import Article, ImageCredit, LinkCheck, SourceLink, SourceUpdate, Tag
 from intake import ingest
 from intake.models import Rule, Source
 from publication.models import SiteIdentity, SitePage
 
 from . import masthead, people, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
-from .stories import NOTES, STORIES, WITHDRAWALS
+from .stories import DEAD_SOURCES, NOTES, SOURCE_UPDATES, STORIES, WITHDRAWALS
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
 IMAGE_RIGHTS = "CC0"
@@ -103,6 +106,7 @@ def load(now=None):
             )
             # Their story keys, as the admin's save reads them (articles.grouping).
             grouping.index(articles)
+            mark_sources(articles, now)
             source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)
             make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
             masthead.make_publication(written, users["editor"])
@@ -180,6 +184,33 @@ def write_notes(articles, now, editor):
             )
             reversion.add_to_revision(article)
             reversion.set_user(editor)
+
+
+def mark_sources(articles, now):
+    """What the sources' checks would have found (stories.DEAD_SOURCES, SOURCE_UPDATES), stored as
+    they store it: nothing is fetched."""
+    by_title = {article.title: article for article in articles}
+    for title, (status, days) in DEAD_SOURCES.items():
+        link = by_title[title].source
+        since = moment(now, days)
+        LinkCheck.objects.create(
+            link=link,
+            checked_at=moment(now, -0.2),
+            status_code=status,
+            first_failure_at=since,
+            dead_since=since,
+            failures=3,
+        )
+    for title, doi, kind, notice_doi, days in SOURCE_UPDATES:
+        found = moment(now, days)
+        SourceUpdate.objects.create(
+            article=by_title[title],
+            doi=doi,
+            kind=kind,
+            notice_doi=notice_doi,
+            updated_on=timezone.localdate(found),
+            found_at=found,
+        )
 
 
 def illustrate(article, tags):

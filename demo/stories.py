@@ -31,6 +31,8 @@ HOPITAUX = Publisher("Le Quotidien des hôpitaux", "https://www.quotidien-hopita
 # The stroke registry's DOI (10.5555 is Crossref's prefix for examples): the demo's published story
 # that the press feed covers too (demo.feed), shown with « Aussi couvert par ».
 STROKE_REGISTRY_DOI = "10.5555/demo.2026.avc24"
+# A study the demo's epilepsy story reports, which its journal has since retracted (SOURCE_UPDATES).
+SEEG_STUDY_DOI = "10.5555/demo.2025.seeg"
 
 
 @dataclass(frozen=True)
@@ -337,7 +339,8 @@ STORIES = (
         "Deux patients opérés sur trois n’ont plus de crise à deux ans.",
         "La chirurgie s’adresse aux épilepsies résistantes aux médicaments. "
         "Son délai d’accès dépasse encore dix ans en moyenne.\n\n"
-        "Les centres experts appellent à adresser les patients plus tôt.",
+        "Les centres experts appellent à adresser les patients plus tôt.\n\n"
+        f"Référence : [doi:{SEEG_STUDY_DOI}](https://doi.org/{SEEG_STUDY_DOI}).",
         ("Neurologie", "Europe"),
         NEURO,
         "epilepsie-chirurgie-stereo-eeg",
@@ -514,3 +517,28 @@ WITHDRAWALS = {
         "d’actualité. L’avis du fabricant reste disponible auprès des établissements."
     ),
 }
+
+# What the sources' checks found (manage.py check_links and check_retractions), set as they would
+# have: the demo fetches nothing. A source whose page answers 404 since ``days`` (readers get its
+# archived copy; the editors' « Source dead » queue lists it)…
+DEAD_SOURCES = {
+    "Cancer de la prostate : l’IRM avant biopsie limite les surdiagnostics": (404, -6.0),
+}
+# …and notices Crossref records against a cited study: (title, cited DOI, kind, notice DOI, days).
+# A retraction is shown to readers at once; a correction waits for an editor.
+SOURCE_UPDATES = (
+    (
+        "Épilepsie : la chirurgie guidée par stéréo-EEG gagne en précision",
+        SEEG_STUDY_DOI,
+        "retraction",
+        "10.5555/demo.2026.seeg-retraction",
+        -3.0,
+    ),
+    (
+        "AVC : la thrombectomie jusqu’à 24 heures confirmée par un registre européen",
+        STROKE_REGISTRY_DOI,
+        "correction",
+        "10.5555/demo.2026.avc24-erratum",
+        -2.0,
+    ),
+)

@@ -15,14 +15,14 @@ import itertools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
 from articles import notes, workflow
-from articles.models import Article
+from articles.models import Article, LinkCheck, SourceUpdate
 from intake.models import IngestedItem, Source
 
 from .chart import Series, day_chart
@@ -119,6 +119,24 @@ def expiring(now):
     return panel(articles, changelist(Article, queue="expiring", expires_at__lt=moment(until)))
 
 
+def source_alerts():
+    """What became of the public articles' sources (articles.link_checks, retractions): the notices
+    Crossref recorded against a cited study that wait for an editor, a retraction or withdrawal
+    first (readers see those already), then the newest; and how many sources are dead."""
+    updates = (
+        SourceUpdate.objects.pending()
+        .filter(article__in=Article.objects.published())
+        .select_related("article")
+        .order_by(Case(When(kind__in=SourceUpdate.PUBLIC_KINDS, then=0), default=1), "-found_at", "-pk")
+    )
+    alerts = panel(updates, changelist(Article, queue="source_updated"))
+    alerts.dead = LinkCheck.objects.filter(
+        dead_since__isnull=False, link__article__in=Article.objects.published()
+    ).count()
+    alerts.dead_link = changelist(Article, queue="source_dead")
+    return alerts
+
+
 def failing_sources(now):
     """Sources whose last fetch failed, with what it said and when: the most recent failure first."""
     sources = Source.objects.filter(last_outcome=Source.Outcome.FAILED).order_by("-last_fetched_at", "name")
@@ -206,6 +224,7 @@ def for_editor(now):
         "to_review": waiting_drafts.drafts + reviews.count,  # « 3 en attente de relecture »
         "waiting": waiting_drafts,
         "reviews": reviews,
+        "sources": source_alerts(),
         "scheduled": scheduled(now),
         "expiring": expiring(now),
         "failing": failing_sources(now),

@@ -30,6 +30,16 @@ REDIS_URL              e.g. redis://cache:6379/0: the cache shared by every work
                        (default: each process's own memory, and the cache generation
                        in a file under DJANGO_CACHE_DIR, default var/cache/ in the project)
 MEDICAL_REVIEW_MONTHS  months from a medical review to the next one due (default: 12)
+LINK_CHECK_DAYS        a source link checked fewer days ago is not fetched again (default: 3)
+LINK_CHECK_TIMEOUT     seconds allowed to check one link, redirects included (default: 10)
+LINK_CHECK_PAUSE       seconds between two requests to one host (default: 2)
+LINK_DEAD_FAILURES     failed checks in a row that make a link dead... (default: 3)
+LINK_DEAD_DAYS         ...spread over at least this many days (default: 5); a 404 or 410 at once
+CROSSREF_API_URL       Crossref's REST API (default: https://api.crossref.org)
+CROSSREF_MAILTO        the contact address Crossref's user agent names (default: DEFAULT_FROM_EMAIL)
+CROSSREF_PAUSE         seconds between two requests to Crossref (default: 1)
+CROSSREF_DAILY_LIMIT   DOIs asked of Crossref in 24 hours at most (default: 2000)
+CROSSREF_RECHECK_DAYS  a DOI asked fewer days ago is not asked again (default: 14)
 EMAIL_HOST             the SMTP server mail goes through (with EMAIL_PORT, default 25,
                        EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL);
                        unset, mail is printed on the console instead of being sent
@@ -334,6 +344,19 @@ IMAGE_MAX_FRAMES = int(os.environ.get("DJANGO_IMAGE_MAX_FRAMES", 1000))
 # admin's « Relecture due » queue), unless an editor sets another date.
 MEDICAL_REVIEW_MONTHS = int(os.environ.get("MEDICAL_REVIEW_MONTHS", 12))
 
+# The sources' health (manage.py check_links, articles/link_checks.py and retractions.py): how
+# often a link is fetched, how politely, and when it is dead; how Crossref is asked about DOIs.
+LINK_CHECK_DAYS = float(os.environ.get("LINK_CHECK_DAYS", "3"))
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
+LINK_CHECK_PAUSE = float(os.environ.get("LINK_CHECK_PAUSE", "2"))
+LINK_DEAD_FAILURES = int(os.environ.get("LINK_DEAD_FAILURES", "3"))
+LINK_DEAD_DAYS = float(os.environ.get("LINK_DEAD_DAYS", "5"))
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org").rstrip("/")
+CROSSREF_PAUSE = float(os.environ.get("CROSSREF_PAUSE", "1"))
+CROSSREF_DAILY_LIMIT = int(os.environ.get("CROSSREF_DAILY_LIMIT", "2000"))
+CROSSREF_RECHECK_DAYS = float(os.environ.get("CROSSREF_RECHECK_DAYS", "14"))
+CROSSREF_TIMEOUT = float(os.environ.get("CROSSREF_TIMEOUT", "20"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -367,6 +390,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the links in the site's e-mail lead (a task has no request to read the host from).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", DEFAULT_FROM_EMAIL)
 
 # Work that should not hold a request (e-mail, checks) runs as tasks (django-tasks): stored in the
 # database and run by ``manage.py db_worker`` in production, at once inside the request when

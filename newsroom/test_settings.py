@@ -54,3 +54,11 @@ CACHES = {
 # Tasks run at once, inside the test, so that what they do (an e-mail sent) is seen by it; the
 # database backend and its worker are tested on their own.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The sources' checks (articles.link_checks, retractions) against loopback servers: no pause
+# between requests unless a test asks for one, and a short deadline for the silent server's test.
+LINK_CHECK_PAUSE = 0
+LINK_CHECK_TIMEOUT = 2
+CROSSREF_PAUSE = 0
+CROSSREF_TIMEOUT = 2
+CROSSREF_API_URL = "http://127.0.0.1:9"  # nothing: a test that asks Crossref starts its own server

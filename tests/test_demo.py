@@ -212,6 +212,24 @@ class TestNewsroom:
         versions = Version.objects.get_for_object(corrected)
         assert versions.first().revision.user.username == "claire.moreau"
 
+    def test_a_dead_source_a_retracted_study_and_a_correction_to_decide(self, loaded, client, admin_client):
+        [dead_title] = stories.DEAD_SOURCES
+        dead = by_title(dead_title)
+        page = client.get(dead.get_absolute_url())
+        day = timezone.localtime(dead.published_at).strftime("%Y%m%d")
+        assertContains(page, f'href="https://web.archive.org/web/{day}/{dead.source.reader_url}"')
+        assertContains(page, "copie archivée")
+        retracted = by_title(stories.SOURCE_UPDATES[0][0])
+        page = client.get(retracted.get_absolute_url())
+        assertContains(page, "L’étude dont rend compte cet article a été rétractée")
+        assertContains(page, 'href="https://doi.org/10.5555/demo.2026.seeg-retraction"')
+        corrected = by_title(stories.SOURCE_UPDATES[1][0])
+        assert "erratum" not in client.get(corrected.get_absolute_url()).content.decode()
+        queue = admin_client.get("/admin/articles/article/", {"queue": "source_updated"}).content.decode()
+        assert f"/admin/articles/article/{retracted.pk}/change/" in queue
+        assert f"/admin/articles/article/{corrected.pk}/change/" in queue
+        assertContains(admin_client.get("/admin/"), "Sources rétractées, corrigées ou mortes")
+
     def test_a_draft_sent_back_carries_the_editors_note_and_its_history(self, loaded, admin_client):
         sent_back = by_title(
             next(s.title for s in stories.STORIES if s.moves and s.moves[-1][0] == "send_back")

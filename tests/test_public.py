@@ -579,9 +579,10 @@ class TestQueryCounts:
         for number in range(10):
             make_article(tags=["Santé", "France", f"x{number}"], image=True, source=True)
 
-        # the article with its image and reviewer; its links; its tags; its notes; its byline;
-        # the related articles
-        assert queries_for(client, url) == few == 6
+        # the article with its image and reviewer; its links (with their last check); its tags; its
+        # notes; the retractions of the studies it cites (articles.retractions); its byline; the
+        # related articles
+        assert queries_for(client, url) == few == 7
 
     @pytest.mark.parametrize(
         "url", ["/", "/?page=2", "/tags/sante/", "/tags/sante/?page=2", "/archives/{year}/"]

@@ -203,6 +203,13 @@ class TestKeys:
     def test_a_doi_keeps_its_own_parentheses_and_loses_the_sentences(self, text, key):
         assert key in keys_for(texts=[text])
 
+    def test_a_doi_in_a_markdown_link_is_one_doi(self):
+        # As the demo and imported Markdown cite studies: the link's text, then its address.
+        text = "Référence : [doi:10.5555/demo.2025.seeg](https://doi.org/10.5555/demo.2025.seeg)."
+        assert {key for key in keys_for(texts=[text]) if key.startswith("doi:")} == {
+            "doi:10.5555/demo.2025.seeg"
+        }
+
     def test_a_hostile_tail_of_brackets_is_read_in_one_pass(self):
         # Stripped one bracket at a time with a count each, this took minutes; now a moment.
         keys = keys_for(texts=["doi:10.1234/abc" + ")" * 1_000_000, "10.1234/xyz" + ".)" * 500_000])

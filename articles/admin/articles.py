@@ -30,6 +30,7 @@ from .filters import PublisherFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
 from .moves import ArticleMoves
 from .pages import ArticlePages
+from .sources import SourceHealthPages
 from .versions import ArticleVersions
 
 Status = Article.Status
@@ -105,7 +106,7 @@ class CorrectionInline(admin.StackedInline):
 EDITORS_FORM_FIELDS = ("significant_update", "withdrawal_notice")
 
 
-class ArticleAdmin(ArticleMoves, ArticlePages, ArticleVersions, VersionAdmin):
+class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersions, VersionAdmin):
     """Articles: the list with its work queues, the change form with its workflow, the versions."""
 
     form = ArticleAdminForm

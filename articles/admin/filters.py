@@ -6,9 +6,11 @@ only what the user may see (``ArticleAdmin.get_queryset``).
 """
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article, SourceLink
+from ..models import Article, SourceLink, SourceUpdate
+from .sources import checked_sources, pending_updates
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
@@ -25,6 +27,9 @@ class WorkQueueFilter(admin.SimpleListFilter):
             ("expiring", _("Expiring")),
             ("mine", _("My drafts")),
             ("review_due", _("Medical review due")),
+            ("source_updated", _("Source retracted or corrected")),
+            ("source_dead", _("Source dead")),
+            ("source_moved", _("Source moved")),
         ]
 
     def queryset(self, request, queryset):
@@ -36,9 +41,25 @@ class WorkQueueFilter(admin.SimpleListFilter):
             return queryset.expiring()
         if self.value() == "review_due":
             return queryset.review_due()
+        if self.value() in ("source_dead", "source_moved"):
+            return self.sources(queryset, dead=self.value() == "source_dead")
+        if self.value() == "source_updated":
+            # A retraction or a withdrawal first (SourceHealthPages.get_ordering): readers see it already.
+            pending = SourceUpdate.objects.pending().filter(article=OuterRef("pk"))
+            return queryset.filter(Exists(pending)).prefetch_related(pending_updates())
         if self.value() == "mine":
             return queryset.filter(status=Article.Status.DRAFT, author=request.user)
         return queryset
+
+    def sources(self, queryset, dead):
+        """Articles whose original source is dead, or alive at another address (link_checks)."""
+        links = SourceLink.objects.filter(article=OuterRef("pk"), kind=SourceLink.Kind.SOURCE)
+        if dead:
+            links = links.filter(link_check__dead_since__isnull=False)
+        else:
+            links = links.filter(link_check__dead_since__isnull=True).exclude(link_check__final_url="")
+            links = links.filter(link_check__isnull=False)
+        return queryset.filter(Exists(links)).prefetch_related(checked_sources())
 
 
 class PublisherFilter(admin.SimpleListFilter):
