@@ -44,6 +44,7 @@ class Outcome:
     already_sent: int = 0
     refused: int = 0
     to_send: list = field(default_factory=list)  # subscribers' ids, for a dry run
+    stopped: str = ""  # why the SMTP server stopped the run, the rest left for the next
 
 
 def send_digest(week, dry_run=False, now=None):
@@ -75,13 +76,16 @@ def send_digest(week, dry_run=False, now=None):
     )
     identity = publication_identity.current()
     logo = emails.Logo()
-    with get_connection() as smtp:
-        for pk in pending:
-            result = send_one(pk, built, identity, logo, smtp)
-            if result == "sent":
-                outcome.sent += 1
-            elif result == "refused":
-                outcome.refused += 1
+    try:
+        with get_connection() as smtp:
+            for pk in pending:
+                result = send_one(pk, built, identity, logo, smtp)
+                if result == "sent":
+                    outcome.sent += 1
+                elif result == "refused":
+                    outcome.refused += 1
+    except (smtplib.SMTPException, OSError) as error:
+        outcome.stopped = without_addresses(f"{type(error).__name__}: {error}")
     outcome.already_sent = (
         Delivery.objects.filter(digest=digest, sent_at__isnull=False).count() - outcome.sent
     )
@@ -118,4 +122,8 @@ def send_one(pk, built, identity, logo, smtp):
 def refusal(error):
     """The server's answer without the address it refused (never kept, never logged)."""
     codes = [f"{code} {message.decode(errors='replace')}" for code, message in error.recipients.values()]
-    return re.sub(r"\S+@\S+", "…", "; ".join(codes))[:300]
+    return without_addresses("; ".join(codes))
+
+
+def without_addresses(text):
+    return re.sub(r"\S+@\S+", "…", text)[:300]

@@ -39,3 +39,7 @@ class Command(BaseCommand):
                 f"{chosen}: {outcome.articles} articles; sent {outcome.sent}, already sent "
                 f"{outcome.already_sent}, refused by the server {outcome.refused}."
             )
+        if outcome.stopped:
+            raise CommandError(
+                f"The SMTP server stopped the run ({outcome.stopped}): run it again to send the rest."
+            )
