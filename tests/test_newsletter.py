@@ -130,6 +130,7 @@ def test_the_whole_cycle_through_a_real_smtp_server(
     for absent in ("Un brouillon de la semaine", "Un article hors semaine", "La semaine suivante"):
         assert absent not in text and absent not in html
     assert "Newsroom" in digest["Subject"] and "Newsroom" in html
+    assert "la semaine du" in digest["Subject"] and "À la une" in text  # in the reader's language
     unsubscribe_header = digest["List-Unsubscribe"].strip()  # folded: the line is long
     assert re.fullmatch(r"<https://veille\.example\.org/newsletter/unsubscribe/[^>]+/>", unsubscribe_header)
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -410,7 +411,7 @@ class TestTokens:
         monkeypatch.setitem(tokens.MAX_AGE, tokens.CONFIRM, timedelta(seconds=-1))
         response = client.post(f"/newsletter/confirm/{token}/")
         assert response.status_code == 404
-        assertContains(response, "expired", status_code=404)  # in English under override? French page
+        assertContains(response, "Il a expiré", status_code=404)
         reader.refresh_from_db()
         assert reader.status == Subscriber.Status.PENDING
 

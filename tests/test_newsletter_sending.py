@@ -36,8 +36,9 @@ from tests.factories import make_article
 last = Week.last_complete()
 for week in (last, last.previous):
     for day in range(3):
-        make_article(title=f"{{week}} article {{day}}", published_at=week.start + timedelta(days=day, hours=9),
-                     tags=["Oncologie"], importance=4 if day == 0 else 2)
+        moment = week.start + timedelta(days=day, hours=9)
+        importance = 4 if day == 0 else 2
+        make_article(title=f"{{week}} article {{day}}", published_at=moment, tags=["Oncologie"], importance=importance)
 for number in range({readers}):
     Subscriber.objects.create(email=f"lecteur{{number}}@example.net", status=Subscriber.Status.CONFIRMED)
 """
