@@ -332,3 +332,19 @@ def test_the_demo_shows_its_people_their_bylines_and_reviews(loaded, client, adm
     )
     due = admin_client.get("/admin/articles/article/", {"queue": "review_due"}).context["cl"].result_list
     assert [article.title[:23] for article in due] == ["Rétrécissement aortique"]
+
+
+def test_the_demo_s_weekly_letter_its_past_digests_and_readers(loaded, client, admin_client):
+    from newsletter.models import Digest, Subscriber
+
+    digests = list(Digest.objects.order_by("-week_start"))
+    assert len(digests) >= 2
+    index = client.get("/digest/")
+    for digest in digests:
+        assertContains(index, f'href="/digest/{digest.label}/"')
+    page = client.get(f"/digest/{digests[0].label}/")
+    assert page.status_code == 200 and 'class="card' in page.content.decode()
+    assert client.get(f"/en/digest/{digests[0].label}/").status_code == 200
+    assert set(Subscriber.objects.values_list("status", flat=True)) == {"confirmed", "pending", "unsubscribed"}
+    assert all(digest.deliveries.filter(sent_at__isnull=False).count() == 3 for digest in digests)
+    assertContains(admin_client.get("/admin/newsletter/subscriber/"), "alice.martin@example.org")
