@@ -345,6 +345,10 @@ def test_the_demo_s_weekly_letter_its_past_digests_and_readers(loaded, client, a
     page = client.get(f"/digest/{digests[0].label}/")
     assert page.status_code == 200 and 'class="card' in page.content.decode()
     assert client.get(f"/en/digest/{digests[0].label}/").status_code == 200
-    assert set(Subscriber.objects.values_list("status", flat=True)) == {"confirmed", "pending", "unsubscribed"}
+    assert set(Subscriber.objects.values_list("status", flat=True)) == {
+        "confirmed",
+        "pending",
+        "unsubscribed",
+    }
     assert all(digest.deliveries.filter(sent_at__isnull=False).count() == 3 for digest in digests)
     assertContains(admin_client.get("/admin/newsletter/subscriber/"), "alice.martin@example.org")

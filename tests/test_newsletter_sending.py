@@ -38,7 +38,8 @@ for week in (last, last.previous):
     for day in range(3):
         moment = week.start + timedelta(days=day, hours=9)
         importance = 4 if day == 0 else 2
-        make_article(title=f"{{week}} article {{day}}", published_at=moment, tags=["Oncologie"], importance=importance)
+        title = f"{{week}} article {{day}}"
+        make_article(title=title, published_at=moment, tags=["Oncologie"], importance=importance)
 for number in range({readers}):
     Subscriber.objects.create(email=f"lecteur{{number}}@example.net", status=Subscriber.Status.CONFIRMED)
 """
