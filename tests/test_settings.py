@@ -108,6 +108,7 @@ def checkout(tmp_path):
         "people",
         "intake",
         "publication",
+        "newsletter",
         "demo",
         "templates",
         "static",
