@@ -18,6 +18,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k3#Qz8vLp!2mW9rT^x7Yb$5nHc4Jd6Fg0Ae1Ui*Os(Pl)Rk_Vt+Sw=Zq%Xy&Mn@Bj",
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    "SITE_URL": "https://news.example.org",
 }
 
 
@@ -33,6 +34,12 @@ def test_deployment_checklist_is_clean():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_checklist_warns_of_a_site_url_e_mails_cannot_use():
+    for url in ("", "http://news.example.org"):
+        result = manage("check", "--deploy", env={**PRODUCTION, "SITE_URL": url}, check=False)
+        assert "newsletter.W001" in result.stderr and "SITE_URL" in result.stderr
 
 
 SECURITY = [
