@@ -302,6 +302,21 @@ class TestDigestPages:
         assert f"/digest/{before.label}/" in body and "Vaccin : la une de la semaine" in body
         assert "Un brouillon" not in body
 
+    def test_a_week_s_page_and_the_index_cost_the_same_queries_for_more_articles(self, client, weeks):
+        from .queries import queries_for
+
+        before, last = weeks
+        few = queries_for(client, f"/digest/{before.label}/"), queries_for(client, "/digest/")
+        for number in range(12):
+            make_article(
+                title=f"Encore {number}", published_at=during(before, number % 7), tags=[f"Thème {number}"]
+            )
+            make_article(
+                title=f"Plus tôt {number}", published_at=during(before.previous.previous, number % 7)
+            )
+        many = queries_for(client, f"/digest/{before.label}/"), queries_for(client, "/digest/")
+        assert many == few
+
     def test_the_digest_pages_are_valid_for_the_browser(self, client, weeks):
         response = client.get(f"/digest/{weeks[0].label}/")
         assert "style=" not in response.content.decode()
