@@ -9,10 +9,10 @@ to review (two of their stories told by both feeds, and one already published, w
 joined), the publication's identity and six pages (``masthead.py``), and an editor and an author
 (members of the Editors and Authors groups, staff, without a password) who wrote them, their
 profiles signing the stories (``people.py``, with two outside medical reviewers, one review due
-again). Every illustration is drawn by ``pictures.py`` and uploaded as the admin uploads one, so
-that every image on the demo's pages comes from the site itself. Status moves go through
-``articles.workflow``, ingested drafts through ``intake.ingest``: the demo's history reads like a
-newsroom's.
+again), and readers of the weekly letter with the past weeks' digests (``letter.py``). Every
+illustration is drawn by ``pictures.py`` and uploaded as the admin uploads one, so that every image
+on the demo's pages comes from the site itself. Status moves go through ``articles.workflow``,
+ingested drafts through ``intake.ingest``: the demo's history reads like a newsroom's.
 
 The seed's tag naming its feed is internal: editors see it, readers do not.
 
@@ -47,7 +47,7 @@ from intake import ingest
 from intake.models import Rule, Source
 from publication.models import SiteIdentity, SitePage
 
-from . import masthead, people, pictures
+from . import letter, masthead, people, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
 from .stories import DEAD_SOURCES, NOTES, SOURCE_UPDATES, STORIES, WITHDRAWALS
 
@@ -110,6 +110,8 @@ def load(now=None):
             source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)
             make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
             masthead.make_publication(written, users["editor"])
+            # Readers of the weekly letter, and the digests of the past weeks sent to them.
+            letter.make_letter(now)
     except BaseException:
         remove_files(written)
         raise

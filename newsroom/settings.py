@@ -44,8 +44,9 @@ EMAIL_HOST             the SMTP server mail goes through (with EMAIL_PORT, defau
                        EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL);
                        unset, mail is printed on the console instead of being sent
 DEFAULT_FROM_EMAIL     the sender of the site's mail (default: webmaster@localhost)
-SITE_URL               the site's base address, for the links in its e-mail, e.g.
-                       https://www.example.org (default: http://localhost:8000, as ``make run``)
+SITE_URL               the site's address for links in e-mails, e.g. https://example.org
+                       (default when debugging: http://127.0.0.1:8000; outside debugging it must
+                       be https, or the weekly digest and confirmation e-mails are refused)
 DJANGO_TASKS_BACKEND   "database" (the default in production: ``manage.py db_worker`` runs the
                        tasks) or "immediate" (run inside the request; the default when debugging)
 AWS_STORAGE_BUCKET_NAME  uploaded images on S3-compatible storage (with AWS_S3_ENDPOINT_URL,
@@ -136,7 +137,7 @@ INSTALLED_APPS = [
     "people",
     "intake",
     "publication",
-    "api",
+    "newsletter",
     "demo",
 ]
 
@@ -388,9 +389,10 @@ EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where the links in the site's e-mail lead (a task has no request to read the host from).
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
-CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", DEFAULT_FROM_EMAIL)
+# The site's address, for links in e-mails (sent without a request to read it from). Outside
+# debugging, e-mails with links are refused unless it is https (newsletter.emails.site_url):
+# RFC 8058's one-click unsubscribe needs https, and the links carry tokens.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Work that should not hold a request (e-mail, checks) runs as tasks (django-tasks): stored in the
 # database and run by ``manage.py db_worker`` in production, at once inside the request when

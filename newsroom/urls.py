@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path("", include("people.urls")),
+    path("", include("newsletter.urls")),
     # The publication's own pages, at the addresses their editors chose: last, after every other.
     path("", include("publication.urls")),
     prefix_default_language=False,

@@ -19,6 +19,13 @@ class Mailbox:
     def __init__(self):
         self.messages = []
         self.envelopes = []
+        self.refuse = set()  # addresses answered 550, as a server refuses an unknown mailbox
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 -- aiosmtpd's hook name
         self.envelopes.append(envelope)

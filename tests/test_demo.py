@@ -396,3 +396,26 @@ def test_the_api_serves_the_demo_as_the_site_shows_it(loaded, client):
     assert client.get(f"/api/v1/articles/{withdrawn.permalink}").status_code == 410
     tags = valid(client.get("/api/v1/tags"))["items"]
     assert {tag["slug"] for tag in tags} == set(Tag.objects.public().values_list("slug", flat=True))
+
+
+def test_the_demo_s_weekly_letter_its_past_digests_and_readers(loaded, client, admin_client):
+    from newsletter.models import Digest, Subscriber
+    from newsletter.weeks import Week
+
+    digests = list(Digest.objects.order_by("-week_start"))
+    assert len(digests) >= 2
+    index = client.get("/digest/")
+    for label in [digest.label for digest in digests] + [Week.last_complete().label]:
+        assertContains(index, f'href="/digest/{label}/"')
+    # The last complete week's letter is left for send_digest to send.
+    assert digests[0].week_start < Week.last_complete().monday
+    page = client.get(f"/digest/{digests[0].label}/")
+    assert page.status_code == 200 and 'class="card' in page.content.decode()
+    assert client.get(f"/en/digest/{digests[0].label}/").status_code == 200
+    assert set(Subscriber.objects.values_list("status", flat=True)) == {
+        "confirmed",
+        "pending",
+        "unsubscribed",
+    }
+    assert all(digest.deliveries.filter(sent_at__isnull=False).count() == 3 for digest in digests)
+    assertContains(admin_client.get("/admin/newsletter/subscriber/"), "alice.martin@example.org")

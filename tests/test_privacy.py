@@ -22,6 +22,7 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, PermalinkRedirect, Tag
+from newsletter.weeks import Week
 from newsroom.urls import ALL_SITEMAPS
 from people.models import Person
 from publication.models import SitePage
@@ -126,6 +127,9 @@ def values(articles):
         "month": sorted({f"{timezone.localtime(a.published_at).month:02d}" for a in every}),
         "section": list(ALL_SITEMAPS),
         "rest": ["", "review/"],  # the sources' admin addresses from before intake was an app
+        # The weekly letter: the digest of every article's week, and a link from an e-mail.
+        "week": sorted({Week.of(timezone.localtime(a.published_at).date()).label for a in every}),
+        "token": ["not-a-token"],
     }
 
 

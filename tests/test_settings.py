@@ -18,6 +18,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k3#Qz8vLp!2mW9rT^x7Yb$5nHc4Jd6Fg0Ae1Ui*Os(Pl)Rk_Vt+Sw=Zq%Xy&Mn@Bj",
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    "SITE_URL": "https://news.example.org",
 }
 
 
@@ -33,6 +34,12 @@ def test_deployment_checklist_is_clean():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_checklist_warns_of_a_site_url_e_mails_cannot_use():
+    for url in ("", "http://news.example.org"):
+        result = manage("check", "--deploy", env={**PRODUCTION, "SITE_URL": url}, check=False)
+        assert "newsletter.W001" in result.stderr and "SITE_URL" in result.stderr
 
 
 SECURITY = [
@@ -103,17 +110,8 @@ def checkout(tmp_path):
     for name in ("manage.py", "Makefile"):
         shutil.copy(PROJECT / name, tmp_path / name)
     shutil.copytree(PROJECT / "newsroom", tmp_path / "newsroom", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in (
-        "articles",
-        "people",
-        "intake",
-        "publication",
-        "demo",
-        "templates",
-        "static",
-        "locale",
-        "fixtures",
-    ):
+    apps = [path.name for path in PROJECT.iterdir() if (path / "apps.py").is_file()]
+    for name in (*(app for app in apps if app != "newsroom"), "templates", "static", "locale", "fixtures"):
         (tmp_path / name).symlink_to(PROJECT / name)
     return tmp_path
 

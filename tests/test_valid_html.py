@@ -35,6 +35,13 @@ READERS_PAGES = [
     "/search/?q=aucun-resultat-possible",
     "/papers/2099-01-01-absent",  # the 404 page
     "/api/v1/docs",  # the API's documentation, made from its OpenAPI document
+    # The weekly letter: its digests of the hostile content's weeks, the form, and a link gone bad.
+    "/digest/",
+    "/digest/2024-W22/",
+    "/digest/2024-W23/",
+    "/newsletter/",
+    "/en/newsletter/",
+    "/newsletter/confirm/not-a-token/",
 ]
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NewsletterConfig(AppConfig):
+    name = "newsletter"
+    verbose_name = _("Newsletter")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401 -- registers the deployment check

@@ -1,0 +1,471 @@
+"""The weekly letter, as readers and editors meet it: the digest's pages and feed, the form with
+its double opt-in, the e-mails through a real SMTP server on 127.0.0.1, one-click unsubscribe,
+per-tag preferences, rate limits, and the admin's export and deletion.
+
+A run of ``send_digest`` killed halfway, and two runs at once, are in test_newsletter_sending.py.
+"""
+
+import json
+import logging
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import signing
+from django.core.management import CommandError, call_command
+from django.test import Client
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+from newsletter import limits, tokens
+from newsletter.models import Delivery, Digest, Subscriber
+from newsletter.weeks import Week
+
+from .factories import make_article
+
+pytestmark = pytest.mark.django_db
+SITE = "https://veille.example.org"
+READER = "lectrice@example.net"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
+    settings.DEFAULT_FROM_EMAIL = "La veille <lettre@veille.example.org>"
+
+
+def during(week, days=1, hours=12):
+    """A moment inside ``week``: by default Tuesday at noon, Paris time."""
+    return week.start + timedelta(days=days, hours=hours)
+
+
+@pytest.fixture
+def weeks():
+    """The week before last and the last complete one, each with its articles."""
+    last = Week.last_complete()
+    before = last.previous
+    make_article(
+        title="Vaccin : la une de la semaine",
+        importance=4,
+        published_at=during(before),
+        tags=["Santé publique"],
+    )
+    make_article(
+        title="Un essai en cardiologie",
+        importance=2,
+        published_at=during(before, 2),
+        tags=["Cardiologie", "Essais"],
+    )
+    make_article(title="Une étude en oncologie", published_at=during(before, 3), tags=["Oncologie"])
+    make_article(
+        title="Un brouillon de la semaine",
+        status=Article.Status.DRAFT,
+        published_at=during(before, 4),
+        tags=["Oncologie"],
+    )
+    make_article(
+        title="Un article hors semaine", published_at=before.start - timedelta(minutes=1), tags=["Oncologie"]
+    )
+    make_article(title="Dimanche soir, encore la semaine", published_at=before.end - timedelta(minutes=1))
+    make_article(title="La semaine suivante", published_at=during(last), tags=["Oncologie"])
+    return before, last
+
+
+def links_in(text):
+    return re.findall(r"https://\S+", text)
+
+
+def path_of(url):
+    assert url.startswith(SITE + "/"), url
+    return urlsplit(url).path
+
+
+def subscribe(client, django_capture_on_commit_callbacks, email=READER, **data):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post("/newsletter/", {"email": email, "language": "fr", **data})
+
+
+def test_the_whole_cycle_through_a_real_smtp_server(
+    client, smtp_server, weeks, django_capture_on_commit_callbacks, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    before, last = weeks
+    other = Subscriber.objects.create(email="autre@example.net", status=Subscriber.Status.CONFIRMED)
+
+    # Subscribe: a page that says to check the inbox, and an e-mail with a link to confirm.
+    form = client.get("/newsletter/")
+    assertContains(form, 'name="csrfmiddlewaretoken"')
+    assert "no-store" in form["Cache-Control"] or "no-cache" in form["Cache-Control"]
+    response = subscribe(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response["Location"] == "/newsletter/check-your-inbox/"
+    assert Subscriber.objects.get(email=READER).status == Subscriber.Status.PENDING
+    [confirmation] = smtp_server.to(READER)
+    assert "confirm" in confirmation["Subject"].lower() or "confirmez" in confirmation["Subject"].lower()
+    [confirm_url] = [url for url in links_in(smtp_server.text(confirmation)) if "/newsletter/confirm/" in url]
+
+    # Confirm: the link shows a button (a link scanner does not press it), the button confirms.
+    page = client.get(path_of(confirm_url))
+    assertContains(page, "<button")
+    assert Subscriber.objects.get(email=READER).status == Subscriber.Status.PENDING
+    client.post(path_of(confirm_url))
+    assert Subscriber.objects.get(email=READER).status == Subscriber.Status.CONFIRMED
+
+    # The digest of the week before last: top story first, then by tag, with the site's identity.
+    call_command("send_digest", "--week", before.label, stdout=(out := _Out()))
+    assert "sent 2, already sent 0" in out.text
+    [digest] = [m for m in smtp_server.to(READER) if m is not confirmation]
+    assert len(smtp_server.to("autre@example.net")) == 1
+    text, html = smtp_server.text(digest), smtp_server.text(digest, "html")
+    titles = [
+        "Vaccin : la une de la semaine",
+        "Un essai en cardiologie",
+        "Dimanche soir, encore la semaine",
+        "Une étude en oncologie",
+    ]
+    for title in titles:
+        assert title in text and title in html
+    assert text.index("Vaccin") < text.index("Cardiologie") < text.index("Un essai") < text.index("Oncologie")
+    for absent in ("Un brouillon de la semaine", "Un article hors semaine", "La semaine suivante"):
+        assert absent not in text and absent not in html
+    assert "Newsroom" in digest["Subject"] and "Newsroom" in html
+    assert "la semaine du" in digest["Subject"] and "À la une" in text  # in the reader's language
+    unsubscribe_header = digest["List-Unsubscribe"].strip()  # folded: the line is long
+    assert re.fullmatch(r"<https://veille\.example\.org/newsletter/unsubscribe/[^>]+/>", unsubscribe_header)
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe_url = unsubscribe_header.strip("<>")
+    assert unsubscribe_url in text and unsubscribe_url in html  # a visible link too
+    assert re.findall(r"<img[^>]+src=\"(?!cid:)", html) == []  # nothing fetched, nothing tracked
+    assert all(url.startswith(SITE) for url in re.findall(r'href="([^"]+)"', html))
+
+    # The same week again sends nothing, to anyone.
+    received = len(smtp_server.messages)
+    call_command("send_digest", "--week", before.label, stdout=(out := _Out()))
+    assert len(smtp_server.messages) == received
+    assert "sent 0, already sent 2" in out.text
+
+    # One-click unsubscribe, as a mail provider does it: a POST with no cookie and no CSRF token.
+    provider = Client(enforce_csrf_checks=True)
+    response = provider.post(
+        path_of(unsubscribe_url),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert Subscriber.objects.get(email=READER).status == Subscriber.Status.UNSUBSCRIBED
+
+    # The next week reaches the other reader, and nothing reaches the one who left.
+    call_command("send_digest", "--week", last.label, stdout=_Out())
+    assert len(smtp_server.to(READER)) == 2
+    assert len(smtp_server.to("autre@example.net")) == 2
+    assert Delivery.objects.filter(subscriber=other, sent_at__isnull=False).count() == 2
+
+    # Never an address in the site's logs (the test's SMTP server, aiosmtpd, logs its own).
+    logged = " ".join(
+        record.getMessage() for record in caplog.records if not record.name.startswith("mail.log")
+    )
+    assert logged and READER not in logged and "autre@example.net" not in logged
+
+
+class _Out:
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_without_a_week_the_last_complete_one_is_sent(smtp_server, weeks):
+    _before, last = weeks
+    Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+    call_command("send_digest", stdout=_Out())
+    [message] = smtp_server.to(READER)
+    assert "La semaine suivante" in smtp_server.text(message)
+    assert Digest.objects.get().week_start == last.monday
+
+
+def test_a_dry_run_sends_and_writes_nothing(smtp_server, weeks):
+    before, _last = weeks
+    Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+    call_command("send_digest", "--week", before.label, "--dry-run", stdout=(out := _Out()))
+    assert "would send to 1 readers" in out.text
+    assert smtp_server.messages == [] and not Digest.objects.exists()
+
+
+def test_the_command_refuses_a_bad_week_a_week_not_over_and_plain_http(settings, weeks):
+    with pytest.raises(CommandError, match="YYYY-Www"):
+        call_command("send_digest", "--week", "2024-21")
+    with pytest.raises(CommandError, match="no such week"):
+        call_command("send_digest", "--week", "2024-W54")
+    with pytest.raises(CommandError, match="not over"):
+        call_command("send_digest", "--week", Week.current().label)
+    settings.SITE_URL = "http://veille.example.org"
+    with pytest.raises(CommandError, match="https"):
+        call_command("send_digest", "--week", weeks[0].label)
+
+
+def test_pending_and_unsubscribed_readers_receive_nothing(smtp_server, weeks):
+    Subscriber.objects.create(email="attente@example.net")
+    Subscriber.objects.create(email="partie@example.net", status=Subscriber.Status.UNSUBSCRIBED)
+    call_command("send_digest", "--week", weeks[0].label, stdout=_Out())
+    assert smtp_server.messages == []
+
+
+def test_a_reader_of_some_tags_receives_the_top_stories_and_those_tags(smtp_server, weeks):
+    reader = Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+    reader.tags.set([_tag("Essais")])
+    call_command("send_digest", "--week", weeks[0].label, stdout=_Out())
+    text = smtp_server.text(smtp_server.to(READER)[0])
+    assert "Vaccin : la une de la semaine" in text
+    assert "Un essai en cardiologie" in text  # tagged Cardiologie and Essais: under Essais here
+    assert "Une étude en oncologie" not in text and "Dimanche soir" not in text
+
+
+def _tag(name):
+    from articles.models import Tag
+
+    return Tag.objects.get(name=name)
+
+
+def test_the_refused_address_is_tried_again_next_time(smtp_server, weeks, monkeypatch):
+    Subscriber.objects.create(email="refusee@example.net", status=Subscriber.Status.CONFIRMED)
+    Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+    smtp_server.refuse = {"refusee@example.net"}
+    call_command("send_digest", "--week", weeks[0].label, stdout=(out := _Out()))
+    assert "sent 1, already sent 0, refused by the server 1" in out.text
+    delivery = Delivery.objects.get(subscriber__email="refusee@example.net")
+    assert delivery.sent_at is None and delivery.last_error.startswith("550")
+    assert "refusee@" not in delivery.last_error
+    smtp_server.refuse = set()
+    call_command("send_digest", "--week", weeks[0].label, stdout=(out := _Out()))
+    assert "sent 1, already sent 1" in out.text
+    assert len(smtp_server.to("refusee@example.net")) == 1 and len(smtp_server.to(READER)) == 1
+
+
+class TestDigestPages:
+    def test_the_week_page_lists_top_stories_first_then_by_tag(self, client, weeks):
+        before, _last = weeks
+        response = client.get(f"/digest/{before.label}/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert (
+            page.index("Vaccin")
+            < page.index("Cardiologie")
+            < page.index("Un essai")
+            < page.index("Oncologie")
+            < page.index("Une étude")
+        )
+        assertNotContains(response, "Un brouillon de la semaine")
+        assertNotContains(response, "Un article hors semaine")
+        assertNotContains(response, "La semaine suivante")
+        assertContains(response, 'href="/newsletter/"')
+
+    def test_in_english_too(self, client, weeks):
+        response = client.get(f"/en/digest/{weeks[0].label}/")
+        assertContains(response, "Top stories")
+        assertContains(response, '<html lang="en">')
+
+    def test_a_newly_published_article_shows_at_once_with_the_page_cache_on(self, client, settings, weeks):
+        import uuid
+
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": str(uuid.uuid4()),
+            },
+        }
+        before, _last = weeks
+        url = f"/digest/{before.label}/"
+        assertNotContains(client.get(url), "Publiée après coup")
+        assert client.get(url).status_code == 200
+        make_article(title="Publiée après coup", published_at=during(before, 5))
+        assertContains(client.get(url), "Publiée après coup")
+
+    def test_weeks_without_articles_or_to_come_are_not_found(self, client, weeks):
+        assert client.get(f"/digest/{weeks[0].previous.previous.label}/").status_code == 404
+        assert client.get(f"/digest/{Week.current().next.label}/").status_code == 404
+        assert client.get("/digest/2024-W60/").status_code == 404
+
+    def test_the_index_and_the_feed_list_past_weeks(self, client, weeks):
+        before, last = weeks
+        index = client.get("/digest/")
+        assertContains(index, f'href="/digest/{before.label}/"')
+        assertContains(index, f'href="/digest/{last.label}/"')
+        feed = client.get("/digest/feed/")
+        assert feed.status_code == 200
+        body = feed.content.decode()
+        assert f"/digest/{before.label}/" in body and "Vaccin : la une de la semaine" in body
+        assert "Un brouillon" not in body
+
+    def test_a_week_s_page_and_the_index_cost_the_same_queries_for_more_articles(self, client, weeks):
+        from .queries import queries_for
+
+        before, last = weeks
+        few = queries_for(client, f"/digest/{before.label}/"), queries_for(client, "/digest/")
+        for number in range(12):
+            make_article(
+                title=f"Encore {number}", published_at=during(before, number % 7), tags=[f"Thème {number}"]
+            )
+            make_article(
+                title=f"Plus tôt {number}", published_at=during(before.previous.previous, number % 7)
+            )
+        many = queries_for(client, f"/digest/{before.label}/"), queries_for(client, "/digest/")
+        assert many == few
+
+    def test_the_digest_pages_are_valid_for_the_browser(self, client, weeks):
+        response = client.get(f"/digest/{weeks[0].label}/")
+        assert "style=" not in response.content.decode()
+        assert "<script" not in response.content.decode()
+
+
+class TestSubscription:
+    def test_the_form_needs_its_csrf_token(self, weeks):
+        browser = Client(enforce_csrf_checks=True)
+        assert browser.post("/newsletter/", {"email": READER, "language": "fr"}).status_code == 403
+        assert not Subscriber.objects.exists()
+
+    def test_a_bad_address_is_said_and_nothing_is_stored(self, client):
+        response = client.post("/newsletter/", {"email": "pas une adresse", "language": "fr"})
+        assert response.status_code == 400
+        assertContains(response, "pas une adresse", status_code=400)  # given back to correct it
+        assert not Subscriber.objects.exists()
+
+    def test_the_page_says_the_same_whoever_the_address_is(
+        self, client, smtp_server, django_capture_on_commit_callbacks
+    ):
+        Subscriber.objects.create(email="abonnee@example.net", status=Subscriber.Status.CONFIRMED)
+        Subscriber.objects.create(email="attente@example.net")
+        answers = [
+            subscribe(client, django_capture_on_commit_callbacks, email=email)
+            for email in ("nouvelle@example.net", "attente@example.net", "abonnee@example.net")
+        ]
+        assert {(answer.status_code, answer["Location"]) for answer in answers} == {
+            (302, "/newsletter/check-your-inbox/")
+        }
+        page = client.get("/newsletter/check-your-inbox/")
+        for email in ("nouvelle@example.net", "attente@example.net", "abonnee@example.net"):
+            assertNotContains(page, email)
+            assert len(smtp_server.to(email)) == 1
+        # The confirmed reader is told so, with a link to the preferences: still subscribed, unchanged.
+        [told] = smtp_server.to("abonnee@example.net")
+        assert "/newsletter/preferences/" in smtp_server.text(told)
+        assert Subscriber.objects.get(email="abonnee@example.net").status == Subscriber.Status.CONFIRMED
+
+    def test_one_address_gets_at_most_three_emails_a_day(
+        self, client, smtp_server, django_capture_on_commit_callbacks
+    ):
+        for _ in range(6):
+            response = subscribe(client, django_capture_on_commit_callbacks, email="Cible@Example.net")
+            assert response.status_code == 302
+        assert len(smtp_server.to("cible@example.net")) == limits.EMAILS_PER_ADDRESS == 3
+        assert Subscriber.objects.count() == 1
+
+    def test_one_client_may_use_the_form_twenty_times_a_day(
+        self, client, smtp_server, django_capture_on_commit_callbacks
+    ):
+        for number in range(limits.FORMS_PER_CLIENT):
+            assert (
+                subscribe(
+                    client, django_capture_on_commit_callbacks, email=f"a{number}@example.net"
+                ).status_code
+                == 302
+            )
+        refused = subscribe(client, django_capture_on_commit_callbacks, email="encore@example.net")
+        assert refused.status_code == 429
+        assert not Subscriber.objects.filter(email="encore@example.net").exists()
+        # Another client is not held back.
+        other = Client(REMOTE_ADDR="192.0.2.7")
+        assert (
+            subscribe(other, django_capture_on_commit_callbacks, email="encore@example.net").status_code
+            == 302
+        )
+
+    def test_no_address_is_stored_with_the_attempts(
+        self, client, smtp_server, django_capture_on_commit_callbacks
+    ):
+        from newsletter.models import SubscriptionAttempt
+
+        subscribe(client, django_capture_on_commit_callbacks)
+        stored = list(SubscriptionAttempt.objects.values_list("digest", flat=True))
+        assert len(stored) == 2 and all(READER not in value and "127.0.0.1" not in value for value in stored)
+
+    def test_tags_chosen_on_the_form_and_changed_later(
+        self, client, smtp_server, weeks, django_capture_on_commit_callbacks
+    ):
+        oncology = _tag("Oncologie")
+        subscribe(client, django_capture_on_commit_callbacks, tags=[oncology.pk])
+        reader = Subscriber.objects.get(email=READER)
+        assert list(reader.tags.all()) == [oncology]
+        reader.confirm()
+        url = f"/newsletter/preferences/{tokens.make(reader, tokens.PREFERENCES)}/"
+        page = client.get(url)
+        assertContains(page, "Cardiologie")
+        assertNotContains(page, READER)
+        client.post(url, {"tags": [_tag("Cardiologie").pk], "language": "en"})
+        reader.refresh_from_db()
+        assert [tag.name for tag in reader.tags.all()] == ["Cardiologie"] and reader.language == "en"
+
+
+class TestTokens:
+    def test_a_token_serves_its_purpose_only_and_a_tampered_one_nothing(self, client):
+        reader = Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+        confirm = tokens.make(reader, tokens.CONFIRM)
+        assert client.post(f"/newsletter/unsubscribe/{confirm}/").status_code == 404
+        assert client.post(f"/newsletter/unsubscribe/{confirm[:-2]}xx/").status_code == 404
+        reader.refresh_from_db()
+        assert reader.status == Subscriber.Status.CONFIRMED
+
+    def test_an_expired_confirmation_does_nothing(self, client, monkeypatch):
+        reader = Subscriber.objects.create(email=READER)
+        token = tokens.make(reader, tokens.CONFIRM)
+        monkeypatch.setitem(tokens.MAX_AGE, tokens.CONFIRM, timedelta(seconds=-1))
+        response = client.post(f"/newsletter/confirm/{token}/")
+        assert response.status_code == 404
+        assertContains(response, "Il a expiré", status_code=404)
+        reader.refresh_from_db()
+        assert reader.status == Subscriber.Status.PENDING
+
+    def test_a_deleted_reader_s_links_lead_nowhere(self, client):
+        reader = Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+        token = tokens.make(reader, tokens.UNSUBSCRIBE)
+        reader.delete()
+        assert client.post(f"/newsletter/unsubscribe/{token}/").status_code == 404
+        assert signing.loads(token, salt="newsletter.unsubscribe")  # a real token, of nobody now
+
+
+class TestAdmin:
+    @pytest.fixture
+    def admin_client(self, client):
+        client.force_login(
+            User.objects.create_superuser("admin", "admin@example.org", "mot-de-passe-de-test")
+        )
+        return client
+
+    def test_a_reader_s_data_exported_as_json_then_deleted(self, admin_client, smtp_server, weeks):
+        reader = Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+        reader.tags.set([_tag("Oncologie")])
+        call_command("send_digest", "--week", weeks[0].label, stdout=_Out())
+        response = admin_client.post(
+            "/admin/newsletter/subscriber/", {"action": "export_json", "_selected_action": [reader.pk]}
+        )
+        assert response["Content-Type"].startswith("application/json")
+        assert "attachment" in response["Content-Disposition"]
+        [data] = json.loads(response.content)
+        assert data["email"] == READER and data["tags"] == ["Oncologie"]
+        assert [entry["week"] for entry in data["digests_received"]] == [weeks[0].label]
+
+        admin_client.post(f"/admin/newsletter/subscriber/{reader.pk}/delete/", {"post": "yes"})
+        assert not Subscriber.objects.exists() and not Delivery.objects.exists()
+        from django.contrib.admin.models import LogEntry
+
+        assert READER not in " ".join(LogEntry.objects.values_list("object_repr", flat=True))
+
+    def test_the_digests_list_counts_what_was_sent(self, admin_client, smtp_server, weeks):
+        Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+        call_command("send_digest", "--week", weeks[0].label, stdout=_Out())
+        assertContains(admin_client.get("/admin/newsletter/digest/"), weeks[0].label)
