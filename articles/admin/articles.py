@@ -27,7 +27,7 @@ from ..rendering import web_url
 from ..search import admin_search_results
 from .bulk import bulk_move, unpublish_with_notice
 from .filters import PublisherFilter, WorkQueueFilter
-from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
+from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet, address_offer
 from .pages import ArticlePages
 from .versions import ArticleVersions
 
@@ -130,7 +130,8 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     search_fields = ["title", "summary", "links__url"]
     get_search_results = admin_search_results  # and, ignoring case and accents, bodies and tags
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title"]}
+    # No prepopulated slug: the server makes it from the title (Article.slug_follows_title), with or
+    # without a script in the browser, and the same way as imports and ingestion.
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
         (
@@ -211,12 +212,25 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         return ["public_link", "preview_link", "created_at", "updated_at", "modified_at", *locked]
 
     def get_fieldsets(self, request, obj=None):
-        if workflow.may_write_notes(request.user):
-            return super().get_fieldsets(request, obj)
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in EDITORS_FORM_FIELDS]})
+        hidden = self.hidden_fields(request, obj)
+        shown = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in super().get_fieldsets(request, obj)
         ]
+        if obj is not None and address_offer(request.user, obj):
+            shown[0][1]["fields"].insert(shown[0][1]["fields"].index("slug") + 1, "change_address")
+        return [(name, options) for name, options in shown if options["fields"]]
+
+    def hidden_fields(self, request, obj):
+        """What the user's form leaves out: an author sees only what they may change, the editors'
+        own fields and the dates aside, but the day planned and the note an editor left them."""
+        if workflow.may_write_notes(request.user):
+            return set()
+        kept = {"planned_for"} if obj is not None and obj.planned_for else set()
+        if obj is not None and obj.review_note:
+            kept.add("review_note")
+        locked = set(workflow.locked_fields(request.user)) - kept
+        return {*EDITORS_FORM_FIELDS, *locked, "public_link", "created_at", "updated_at", "modified_at"}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -247,7 +261,28 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         obj.workflow_transition = getattr(form, "transition", None)
         notice = obj.withdrawal_reason if form.cleaned_data.get("withdrawal_notice") else None
         workflow.prepare(obj, obj.workflow_transition, note=obj.review_note, notice=notice)
+        old = Article.objects.filter(pk=obj.pk).values_list("permalink", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
+        if old:
+            self.tell_of_address(request, obj, form, old)
+
+    def tell_of_address(self, request, obj, form, old):
+        """Say when a public article's address moved, or that a new title left it as it was."""
+        if old != obj.permalink and obj.redirects.filter(old_permalink=old).exists():
+            messages.info(
+                request,
+                gettext("The address is now %(new)s; the old one, %(old)s, leads there.")
+                % {"new": obj.get_absolute_url(), "old": reverse("articles:detail", args=[old])},
+            )
+        elif "title" in form.changed_data and address_offer(request.user, obj):
+            messages.info(
+                request,
+                gettext(
+                    "The title changed; the address stays %(old)s. To make it follow the title, tick "
+                    "“Change the address” and save again."
+                )
+                % {"old": obj.get_absolute_url()},
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

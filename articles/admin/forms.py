@@ -14,6 +14,7 @@ from taggit.forms import TagWidget
 from .. import revisions, workflow
 from ..models import Article, SourceLink, Tag
 from ..rendering import control_characters
+from ..slugs import slug_for
 
 Status = Article.Status
 
@@ -74,6 +75,18 @@ class TagAutocompleteWidget(TagWidget):
         return context
 
 
+def address_offer(user, article, title=None):
+    """The address an editor may give an article readers saw, made from ``title`` (its own by
+    default), or None when it has that address already (a draft's slug follows its title itself)."""
+    if article.pk is None or not workflow.is_editor(user):
+        return None
+    stored = article.stored_state()
+    if stored is None or not Article.was_public(stored):
+        return None
+    offered = Article.permalink_for(slug_for(title or stored["title"]) or "article", stored["published_at"])
+    return None if offered == stored["permalink"] else offered
+
+
 class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
     """The change form, checked against the workflow and against other people's saves."""
 
@@ -97,6 +110,8 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
         ),
     )
 
+    change_address = forms.BooleanField(label=_("Change the address"), required=False)
+
     class Meta:
         model = Article
         exclude = []  # noqa: DJ006 -- the admin chooses the fields through its fieldsets
@@ -114,6 +129,18 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
         if not workflow.may_write_notes(self.user):
             for name in ("significant_update", "withdrawal_notice"):
                 self.fields.pop(name, None)
+        if "published_at" in self.fields and self.instance.first_published_at is None:
+            self.fields["published_at"].help_text = _(
+                "When the article will be published, once an editor publishes or schedules it: "
+                "a moment to come schedules it."
+            )
+        offer = address_offer(self.user, self.instance)
+        if offer:
+            self.fields["change_address"].help_text = format_html(
+                gettext("The title changed; the address is still {old}. Ticked, it becomes {new}, and the old one leads there."),
+                old=self.instance.get_absolute_url(),
+                new=reverse("articles:detail", args=[offer]),
+            )
         if self.instance.pk:
             # The save time of the very row the form shows: read apart, a save by someone
             # else in between would pass the check below and be overwritten unseen.
@@ -138,7 +165,29 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
             raise ValidationError(str(refusal), code="forbidden_move") from refusal
         if cleaned_data.get("withdrawal_notice"):
             self.check_notice(target, cleaned_data.get("withdrawal_reason", ""))
+        self.clean_address(cleaned_data)
         return cleaned_data
+
+    def clean_address(self, cleaned_data):
+        """The slug: left blank, the server makes it from the title; typed, it is "set by hand"
+        and no longer follows the title (Article.slug_follows_title). A public article keeps
+        its address unless the editor ticks « Change the address »: the old one then redirects."""
+        if "slug" not in cleaned_data:
+            return
+        article = self.instance
+        stored = article.stored_state()
+        was_public = stored is not None and Article.was_public(stored)
+        title = cleaned_data.get("title") or article.title
+        slug = cleaned_data["slug"]
+        if not slug:
+            cleaned_data["slug"] = stored["slug"] if was_public else ""
+            article.slug_locked = was_public and article.slug_locked
+        elif slug != (stored["slug"] if stored else "") and slug != slug_for(title):
+            article.slug_locked = True
+        if cleaned_data.get("change_address") and address_offer(self.user, article, title):
+            cleaned_data["slug"] = slug_for(title) or "article"
+            cleaned_data["permalink"] = article.permalink = ""
+            article.slug_locked = False
 
     def check_notice(self, target, reason):
         """A public notice goes with unpublishing an article readers saw, and says why."""
