@@ -28,8 +28,8 @@ from .images import clean_upload, renditions, validate_image_format
 from .links import PermalinkRedirect, SourceLink
 from .managers import ArticleManager, ByArticleManager
 from .rendering import link_rel
-from .slugs import SLUG_LENGTH, slug_for
 from .reversing import reverse_one
+from .slugs import SLUG_LENGTH, slug_for
 from .stories import Story, StoryKey
 from .tagging import Tag, TaggedArticle
 

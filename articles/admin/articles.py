@@ -261,7 +261,8 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         obj.workflow_transition = getattr(form, "transition", None)
         notice = obj.withdrawal_reason if form.cleaned_data.get("withdrawal_notice") else None
         workflow.prepare(obj, obj.workflow_transition, note=obj.review_note, notice=notice)
-        old = Article.objects.filter(pk=obj.pk).values_list("permalink", flat=True).first() if change else None
+        stored = Article.objects.filter(pk=obj.pk) if change else Article.objects.none()
+        old = stored.values_list("permalink", flat=True).first()
         super().save_model(request, obj, form, change)
         if old:
             self.tell_of_address(request, obj, form, old)

@@ -137,7 +137,10 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
         offer = address_offer(self.user, self.instance)
         if offer:
             self.fields["change_address"].help_text = format_html(
-                gettext("The title changed; the address is still {old}. Ticked, it becomes {new}, and the old one leads there."),
+                gettext(
+                    "The title changed; the address is still {old}. Ticked, it becomes {new}, "
+                    "and the old one leads there."
+                ),
                 old=self.instance.get_absolute_url(),
                 new=reverse("articles:detail", args=[offer]),
             )
