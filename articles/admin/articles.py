@@ -26,7 +26,7 @@ from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
 from .bulk import bulk_move, unpublish_with_notice
-from .filters import PublisherFilter, WorkQueueFilter
+from .filters import PublisherFilter, TagFilter, WorkQueueFilter
 from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet, address_offer
 from .pages import ArticlePages
 from .versions import ArticleVersions
@@ -120,8 +120,9 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     list_filter = [
         WorkQueueFilter,
         "status",
+        "origin",
         # Only the tags and authors of the articles the user may see (workflow.visible_articles).
-        ("tags", admin.RelatedOnlyFieldListFilter),
+        TagFilter,
         "importance",
         ("author", admin.RelatedOnlyFieldListFilter),
         PublisherFilter,
