@@ -180,6 +180,11 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
 
+    def view_on_site(self, article):
+        """« View on site » for a public article only: any other's address is a 404 (the object
+        tools offer the preview instead)."""
+        return article.get_absolute_url() if article.is_published else None
+
     # Who may see and do what: asked of the workflow.
 
     def get_queryset(self, request):
@@ -210,7 +215,8 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         locked = workflow.locked_fields(request.user)
-        return ["public_link", "preview_link", "created_at", "updated_at", "modified_at", *locked]
+        shown = ["public_link", "preview_link", "planned_publication", "created_at", "updated_at"]
+        return [*shown, "modified_at", *locked]
 
     def get_fieldsets(self, request, obj=None):
         hidden = self.hidden_fields(request, obj)
@@ -220,16 +226,16 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         ]
         if obj is not None and address_offer(request.user, obj):
             shown[0][1]["fields"].insert(shown[0][1]["fields"].index("slug") + 1, "change_address")
+        if obj is not None and obj.planned_for and "planned_for" in hidden:
+            shown[1][1]["fields"].append("planned_publication")
         return [(name, options) for name, options in shown if options["fields"]]
 
     def hidden_fields(self, request, obj):
-        """What the user's form leaves out: an author sees only what they may change, the editors'
-        own fields and the dates aside, but the day planned and the note an editor left them."""
+        """What the user's form leaves out: an author sees only what they may change (the editors'
+        fields aside, but the note an editor left them and, as planned_publication, the day planned)."""
         if workflow.may_write_notes(request.user):
             return set()
-        kept = {"planned_for"} if obj is not None and obj.planned_for else set()
-        if obj is not None and obj.review_note:
-            kept.add("review_note")
+        kept = {"review_note"} if obj is not None and obj.review_note else set()
         locked = set(workflow.locked_fields(request.user)) - kept
         return {*EDITORS_FORM_FIELDS, *locked, "public_link", "created_at", "updated_at", "modified_at"}
 
@@ -413,6 +419,15 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         if not src:
             return ""
         return format_html('<img src="{}" alt="" width="60" height="40">', src)
+
+    @admin.display(description=_("planned publication"))
+    def planned_publication(self, article):
+        """The day planned, as an author reads it: nothing is published until an editor says so."""
+        if not article.planned_for:
+            return "—"
+        return gettext("%(day)s: when it will be published, once an editor schedules it.") % {
+            "day": formats.date_format(article.planned_for, "DATE_FORMAT")
+        }
 
     @admin.display(description=_("public address"))
     def public_link(self, article):

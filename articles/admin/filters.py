@@ -68,7 +68,7 @@ class TagFilter(admin.SimpleListFilter):
     """A tag by its name, typed in a box that completes from the tags of the articles the user may
     see: a plain GET form, so it works without a script; "All" clears it."""
 
-    title = _("tag")
+    title = _("tags")
     parameter_name = "tag"
     template = "admin/articles/article/tag_filter.html"
 

@@ -129,6 +129,11 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
         if not workflow.may_write_notes(self.user):
             for name in ("significant_update", "withdrawal_notice"):
                 self.fields.pop(name, None)
+        if "status" in self.fields and not workflow.is_editor(self.user):
+            self.fields["status"].help_text = _(
+                "Draft: only you and the editors see it. In review: it is the editors' to publish; "
+                "you can no longer change it unless they send it back."
+            )
         if "published_at" in self.fields and self.instance.first_published_at is None:
             self.fields["published_at"].help_text = _(
                 "When the article will be published, once an editor publishes or schedules it: "
