@@ -10,7 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article, ImageCredit
 
 from .admin_forms import form_data
-from .factories import make_article
+from .factories import make_article, make_uploaded_image
 from .test_workflow import CHANGELIST, change_url
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,34 @@ def test_the_preview_keeps_the_rules(author_client, author, editor):
     client.force_login(author)
     client.handler.enforce_csrf_checks = True
     assert client.post(f"{CHANGELIST}preview/", form_data(page, title="X")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("tags", "shown"),
+    [
+        (["Oncologie", "Santé publique"], "Oncologie, Santé publique"),
+        (["Santé publique"], "Santé publique,"),  # one tag, not two words
+        (["Essais, phase III", "Oncologie"], '"Essais, phase III", Oncologie'),
+    ],
+)
+def test_tags_show_without_quotes_and_save_back_the_same(editor_client, tags, shown):
+    article = make_article(status=Status.DRAFT, tags=tags)
+    page = editor_client.get(change_url(article))
+    assertContains(page, f'value="{shown}"'.replace('"Essais', "&quot;Essais").replace('III"', "III&quot;"))
+    assertContains(page, "data-tag-field")  # the script's chips, where it runs
+
+    assert editor_client.post(change_url(article), form_data(page)).status_code == 302
+
+    assert sorted(tag.name for tag in Article.objects.get().tags.all()) == sorted(tags)
+
+
+def test_an_uploaded_image_shows_as_a_thumbnail(editor_client, media_root):
+    article = make_article(status=Status.DRAFT)
+    make_uploaded_image(article, name="coeur.jpg")
+
+    page = editor_client.get(change_url(article))
+
+    assertContains(page, 'class="upload-thumbnail"')
+    assertContains(page, "/renditions/images/")
+    thumbnail = article.image.renditions[0][0]
+    assert (media_root / thumbnail.url.removeprefix("/media/")).exists()

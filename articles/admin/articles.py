@@ -21,13 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from .. import grouping, workflow, writing
-from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink
+from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink, UploadedImageField
 from ..normalize import normalize_url
 from ..rendering import web_url
 from ..search import admin_search_results
 from .bulk import bulk_move, unpublish_with_notice
 from .filters import PublisherFilter, TagFilter, WorkQueueFilter
-from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet, address_offer
+from .forms import ArticleAdminForm, ImageThumbnailInput, PartForm, SourceLinkFormSet, address_offer
 from .pages import ArticlePages
 from .versions import ArticleVersions
 
@@ -51,6 +51,7 @@ class ImageCreditInline(admin.StackedInline):
     extra = 1
     max_num = 1
     fields = ["image", "image_url", "alt_text", "credit", "rights", "credit_url"]
+    formfield_overrides = {UploadedImageField: {"widget": ImageThumbnailInput}}
 
 
 class SourceLinkInline(admin.TabularInline):

@@ -2,6 +2,7 @@
 people's saves), the source links' formset, and the tag field that completes from existing tags."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -43,6 +44,21 @@ class PartForm(RefuseControlCharacters, forms.ModelForm):
     """An article's image credit or source link, as the change form's inlines edit them."""
 
 
+class ImageThumbnailInput(AdminFileWidget):
+    """The admin's file field, with a thumbnail of the uploaded image above its file name: its
+    smallest rendition (articles.images), or the image itself when it has none."""
+
+    template_name = "articles/widgets/image_thumbnail.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            credit = getattr(value, "instance", None)
+            renditions = getattr(credit, "renditions", None)
+            context["widget"]["thumbnail"] = renditions[0][0].url if renditions else value.url
+        return context
+
+
 class SourceLinkFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
@@ -57,8 +73,20 @@ class SourceLinkFormSet(BaseInlineFormSet):
             raise ValidationError(_("An article has one original source."))
 
 
+def tag_string(names):
+    """Tag names as a person types them: separated by commas, quoted only when a name holds a comma
+    (« Oncologie, Santé publique », not taggit's « Oncologie, "Santé publique" »). A lone name
+    with a space ends with a comma, so that taggit reads one tag and not one a word."""
+    text = ", ".join(f'"{name}"' if "," in name else name for name in names)
+    if len(names) == 1 and " " in names[0] and "," not in names[0]:
+        text += ","
+    return text
+
+
 class TagAutocompleteWidget(TagWidget):
-    """Taggit's comma-separated field, completing the tag being typed from the existing tags."""
+    """Taggit's comma-separated field, without quotes for plain names, completing the tag being
+    typed from the existing tags. A script (tag-autocomplete.js) shows the tags as removable chips
+    with a box to add more; without it, the plain field works the same."""
 
     template_name = "articles/widgets/tag_autocomplete.html"
     tags = None  # the tags offered, set by the form for its user; all of them if not set
@@ -66,10 +94,16 @@ class TagAutocompleteWidget(TagWidget):
     class Media:
         js = ["articles/tag-autocomplete.js"]
 
+    def format_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return tag_string([getattr(tag, "name", tag) for tag in value])
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["list"] = "tag-names-" + context["widget"]["attrs"].get("id", name)
         context["widget"]["attrs"]["autocomplete"] = "off"
+        context["widget"]["attrs"]["class"] = "vTextField tag-input"
         tags = Tag.objects.all() if self.tags is None else self.tags
         context["tag_names"] = tags.values_list("name", flat=True)
         return context
