@@ -160,7 +160,6 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
                 "fields": [
                     "permalink",
                     "public_link",
-                    "preview_link",
                     "created_at",
                     "updated_at",
                     "modified_at",
@@ -216,7 +215,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         locked = workflow.locked_fields(request.user)
-        shown = ["public_link", "preview_link", "planned_publication", "created_at", "updated_at"]
+        shown = ["public_link", "planned_publication", "created_at", "updated_at"]
         return [*shown, "modified_at", *locked]
 
     def get_fieldsets(self, request, obj=None):
@@ -436,10 +435,3 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
             return "—"
         url = article.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
-
-    @admin.display(description=_("preview"))
-    def preview_link(self, article):
-        if not article.pk:
-            return "—"
-        url = reverse("admin:articles_article_preview", args=[article.pk])
-        return format_html('<a href="{}" target="_blank">{}</a>', url, gettext("Preview"))

@@ -40,7 +40,7 @@ function enhance(field) {
   entry.className = "tag-entry";
   entry.autocomplete = "off";
   entry.setAttribute("list", list.id);
-  entry.setAttribute("aria-label", field.dataset.entryLabel);
+  entry.placeholder = field.dataset.entryLabel;
   // The field's label now names the box one types in.
   entry.id = input.id;
   input.id = `${input.id}-value`;
