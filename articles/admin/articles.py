@@ -112,7 +112,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
     list_display = [
         "title",
         "status_display",
-        "published_at",
+        "publication_date",
         "author",
         "tag_list",
         "importance",
@@ -407,6 +407,11 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         if article.has_expired:
             return gettext("Expired")
         return article.get_status_display()
+
+    @admin.display(description=_("publication date"), ordering="published_at")
+    def publication_date(self, article):
+        """Short (07/12/2026 14:30), on one line: the list leaves its titles room at 1366 px."""
+        return formats.date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("tags"))
     def tag_list(self, article):

@@ -59,7 +59,7 @@ function enhance(field) {
         const remove = document.createElement("button");
         remove.type = "button";
         remove.textContent = "×";
-        remove.setAttribute("aria-label", field.dataset.removeLabel.replace("%(name)s", name));
+        remove.setAttribute("aria-label", field.dataset.removeLabel.replace("{name}", name));
         remove.addEventListener("click", () => {
           names.splice(index, 1);
           render();
@@ -71,6 +71,7 @@ function enhance(field) {
     );
   };
   const add = () => {
+    if (!entry.value.trim()) return; // nothing typed: the chips stay (a click on one may follow)
     for (const name of parseTags(entry.value)) {
       if (!names.some((other) => other.toLowerCase() === name.toLowerCase())) names.push(name);
     }
