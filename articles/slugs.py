@@ -25,3 +25,13 @@ def slug_for(title, length=SLUG_LENGTH):
         cut = slug.rfind("-", 0, length + 1)
         slug = slug[:cut] if cut > 0 else slug[:length]
     return slug.strip("-")
+
+
+def former_slug_for(title, length=SLUG_LENGTH):
+    """The slug ``title`` made before elisions made words (« l’étude » → ``letude``): addresses
+    already made with it stay (an import without a permalink finds its article by it)."""
+    slug = slugify(title)
+    if len(slug) > length:
+        cut = slug.rfind("-", 0, length + 1)
+        slug = slug[:cut] if cut > 0 else slug[:length]
+    return slug.strip("-")

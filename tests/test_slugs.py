@@ -119,3 +119,29 @@ def test_an_address_is_never_offered_to_authors_nor_for_drafts(editor_client, au
 
     assertNotContains(editor_client.get(change_url(draft)), "Changer l’adresse")
     assertNotContains(author_client.get(change_url(draft)), "Changer l’adresse")
+
+
+def test_an_import_without_a_permalink_keeps_an_address_made_before_elisions(tmp_path):
+    from .test_import import import_markdown, markdown, write
+
+    # Imported when « l’étude » made `letude`: its address stays, and the file updates it.
+    article = make_article(
+        title="L’étude pilote",
+        slug="letude-pilote",
+        permalink="2024-03-02-letude-pilote",
+        status=Status.DRAFT,
+    )
+    write(tmp_path, "etude.md", markdown("Nouveau corps.", title='"L’étude pilote"', permalink=None))
+
+    assert import_markdown(tmp_path)[2] == 0
+
+    stored = Article.objects.get()
+    assert (stored.pk, stored.permalink, stored.body) == (
+        article.pk,
+        "2024-03-02-letude-pilote",
+        "Nouveau corps.",
+    )
+    # A new file without a permalink gets the new address.
+    write(tmp_path, "autre.md", markdown(title='"L’autre étude"', permalink=None))
+    assert import_markdown(tmp_path)[2] == 0
+    assert Article.objects.filter(permalink="2024-03-02-l-autre-etude").exists()

@@ -7,20 +7,10 @@ articles never follow their title, so they are left as they are; no stored slug 
 """
 
 from django.db import migrations, models
-from django.utils.text import slugify
 
-from articles.slugs import SLUG_LENGTH, slug_for
+from articles.slugs import former_slug_for, slug_for
 
 BATCH = 2000
-
-
-def old_slug_for(title):
-    """The rule before elisions made words (migration-time copy)."""
-    slug = slugify(title)
-    if len(slug) > SLUG_LENGTH:
-        cut = slug.rfind("-", 0, SLUG_LENGTH + 1)
-        slug = slug[:cut] if cut > 0 else slug[:SLUG_LENGTH]
-    return slug.strip("-")
 
 
 def lock_slugs_set_by_hand(apps, schema_editor):
@@ -29,7 +19,7 @@ def lock_slugs_set_by_hand(apps, schema_editor):
     by_hand = [
         pk
         for pk, title, slug in drafts.values_list("pk", "title", "slug").iterator(chunk_size=BATCH)
-        if slug not in (old_slug_for(title), slug_for(title))
+        if slug not in (former_slug_for(title), slug_for(title))
     ]
     for start in range(0, len(by_hand), BATCH):
         Article.objects.filter(pk__in=by_hand[start : start + BATCH]).update(slug_locked=True)
