@@ -18,6 +18,10 @@ The seed's tag naming its feed is internal: editors see it, readers do not.
 
 Two published stories carry an editor's notes (``stories.NOTES``: a correction, an update), and
 the unpublished one left a public notice (``stories.WITHDRAWALS``): its address answers 410.
+One published story was retitled (``stories.RETITLED``): its address stays, and its change form
+offers « Changer l’adresse ». Slugs show French elisions as words (``l-embolisation``), and the
+article list's origin filter finds the three kinds: written here (the stories), imported (the
+seed) and ingested (the feeds' drafts).
 
 ``refusal()`` says why a database may not receive the demo (it already holds content).
 """
@@ -46,7 +50,7 @@ from publication.models import SiteIdentity, SitePage
 
 from . import masthead, people, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
-from .stories import NOTES, STORIES, WITHDRAWALS
+from .stories import NOTES, RETITLED, STORIES, WITHDRAWALS
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
 IMAGE_RIGHTS = "CC0"
@@ -101,6 +105,7 @@ def load(now=None):
             people.sign_and_review(
                 zip(STORIES, articles, strict=True), people.make_people(users, written), now
             )
+            retitle(articles, users["editor"])
             # Their story keys, as the admin's save reads them (articles.grouping).
             grouping.index(articles)
             source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)
@@ -178,6 +183,19 @@ def write_notes(articles, now, editor):
                 fields=False,
                 notes=[writing.Note(moment(now, days), kind, text) for kind, days, text in notes],
             )
+            reversion.add_to_revision(article)
+            reversion.set_user(editor)
+
+
+def retitle(articles, editor):
+    """The editor's more precise titles for published stories (stories.RETITLED): saved as the
+    admin saves them, each in a version; the address stays, as after any publication."""
+    by_title = {article.title: article for article in articles}
+    for title, new_title in RETITLED.items():
+        article = by_title[title]
+        article.title = new_title
+        with reversion.create_revision():
+            article.save()
             reversion.add_to_revision(article)
             reversion.set_user(editor)
 
