@@ -145,3 +145,20 @@ def test_an_import_without_a_permalink_keeps_an_address_made_before_elisions(tmp
     write(tmp_path, "autre.md", markdown(title='"L’autre étude"', permalink=None))
     assert import_markdown(tmp_path)[2] == 0
     assert Article.objects.filter(permalink="2024-03-02-l-autre-etude").exists()
+
+
+def test_an_update_from_the_feed_keeps_the_slug_of_an_unchanged_title():
+    from .test_ingest import FEEDS, GAE_LINK, SEED_TAGS, WORDPRESS, by_link, ingest, make_source
+
+    make_source(tags=SEED_TAGS, keep_footer=True)
+    ingest("--source", "Interventional News", WORDPRESS)
+    # As if made by an earlier rule: the row alone, as the ingestion left it otherwise.
+    article = by_link(GAE_LINK)
+    former = article.permalink.replace("embolisation-of", "embolisationof")
+    Article.objects.filter(pk=article.pk).update(slug=article.slug.replace("-of", "of"), permalink=former)
+
+    out, err, status = ingest("--source", "Interventional News", str(FEEDS / "wordpress-updated.xml"))
+
+    assert "2 updated" in out  # the other one was never touched
+    updated = by_link(GAE_LINK)
+    assert updated.permalink == former and updated.summary.startswith("Patients treated")
