@@ -267,12 +267,17 @@ class Article(models.Model):
         ``stored`` is the row as stored_state() read it (None for a new article);
         a bulk write, which calls no save(), calls this itself (articles.writing).
         """
-        if not self.slug or self.slug_follows_title(stored):
-            # A title of punctuation alone makes no slug; the address still needs one.
-            self.slug = self.slug_for(self.title) or "article"
+        self.slug = self.slug_to_save(stored)
         self.permalink = self.permalink_to_save(stored)
         self.note_first_publication()
         self.next_review_on = self.next_review_to_save(stored)
+
+    def slug_to_save(self, stored=None):
+        """The slug a save gives the article: made from the title when there is none, or while it
+        follows the title (a title of punctuation alone makes none; the address still needs one)."""
+        if not self.slug or self.slug_follows_title(stored):
+            return self.slug_for(self.title) or "article"
+        return self.slug
 
     def slug_follows_title(self, stored=None):
         """A new title makes a new slug until readers may have seen the article, unless the slug
@@ -312,7 +317,7 @@ class Article(models.Model):
             and self.permalink == stored["permalink"]
             and stored["permalink"] == self.make_permalink(stored["slug"], stored["published_at"])
         ):
-            return self.make_permalink(self.slug or self.slug_for(self.title))
+            return self.make_permalink(self.slug_to_save(stored))
         return self.permalink
 
     def clean(self):

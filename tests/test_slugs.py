@@ -162,3 +162,14 @@ def test_an_update_from_the_feed_keeps_the_slug_of_an_unchanged_title():
     assert "2 updated" in out  # the other one was never touched
     updated = by_link(GAE_LINK)
     assert updated.permalink == former and updated.summary.startswith("Patients treated")
+
+
+def test_a_title_whose_address_is_taken_is_refused_with_a_reason(editor_client):
+    other = make_article(title="L’étude pilote", status=Status.DRAFT)
+    draft = make_article(title="Premier titre", status=Status.DRAFT, published_at=other.published_at)
+
+    response = save_form(editor_client, draft, title="L’étude pilote")
+
+    assert response.status_code == 200
+    assertContains(response, "est déjà celle d’un autre article")
+    assert Article.objects.get(pk=draft.pk).title == "Premier titre"
