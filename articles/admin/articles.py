@@ -235,7 +235,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
         fields aside, but the note an editor left them and, as planned_publication, the day planned)."""
         if workflow.may_write_notes(request.user):
             return set()
-        kept = {"review_note"} if obj is not None and obj.review_note else set()
+        kept = {"review_note"} if getattr(obj, "review_note", "") else set()
         locked = set(workflow.locked_fields(request.user)) - kept
         return {*EDITORS_FORM_FIELDS, *locked, "public_link", "created_at", "updated_at", "modified_at"}
 
