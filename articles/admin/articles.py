@@ -24,6 +24,7 @@ from .. import grouping, workflow, writing
 from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink, UploadedImageField
 from ..normalize import normalize_url
 from ..rendering import web_url
+from ..reversing import reverse_one
 from ..search import admin_search_results
 from .bulk import bulk_move, unpublish_with_notice
 from .filters import PublisherFilter, TagFilter, WorkQueueFilter
@@ -280,7 +281,7 @@ class ArticleAdmin(ArticlePages, ArticleVersions, VersionAdmin):
             messages.info(
                 request,
                 gettext("The address is now %(new)s; the old one, %(old)s, leads there.")
-                % {"new": obj.get_absolute_url(), "old": reverse("articles:detail", args=[old])},
+                % {"new": obj.get_absolute_url(), "old": reverse_one("articles:detail", "permalink", old)},
             )
         elif "title" in form.changed_data and address_offer(request.user, obj):
             messages.info(

@@ -1,5 +1,7 @@
 """The article admin's forms: the change form (checked against the workflow and against other
-people's saves), the source links' formset, and the tag field that completes from existing tags."""
+people's saves; the slug left to the server, « Change the address » offered after a public
+article's new title), the source links' formset, the image field with its thumbnail, and the
+tag field that completes from existing tags, without quotes for plain names."""
 
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
@@ -15,6 +17,7 @@ from taggit.forms import TagWidget
 from .. import revisions, workflow
 from ..models import Article, SourceLink, Tag
 from ..rendering import control_characters
+from ..reversing import reverse_one
 from ..slugs import slug_for
 
 Status = Article.Status
@@ -181,7 +184,7 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
                     "and the old one leads there."
                 ),
                 old=self.instance.get_absolute_url(),
-                new=reverse("articles:detail", args=[offer]),
+                new=reverse_one("articles:detail", "permalink", offer),
             )
         if self.instance.pk:
             # The save time of the very row the form shows: read apart, a save by someone
