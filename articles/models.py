@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -32,6 +31,7 @@ from .notes import ArticleNote
 from .preferences import MailPreference
 from .rendering import link_rel
 from .reversing import reverse_one
+from .slugs import SLUG_LENGTH, slug_for
 from .source_health import DoiCheck, LinkCheck, SourceUpdate
 from .stories import Story, StoryKey
 from .tagging import Tag, TaggedArticle
@@ -81,8 +81,14 @@ class Article(models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=255,
-        help_text=_("The end of the article's address, made from the title."),
+        blank=True,
+        help_text=_(
+            "The end of the article's address. Left blank, it is made from the title, and follows "
+            "the title until the article is first published; typed by hand, it stays."
+        ),
     )
+    # The slug was typed by hand (the admin form): it no longer follows the title.
+    slug_locked = models.BooleanField(_("slug set by hand"), default=False, editable=False)
     permalink = models.CharField(
         _("permalink"),
         max_length=300,
@@ -253,19 +259,12 @@ class Article(models.Model):
     def natural_key(self):
         return (self.permalink,)
 
-    # A derived slug stops at a word before this length, so a long title still makes a short address.
-    SLUG_LENGTH = 100
+    SLUG_LENGTH = SLUG_LENGTH
 
-    @classmethod
-    def slug_for(cls, title):
-        """The slug a title makes: the one place an article's slug is made from its title.
-
-        A long title's slug is cut at the last word boundary (a hyphen) within SLUG_LENGTH."""
-        slug = slugify(title)
-        if len(slug) > cls.SLUG_LENGTH:
-            cut = slug.rfind("-", 0, cls.SLUG_LENGTH + 1)
-            slug = slug[:cut] if cut > 0 else slug[: cls.SLUG_LENGTH]
-        return slug.strip("-")
+    @staticmethod
+    def slug_for(title):
+        """The slug a title makes (articles.slugs): the one place an article's slug is made from its title."""
+        return slug_for(title)
 
     @staticmethod
     def permalink_for(slug, published_at):
@@ -278,11 +277,37 @@ class Article(models.Model):
         ``stored`` is the row as stored_state() read it (None for a new article);
         a bulk write, which calls no save(), calls this itself (articles.writing).
         """
-        if not self.slug:
-            self.slug = self.slug_for(self.title)
+        self.slug = self.slug_to_save(stored)
         self.permalink = self.permalink_to_save(stored)
         self.note_first_publication()
         self.next_review_on = self.next_review_to_save(stored)
+
+    def slug_to_save(self, stored=None):
+        """The slug a save gives the article: made from the title when there is none, or while it
+        follows the title (a title of punctuation alone makes none; the address still needs one)."""
+        if not self.slug or self.slug_follows_title(stored):
+            return self.slug_for(self.title) or "article"
+        return self.slug
+
+    def slug_follows_title(self, stored=None):
+        """A new title makes a new slug until readers may have seen the article, unless the slug
+        was set by hand: a draft's address is nobody's yet, a public one is kept (the admin offers
+        to change it, the old one redirecting)."""
+        return (
+            stored is not None
+            and stored["title"] != self.title
+            and not self.slug_locked
+            and stored["slug"] == self.slug
+            and not self.was_public(stored)
+        )
+
+    @classmethod
+    def was_public(cls, stored, now=None):
+        """Whether readers may have seen the stored article (stored_state()) at its address."""
+        now = now or timezone.now()
+        return (stored["first_published_at"] is not None and stored["first_published_at"] <= now) or (
+            stored["status"] == cls.Status.PUBLISHED and stored["published_at"] <= now
+        )
 
     def next_review_to_save(self, stored=None):
         """The next review: given by hand, it stays, unless the review date moved and it did not;
@@ -302,7 +327,7 @@ class Article(models.Model):
             and self.permalink == stored["permalink"]
             and stored["permalink"] == self.make_permalink(stored["slug"], stored["published_at"])
         ):
-            return self.make_permalink(self.slug or self.slug_for(self.title))
+            return self.make_permalink(self.slug_to_save(stored))
         return self.permalink
 
     def clean(self):
@@ -331,7 +356,7 @@ class Article(models.Model):
     def stored_state(self):
         if self.pk is None:
             return None
-        fields = ("permalink", "slug", "published_at", "status", "first_published_at")
+        fields = ("title", "permalink", "slug", "published_at", "status", "first_published_at")
         fields += ("reviewed_on", "next_review_on")
         return Article.objects.filter(pk=self.pk).values(*fields).first()
 
@@ -351,11 +376,7 @@ class Article(models.Model):
         address (it went back to an earlier one) is dropped, another article's is never deleted
         nor repointed (``clean`` refuses such an address in the admin)."""
         PermalinkRedirect.objects.filter(old_permalink=self.permalink, article=self).delete()
-        now = timezone.now()
-        was_public = (stored["first_published_at"] is not None and stored["first_published_at"] <= now) or (
-            stored["status"] == self.Status.PUBLISHED and stored["published_at"] <= now
-        )
-        if was_public:
+        if self.was_public(stored):
             PermalinkRedirect.objects.get_or_create(
                 old_permalink=stored["permalink"], defaults={"article": self}
             )

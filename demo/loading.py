@@ -21,6 +21,10 @@ the unpublished one left a public notice (``stories.WITHDRAWALS``): its address 
 story's source is dead (its archived copy beside it), one's cited study was retracted (a notice at
 the top) and another's corrected (in the editors' queue): ``stories.DEAD_SOURCES``,
 ``SOURCE_UPDATES``, stored as the checks would have, without fetching anything.
+One published story was retitled (``stories.RETITLED``): its address stays, and its change form
+offers « Changer l’adresse ». Slugs show French elisions as words (``l-embolisation``), and the
+article list's origin filter finds the three kinds: written here (the stories), imported (the
+seed) and ingested (the feeds' drafts).
 
 ``refusal()`` says why a database may not receive the demo (it already holds content).
 """
@@ -49,7 +53,7 @@ from publication.models import SiteIdentity, SitePage
 
 from . import letter, masthead, people, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
-from .stories import DEAD_SOURCES, NOTES, SOURCE_UPDATES, STORIES, WITHDRAWALS
+from .stories import DEAD_SOURCES, NOTES, RETITLED, SOURCE_UPDATES, STORIES, WITHDRAWALS
 
 IMAGE_CREDIT = "Illustration : la rédaction (image générée)"
 IMAGE_RIGHTS = "CC0"
@@ -104,6 +108,7 @@ def load(now=None):
             people.sign_and_review(
                 zip(STORIES, articles, strict=True), people.make_people(users, written), now
             )
+            retitle(articles, users["editor"])
             # Their story keys, as the admin's save reads them (articles.grouping).
             grouping.index(articles)
             mark_sources(articles, now)
@@ -213,6 +218,19 @@ def mark_sources(articles, now):
             updated_on=timezone.localdate(found),
             found_at=found,
         )
+
+
+def retitle(articles, editor):
+    """The editor's more precise titles for published stories (stories.RETITLED): saved as the
+    admin saves them, each in a version; the address stays, as after any publication."""
+    by_title = {article.title: article for article in articles}
+    for title, new_title in RETITLED.items():
+        article = by_title[title]
+        article.title = new_title
+        with reversion.create_revision():
+            article.save()
+            reversion.add_to_revision(article)
+            reversion.set_user(editor)
 
 
 def illustrate(article, tags):

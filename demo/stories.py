@@ -542,3 +542,11 @@ SOURCE_UPDATES = (
         -2.0,
     ),
 )
+# Published stories whose title an editor made more precise afterwards: old title → new title. Their
+# address stays the first title's; their change form offers « Changer l’adresse » (the old one
+# would then redirect).
+RETITLED = {
+    "Antibiorésistance : l’Europe se fixe de nouveaux objectifs": (
+        "Antibiorésistance : l’Europe vise 20 % d’antibiotiques en moins d’ici 2030"
+    ),
+}

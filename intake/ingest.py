@@ -387,9 +387,11 @@ def parts(draft):
 
 
 def fill(article, item):
+    # A title of punctuation alone makes no slug; the address still needs one. The same title keeps
+    # its slug: one made by an earlier rule (« letude ») stays, so the address does not move by itself.
+    if not article.slug or article.title != item.title:
+        article.slug = Article.slug_for(item.title) or "article"
     article.title = item.title
-    # A title of punctuation alone makes no slug; the address still needs one.
-    article.slug = Article.slug_for(item.title) or "article"
     article.published_at = item.published_at
     article.summary = item.summary
     article.cited = list(item.cited)

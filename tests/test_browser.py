@@ -46,6 +46,8 @@ def test_admin_scripts_run_under_the_content_security_policy(live_server, transa
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.get_by_label("Titre").press_sequentially("Une étude sur l’IRM")
 
-    # The admin's own script fills the slug from the title: scripts from 'self' run.
-    assert page.get_by_label("Identifiant d’adresse").input_value() == "une-etude-sur-lirm"
+    # Scripts from 'self' run: the admin's own (the shortcuts beside the dates) and ours (tags as chips).
+    assert page.locator(".datetimeshortcuts").first.is_visible()
+    page.get_by_label("Étiquettes").press_sequentially("Imagerie,")
+    assert page.locator(".tag-chip").all_inner_texts() == ["Imagerie\n×"]
     assert violations == []

@@ -419,3 +419,17 @@ def test_the_demo_s_weekly_letter_its_past_digests_and_readers(loaded, client, a
     }
     assert all(digest.deliveries.filter(sent_at__isnull=False).count() == 3 for digest in digests)
     assertContains(admin_client.get("/admin/newsletter/subscriber/"), "alice.martin@example.org")
+
+
+def test_the_demo_shows_addresses_and_origins(loaded, admin_client):
+    from demo.loading import ACCOUNTS
+
+    [(old_title, new_title)] = stories.RETITLED.items()
+    retitled = by_title(new_title)
+    assert retitled.slug == "antibioresistance-l-europe-se-fixe-de-nouveaux-objectifs"  # the first title's
+    admin_client.force_login(get_user_model().objects.get(username=ACCOUNTS["editor"][0]))
+    form = admin_client.get(f"/admin/articles/article/{retitled.pk}/change/")
+    assertContains(form, "Changer l’adresse")
+    assertContains(form, "antibioresistance-l-europe-vise-20-d-antibiotiques-en-moins-d-ici-2030")
+    origins = set(Article.objects.values_list("origin", flat=True))
+    assert origins == {Article.Origin.WRITTEN, Article.Origin.IMPORTED, Article.Origin.INGESTED}

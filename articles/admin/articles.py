@@ -21,13 +21,21 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from .. import grouping, workflow, writing
-from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink
+from ..models import Article, ArticleAuthor, Correction, ImageCredit, SourceLink, UploadedImageField
 from ..normalize import normalize_url
 from ..rendering import web_url
+from ..reversing import reverse_one
 from ..search import admin_search_results
 from .bulk import actions_for, bulk_move, send_back, unpublish_with_notice
-from .filters import PublisherFilter, WorkQueueFilter
-from .forms import ArticleAdminForm, PartForm, SourceLinkFormSet
+from .filters import PublisherFilter, TagFilter, WorkQueueFilter
+from .forms import (
+    AUTHOR_STATUS_HELP,
+    ArticleAdminForm,
+    ImageThumbnailInput,
+    PartForm,
+    SourceLinkFormSet,
+    address_offer,
+)
 from .moves import ArticleMoves
 from .pages import ArticlePages
 from .sources import SourceHealthPages
@@ -53,6 +61,7 @@ class ImageCreditInline(admin.StackedInline):
     extra = 1
     max_num = 1
     fields = ["image", "image_url", "alt_text", "credit", "rights", "credit_url"]
+    formfield_overrides = {UploadedImageField: {"widget": ImageThumbnailInput}}
 
 
 class SourceLinkInline(admin.TabularInline):
@@ -113,7 +122,7 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
     list_display = [
         "title",
         "status_display",
-        "published_at",
+        "publication_date",
         "author",
         "tag_list",
         "importance",
@@ -122,8 +131,9 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
     list_filter = [
         WorkQueueFilter,
         "status",
+        "origin",
         # Only the tags and authors of the articles the user may see (workflow.visible_articles).
-        ("tags", admin.RelatedOnlyFieldListFilter),
+        TagFilter,
         "importance",
         ("author", admin.RelatedOnlyFieldListFilter),
         PublisherFilter,
@@ -132,7 +142,8 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
     search_fields = ["title", "summary", "links__url"]
     get_search_results = admin_search_results  # and, ignoring case and accents, bodies and tags
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title"]}
+    # No prepopulated slug: the server makes it from the title (Article.slug_follows_title), with or
+    # without a script in the browser, and the same way as imports and ingestion.
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "tags"]}),
         (
@@ -158,7 +169,6 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
                 "fields": [
                     "permalink",
                     "public_link",
-                    "preview_link",
                     "created_at",
                     "updated_at",
                     "modified_at",
@@ -187,6 +197,11 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
+
+    def view_on_site(self, article):
+        """« View on site » for a public article only: any other's address is a 404 (the object
+        tools offer the preview instead)."""
+        return article.get_absolute_url() if article.is_published else None
 
     # Who may see and do what: asked of the workflow.
 
@@ -221,7 +236,7 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
         return [
             "status",  # moved by the buttons of the moves (moves.py), never typed in
             "public_link",
-            "preview_link",
+            "planned_publication",
             "created_at",
             "updated_at",
             "modified_at",
@@ -229,14 +244,29 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
         ]
 
     def get_fieldsets(self, request, obj=None):
-        if workflow.may_write_notes(request.user):
-            return super().get_fieldsets(request, obj)
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in EDITORS_FORM_FIELDS]})
+        hidden = self.hidden_fields(request, obj)
+        shown = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in super().get_fieldsets(request, obj)
         ]
+        if obj is not None and address_offer(request.user, obj):
+            shown[0][1]["fields"].insert(shown[0][1]["fields"].index("slug") + 1, "change_address")
+        if obj is not None and obj.planned_for and "planned_for" in hidden:
+            shown[1][1]["fields"].append("planned_publication")
+        return [(name, options) for name, options in shown if options["fields"]]
+
+    def hidden_fields(self, request, obj):
+        """What the user's form leaves out: an author sees only what they may change (the editors'
+        fields aside, but, as planned_publication, the day planned; the desk's notes are a thread of
+        their own, thread.html)."""
+        if workflow.may_write_notes(request.user):
+            return set()
+        locked = workflow.locked_fields(request.user)
+        return {*EDITORS_FORM_FIELDS, *locked, "public_link", "created_at", "updated_at", "modified_at"}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if not workflow.is_editor(request.user):
+            kwargs["help_texts"] = {"status": AUTHOR_STATUS_HELP, **kwargs.get("help_texts", {})}
         form = super().get_form(request, obj, change, **kwargs)
         stored_status = getattr(request, "article_status_before_restore", None)
         return type(form.__name__, (form,), {"user": request.user, "stored_status": stored_status})
@@ -267,7 +297,29 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
             obj.status = obj.workflow_transition.target
         notice = obj.withdrawal_reason if form.cleaned_data.get("withdrawal_notice") else None
         workflow.prepare(obj, obj.workflow_transition, note=form.cleaned_data.get("note", ""), notice=notice)
+        stored = Article.objects.filter(pk=obj.pk) if change else Article.objects.none()
+        old = stored.values_list("permalink", flat=True).first()
         super().save_model(request, obj, form, change)
+        if old:
+            self.tell_of_address(request, obj, form, old)
+
+    def tell_of_address(self, request, obj, form, old):
+        """Say when a public article's address moved, or that a new title left it as it was."""
+        if old != obj.permalink and obj.redirects.filter(old_permalink=old).exists():
+            messages.info(
+                request,
+                gettext("The address is now %(new)s; the old one, %(old)s, leads there.")
+                % {"new": obj.get_absolute_url(), "old": reverse_one("articles:detail", "permalink", old)},
+            )
+        elif "title" in form.changed_data and address_offer(request.user, obj):
+            messages.info(
+                request,
+                gettext(
+                    "The title changed; the address stays %(old)s. To make it follow the title, tick "
+                    "“Change the address” and save again."
+                )
+                % {"old": obj.get_absolute_url()},
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -390,6 +442,11 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
             return gettext("Expired")
         return article.get_status_display()
 
+    @admin.display(description=_("publication date"), ordering="published_at")
+    def publication_date(self, article):
+        """Short (07/12/2026 14:30), on one line: the list leaves its titles room at 1366 px."""
+        return formats.date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
+
     @admin.display(description=_("tags"))
     def tag_list(self, article):
         return ", ".join(tag.name for tag in article.tags.all())
@@ -402,16 +459,18 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
             return ""
         return format_html('<img src="{}" alt="" width="60" height="40">', src)
 
+    @admin.display(description=_("planned publication"))
+    def planned_publication(self, article):
+        """The day planned, as an author reads it: nothing is published until an editor says so."""
+        if not article.planned_for:
+            return "—"
+        return gettext("%(day)s: when it will be published, once an editor schedules it.") % {
+            "day": formats.date_format(article.planned_for, "DATE_FORMAT")
+        }
+
     @admin.display(description=_("public address"))
     def public_link(self, article):
         if not article.pk:
             return "—"
         url = article.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
-
-    @admin.display(description=_("preview"))
-    def preview_link(self, article):
-        if not article.pk:
-            return "—"
-        url = reverse("admin:articles_article_preview", args=[article.pk])
-        return format_html('<a href="{}" target="_blank">{}</a>', url, gettext("Preview"))

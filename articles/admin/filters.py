@@ -1,4 +1,5 @@
-"""The article list's own filters: the editors' work queues, and the publishers.
+"""The article list's own filters: the editors' work queues, the publishers, and a tag typed in a
+box (completing from the tags the user may see) rather than a list of every tag.
 
 What "scheduled" and "expiring" mean is asked of ``ArticleQuerySet``, as the list's
 status column asks the article's matching properties. Like the list, the filters offer
@@ -9,7 +10,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article, SourceLink, SourceUpdate
+from ..models import Article, SourceLink, SourceUpdate, Tag
 from .sources import checked_sources, pending_updates
 
 
@@ -81,4 +82,37 @@ class PublisherFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(links__publisher=self.value()).distinct()
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    """A tag by its name, typed in a box that completes from the tags of the articles the user may
+    see: a plain GET form, so it works without a script; "All" clears it."""
+
+    title = _("tags")
+    parameter_name = "tag"
+    template = "admin/articles/article/tag_filter.html"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        tags = Tag.objects.used_by(model_admin.get_queryset(request)).order_by("name")
+        self.tag_names = tags.values_list("name", flat=True)
+        # The list's other choices (filters, search, order) go with the form; a page number does not.
+        self.other_params = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in (self.parameter_name, "p")
+            for value in values
+        ]
+
+    def has_output(self):
+        return True
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def queryset(self, request, queryset):
+        name = (self.value() or "").strip()
+        if name:
+            return queryset.filter(tags__name__iexact=name).distinct()
         return queryset

@@ -1,19 +1,23 @@
-"""The article admin's pages of its own: the preview, what a version changed, the editorial calendar.
+"""The article admin's pages of its own: the preview (of the stored article, or of the form as it
+stands, before any save), what a version changed, the editorial calendar.
 
 ``ArticlePages`` is mixed into ``ArticleAdmin``, whose permissions (``get_object``,
 ``has_view_or_change_permission``) decide who sees them.
 """
 
+import copy
 import datetime
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
 from reversion.models import Version
 
@@ -33,6 +37,15 @@ class ArticlePages:
                 "<path:object_id>/preview/",
                 view(self.preview_view, cacheable=True),
                 name="articles_article_preview",
+            ),
+            # A POST of the change form's contents (admin_view checks its CSRF token).
+            path(
+                "preview/", view(self.form_preview_view, cacheable=True), name="articles_article_form_preview"
+            ),
+            path(
+                "<path:object_id>/preview/form/",
+                view(self.form_preview_view, cacheable=True),
+                name="articles_article_form_preview",
             ),
             path(
                 "<path:object_id>/history/<int:version_id>/changes/",
@@ -57,6 +70,50 @@ class ArticlePages:
         """The article as readers would see it, whatever its status."""
         article = self.get_viewable_object(request, object_id)
         response = TemplateResponse(request, "admin/articles/article/preview.html", {"article": article})
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    def form_preview_view(self, request, object_id=None):
+        """The article as readers would see it with the form's contents as posted, before any save
+        (a new article's too): saved, rendered and rolled back in one transaction, so that the
+        page is the public template's, with the slug, the tags and the parts as saving would make
+        them. Files being uploaded are left out: nothing is written to the media storage."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_viewable_object(request, object_id) if object_id else None
+        allowed = (
+            self.has_change_permission(request, article) if article else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        change = article is not None
+        form = self.get_form(request, article, change)(request.POST, instance=article or self.model())
+        without_files = copy.copy(request)  # its POST read above: the copy keeps it, not its files
+        without_files._files = MultiValueDict()
+        with transaction.atomic():
+            if not form.is_valid():
+                context = {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": gettext("The preview needs a valid form"),
+                    "errors": form.errors,
+                }
+                return TemplateResponse(
+                    request, "admin/articles/article/preview_errors.html", context, status=400
+                )
+            article = form.save(commit=False)
+            if article.author_id is None:
+                article.author = request.user
+            article.save()
+            form.save_m2m()
+            formsets, _ = self._create_formsets(without_files, article, change)
+            for formset in formsets:
+                if formset.is_valid():
+                    formset.save()
+            context = {"article": self.model.objects.get(pk=article.pk), "unsaved": True}
+            response = TemplateResponse(request, "admin/articles/article/preview.html", context)
+            response.render()
+            transaction.set_rollback(True)
         response["Cache-Control"] = "private, no-cache"
         return response
 

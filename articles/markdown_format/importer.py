@@ -9,6 +9,7 @@ The byline and the reviewer are people's names (``People``): each is the profile
 name or slug, or a new profile of that name when there is none.
 """
 
+import dataclasses
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 
@@ -105,14 +106,22 @@ class Importer:
                 yield from self._store_batch(*parsing.result())
 
     def _store_batch(self, paths, results, parsed):
+        permalinks = {
+            permalink for _, data in parsed for permalink in (data.permalink, data.former_permalink)
+        }
         stored = {
             article.permalink: article
-            for article in writing.with_parts(
-                Article.objects.filter(permalink__in={data.permalink for _, data in parsed})
-            )
+            for article in writing.with_parts(Article.objects.filter(permalink__in=permalinks - {""}))
             .with_bylines()
             .select_related("reviewed_by")
         }
+        # A file without a permalink finds the article its title made before elisions made words.
+        parsed = [
+            (position, dataclasses.replace(data, permalink=data.former_permalink))
+            if data.former_permalink in stored and data.permalink not in stored
+            else (position, data)
+            for position, data in parsed
+        ]
         new, others = {}, []
         for position, data in parsed:
             if data.permalink in stored or data.permalink in new:

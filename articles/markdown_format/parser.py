@@ -19,6 +19,7 @@ import yaml
 from ..addresses import InvalidValue, check_length, check_printable, publisher_for, require_web_url
 from ..models import Article, Correction
 from ..plain_text import decode, escape
+from ..slugs import former_slug_for
 from ..writing import Image, Note, Source
 from .constants import (
     CREDIT_SEPARATOR,
@@ -71,6 +72,9 @@ class ArticleData:
     authors: tuple[str, ...] = ()  # people's names, in the byline's order
     reviewed_by: str = ""
     reviewed_on: datetime.date | None = None
+    # No permalink given, and the title's address by the former slug rule differs (articles.slugs):
+    # the article stored under it is this one, and keeps its address.
+    former_permalink: str = ""
 
     @property
     def image(self):
@@ -243,6 +247,7 @@ def validated(values, body):
         authors=parse_people(values.get("authors")),
         reviewed_by=" ".join(decode(text_value(values, "reviewedBy")).split()),
         reviewed_on=parse_day(values.get("reviewedOn")),
+        former_permalink=former_permalink(values.get("permalink"), title, published_at, permalink),
     )
     if bool(data.reviewed_by) != bool(data.reviewed_on):
         raise ImportFailure("reviewedBy and reviewedOn: a review needs both the reviewer and the day")
@@ -319,6 +324,13 @@ def parse_date(value, field="date"):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone(datetime.UTC)
+
+
+def former_permalink(value, title, published_at, permalink):
+    if value:
+        return ""
+    former = Article.permalink_for(former_slug_for(title), published_at)
+    return former if former != permalink else ""
 
 
 def parse_permalink(value, title, published_at):
