@@ -40,7 +40,12 @@ IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 class FetchError(Exception):
-    """A feed that could not be fetched, and why, in words for the curator."""
+    """A feed that could not be fetched, and why, in words for the curator; ``code`` and ``params``
+    say it again for intake.health to show in the reader's language."""
+
+    def __init__(self, message, code="network", **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,17 +74,28 @@ def fetch(url, *, etag="", last_modified=""):
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
             except (OSError, http.client.HTTPException) as error:
-                raise FetchError(f"{url}: {describe(error)}") from None
+                raise FetchError(f"{url}: {describe(error)}", **network_error(error), url=url) from None
             if response.status in REDIRECT_STATUSES:
                 location = response.getheader("Location")
                 if not location:
-                    raise FetchError(f"{url}: redirect ({response.status}) without a Location")
+                    raise FetchError(
+                        f"{url}: redirect ({response.status}) without a Location",
+                        "no_location",
+                        url=url,
+                        status=response.status,
+                    )
                 url = urljoin(url, location.strip())
                 continue
             if response.status == 304:
                 return Answer(url=url, body=b"", not_modified=True, etag=etag, last_modified=last_modified)
             if response.status != 200:
-                raise FetchError(f"{url}: the server answered {response.status} {response.reason}")
+                raise FetchError(
+                    f"{url}: the server answered {response.status} {response.reason}",
+                    "status",
+                    url=url,
+                    status=response.status,
+                    reason=response.reason,
+                )
             body = read_body(response, url, max_bytes)
             return Answer(
                 url=url,
@@ -91,7 +107,7 @@ def fetch(url, *, etag="", last_modified=""):
             if response is not None:
                 response.close()
             connection.close()
-    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects", "redirects", url=url, count=MAX_REDIRECTS)
 
 
 def check_url(url):
@@ -99,11 +115,11 @@ def check_url(url):
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
     except ValueError:
-        raise FetchError(f"{url}: not a valid address") from None
+        raise FetchError(f"{url}: not a valid address", "address", url=url) from None
     if parts.scheme not in ("http", "https"):
-        raise FetchError(f"{url}: only http and https addresses are fetched")
+        raise FetchError(f"{url}: only http and https addresses are fetched", "scheme", url=url)
     if not parts.hostname:
-        raise FetchError(f"{url}: the address has no host")
+        raise FetchError(f"{url}: the address has no host", "address", url=url)
     return parts
 
 
@@ -120,12 +136,17 @@ def allowed_address(host, port):
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise FetchError(f"{host}: the name does not resolve ({describe(error)})") from None
+        raise FetchError(
+            f"{host}: the name does not resolve ({describe(error)})",
+            "resolve",
+            host=host,
+            detail=describe(error),
+        ) from None
     addresses = [info[4][0] for info in found]
     for address in addresses:
         reason = refusal(ipaddress.ip_address(address.split("%", 1)[0]))
         if reason:
-            raise FetchError(f"{host}: refused, {address} is {reason}")
+            raise FetchError(f"{host}: refused, {address} is {reason}", "refused", host=host, address=address)
     return addresses[0]
 
 
@@ -257,7 +278,12 @@ class PinnedHTTPSConnection(PinnedHTTPConnection):
 def read_body(response, url, max_bytes):
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"{url}: the answer is larger than {max_bytes} bytes ({declared})")
+        raise FetchError(
+            f"{url}: the answer is larger than {max_bytes} bytes ({declared})",
+            "size",
+            url=url,
+            limit=max_bytes,
+        )
     gzipped = response.getheader("Content-Encoding", "").lower() == "gzip"
     decompressor = zlib.decompressobj(wbits=47) if gzipped else None
     chunks, size = [], 0
@@ -267,11 +293,20 @@ def read_body(response, url, max_bytes):
                 chunk = decompressor.decompress(chunk, max_bytes + 1 - size)
             size += len(chunk)
             if size > max_bytes:
-                raise FetchError(f"{url}: the answer is larger than {max_bytes} bytes")
+                raise FetchError(
+                    f"{url}: the answer is larger than {max_bytes} bytes", "size", url=url, limit=max_bytes
+                )
             chunks.append(chunk)
     except (OSError, http.client.HTTPException, zlib.error) as error:
-        raise FetchError(f"{url}: {describe(error)}") from None
+        raise FetchError(f"{url}: {describe(error)}", **network_error(error), url=url) from None
     return b"".join(chunks)
+
+
+def network_error(error):
+    """The code and parameters of a FetchError for ``error``, raised by the socket or the protocol."""
+    if isinstance(error, TimeoutError | socket.timeout):
+        return {"code": "timeout", "seconds": settings.INGEST_TIMEOUT}
+    return {"code": "network", "detail": describe(error)}
 
 
 def describe(error):
