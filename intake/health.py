@@ -7,7 +7,8 @@ alone (it says nothing of the feed's address). After ``n`` failures in a row a s
 the run that failed; a success clears the wait, so that it is fetched at every scheduled run
 again. A source with no new item for ``INGEST_STALE_DAYS`` days is stale.
 
-Every function takes the moment it judges by (``now``), so that tests hold the clock.
+Every function takes the moment it judges by (``now``); the runs, the command and the admin
+read it from ``clock()``, which tests replace with a clock they hold.
 """
 
 import dataclasses
@@ -37,6 +38,11 @@ STATES = {
     STALE: gettext_lazy("Silent"),
     NEW: gettext_lazy("Not fetched yet"),
 }
+
+
+def clock():
+    """The time runs are recorded and judged at."""
+    return timezone.now()
 
 
 def interval():
@@ -247,5 +253,5 @@ def sparkline(dates, counts):
 
 
 def items_on(day, count):
-    what = ngettext("%(count)d item", "%(count)d items", count) % {"count": count}
+    what = ngettext("%(count)d item in", "%(count)d items in", count) % {"count": count}
     return gettext("%(day)s: %(what)s") % {"day": formats.date_format(day, "l j F"), "what": what}

@@ -106,7 +106,7 @@ BATCH_SIZE = 200
 # Running sources -------------------------------------------------------------
 
 
-def ingest_sources(jobs, concurrency=1, *, scheduled=False, clock=timezone.now):
+def ingest_sources(jobs, concurrency=1, *, scheduled=False):
     """Run ``jobs``, pairs (source or None, file or address or None), a few feeds at a time.
 
     A source alone is fetched from its feed; with a location, that location is
@@ -119,8 +119,8 @@ def ingest_sources(jobs, concurrency=1, *, scheduled=False, clock=timezone.now):
     holds a database connection and SQLite never sees two writers at once. A
     source is claimed when its fetch starts, unless another run fetched it since
     this one started or, for a ``scheduled`` run, it is not due (``intake.health``).
-    ``clock`` tells the time the runs are recorded at.
     """
+    clock = health.clock
     pending, running, started = collections.deque(jobs), {}, clock()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         while pending or running:
@@ -140,7 +140,7 @@ def ingest_sources(jobs, concurrency=1, *, scheduled=False, clock=timezone.now):
                 if source is None:
                     yield ingest_location(location, future.result)
                 else:
-                    yield store_source(source, location, future.result, fetch_started[0], clock)
+                    yield store_source(source, location, future.result, fetch_started[0])
 
 
 def fetch_source(source, location=None):
@@ -150,12 +150,12 @@ def fetch_source(source, location=None):
     return Answer(url=str(location), body=read_location(location))
 
 
-def store_source(source, location, fetched, started=None, clock=timezone.now):
+def store_source(source, location, fetched, started=None):
     """Store the items of the feed ``fetched()`` returns (or raises why not), record the run, then
     release the claim."""
     report = Report(source.name)
     answer = failure = None
-    started = started or clock()
+    started = started or health.clock()
     try:
         answer = fetched()
         if answer.not_modified:
@@ -168,7 +168,7 @@ def store_source(source, location, fetched, started=None, clock=timezone.now):
         logger.exception("Ingesting %s failed", source.name)
         report.status, report.error, failure = FAILED, f"unexpected error: {error!r}", error
     finally:
-        finished = clock()
+        finished = health.clock()
         try:
             health.record(source, run_of(report, started, finished, location, failure))
         except DatabaseError:

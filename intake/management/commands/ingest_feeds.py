@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from intake import health
 from intake.ingest import BUSY, FAILED, FETCHED, NOT_MODIFIED, OUTCOMES, ingest_sources
@@ -50,7 +49,7 @@ class Command(BaseCommand):
         for location in locations:
             if not location.startswith(("http://", "https://")) and not Path(location).is_file():
                 raise CommandError(f"No such file: {location}", returncode=2)
-        now = timezone.now()
+        now = health.clock()
         scheduled = not (named or locations or failed or force)
         jobs = self.jobs(named, locations, failed=failed, scheduled=scheduled, now=now)
         waiting = Source.objects.filter(is_active=True).exclude(health.due(now)).count() if scheduled else 0
