@@ -5,18 +5,27 @@ sources' admin all read); the feeds are served on 127.0.0.1 by a real HTTP serve
 """
 
 import datetime
+import json
 import re
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from intake import health
+from intake.ingest import claim
 from intake.models import FeedRun, IngestedItem
 
 from .factories import client_for, staff
 from .feed_server import FeedServer
+from .servers import PROJECT, manage, process_env
 from .test_ingest import WORDPRESS, ingest, make_source
 
 SOURCES = "/admin/intake/source/"
@@ -297,3 +306,88 @@ def test_fetch_now_runs_once_the_request_commits(server, editor_client, django_c
 
     assert callbacks  # the fetch, then what the new article's save asks for
     assert source.runs.get().outcome == FeedRun.Outcome.OK
+
+
+def shared_database(tmp_path):
+    """A database that other processes reach: on SQLite a file of its own, migrated; on PostgreSQL
+    the test database itself (committed for real: the test is transactional)."""
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        manage("migrate", "--no-input", env=child_env(url))
+        return url
+    database = connection.settings_dict
+    user, password = quote(database["USER"] or ""), quote(database["PASSWORD"] or "")
+    return f"postgres://{user}:{password}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
+
+
+def child_env(url):
+    return {
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "newsroom.test_settings",
+        "INGEST_CONCURRENCY": "4",
+    }
+
+
+COUNTS = (
+    "import json; from articles.models import Article; from intake.models import FeedRun, IngestedItem; "
+    "print(json.dumps({'articles': Article.objects.count(), 'items': IngestedItem.objects.count(), "
+    "'runs': FeedRun.objects.count(), 'failed': FeedRun.objects.filter(outcome='failed').count()}))"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_fetch_each_source_once_and_store_each_item_once(tmp_path, server):
+    release = threading.Event()
+    feeds = {"/wordpress": "wordpress.xml", "/atom": "atom.xml", "/rss1": "rss1.xml"}
+    urls = {path: server.serve(path, name, wait=release) for path, name in feeds.items()}
+    url = shared_database(tmp_path)
+    env = child_env(url)
+    manage(
+        "shell",
+        "-c",
+        "from intake.models import Source\n"
+        + "".join(
+            f"Source.objects.create(name={path!r}, feed_url={address!r})\n" for path, address in urls.items()
+        ),
+        env=env,
+    )
+
+    runs = [
+        subprocess.Popen(  # noqa: S603 -- our own arguments
+            [sys.executable, "manage.py", "ingest_feeds"],
+            cwd=PROJECT,
+            env=process_env(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        # Held until one run has asked for every feed and the other has had the time to try.
+        deadline = time.monotonic() + 60
+        while set(server.paths()) != set(feeds) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(8)
+    finally:
+        release.set()
+    outputs = [run.communicate(timeout=120) for run in runs]
+
+    assert sorted(server.paths()) == sorted(feeds), outputs  # each feed fetched once
+    together = "".join(out for out, _ in outputs)
+    assert together.count("skipped, another run is fetching it") == 3, outputs
+    assert all(run.returncode == 0 for run in runs), outputs
+    counts = json.loads(manage("shell", "-c", COUNTS, env=env).stdout.splitlines()[-1])
+    assert counts == {"articles": 4 + 2 + 1, "items": 7, "runs": 3, "failed": 0}
+
+
+@pytest.mark.django_db
+def test_a_run_leaves_alone_a_source_another_run_fetched_since_it_started(server, clock):
+    source = make_source("Up", server.serve("/up", "rss1.xml"))
+    this_run_started = clock()
+    clock.advance(seconds=30)
+    ingest("--force")  # another run, started later, done first
+
+    assert not claim(source, this_run_started)
+    clock.advance(minutes=30)
+    assert claim(source, clock(), scheduled=True)  # the next run's
