@@ -6,7 +6,8 @@ goes stale: a top story and important ones for « À la une », articles in ever
 (drafts, one sent back with an editor's note, in review, scheduled, expiring, unpublished,
 archived), planned ones for the editorial calendar, a feed whose last run left drafts to
 review (two of their stories told by both feeds, and one already published, whose
-coverage it joined), the publication's identity and six pages (``masthead.py``), and an
+coverage it joined) with the runs that brought them, a feed failing for five days and one
+silent for three weeks (``feed_health``), the publication's identity and six pages (``masthead.py``), and an
 editor and an author (members of the Editors and Authors groups, staff, without a password) who
 wrote them, their profiles signing the stories (``people.py``, with two outside medical
 reviewers, one review due again). Every illustration is drawn by ``pictures.py`` and
@@ -44,7 +45,7 @@ from intake import ingest
 from intake.models import Rule, Source
 from publication.models import SiteIdentity, SitePage
 
-from . import masthead, people, pictures
+from . import feed_health, masthead, people, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
 from .stories import NOTES, STORIES, WITHDRAWALS
 
@@ -104,7 +105,11 @@ def load(now=None):
             # Their story keys, as the admin's save reads them (articles.grouping).
             grouping.index(articles)
             source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)
-            make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
+            press = make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
+            # Their runs, and two sources in trouble (demo.feed_health): every state of the sources' list.
+            feed_health.record_history(now, source, (*FEED_ITEMS, *BLOCKED_ITEMS))
+            feed_health.record_history(now, press, PRESS_ITEMS)
+            feed_health.make_troubled_sources(now)
             masthead.make_publication(written, users["editor"])
     except BaseException:
         remove_files(written)
