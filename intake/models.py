@@ -130,7 +130,11 @@ class FeedRun(models.Model):
         verbose_name = _("feed run")
         verbose_name_plural = _("feed runs")
         ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["source", "-started_at"], name="feed_run_source_started_idx")]
+        indexes = [
+            models.Index(fields=["source", "-started_at"], name="feed_run_source_started_idx"),
+            # Runs older than intake.health.RUNS_KEPT are deleted at every ingest_feeds.
+            models.Index(fields=["started_at"], name="feed_run_started_idx"),
+        ]
 
     def __str__(self):
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"

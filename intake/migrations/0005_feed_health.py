@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'feed run',
                 'verbose_name_plural': 'feed runs',
                 'ordering': ['-started_at', '-pk'],
-                'indexes': [models.Index(fields=['source', '-started_at'], name='feed_run_source_started_idx')],
+                'indexes': [models.Index(fields=['source', '-started_at'], name='feed_run_source_started_idx'), models.Index(fields=['started_at'], name='feed_run_started_idx')],
             },
         ),
         migrations.RunPython(from_what_is_known, migrations.RunPython.noop),
