@@ -26,7 +26,9 @@ def newsroom(live_server, transactional_db):
     user = User.objects.create_user("redactrice", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     now = timezone.now()
-    ok = Source.objects.create(name="Radiologie interventionnelle Europe", feed_url="https://ri.example/feed/")
+    ok = Source.objects.create(
+        name="Radiologie interventionnelle Europe", feed_url="https://ri.example/feed/"
+    )
     for day in range(29, -1, -1):
         moment = now - datetime.timedelta(days=day)
         feed_health.run(ok, moment, FeedRun.Outcome.OK, items_new=day % 5)
