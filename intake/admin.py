@@ -60,10 +60,9 @@ class SourceChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         now = health.clock()
-        dates, counts = health.items_per_day(self.result_list, now)
+        charts = health.sparklines(*health.items_per_day(self.result_list, now))
         for source in self.result_list:
-            source.sparkline = health.sparkline(dates, counts[source.pk])
-            source.now = now
+            source.sparkline, source.now = charts[source.pk], now
 
 
 @admin.register(Source)
