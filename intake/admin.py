@@ -18,6 +18,7 @@ from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -127,7 +128,7 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(description=_("items per day"))
     def items_per_day(self, source):
         dates, counts = health.items_per_day([source], health.clock())
-        return f"{sum(counts[source.pk]) / len(dates):.1f}"
+        return formats.number_format(sum(counts[source.pk]) / len(dates), 1)
 
     @admin.display(description=_("last error"))
     def last_error(self, source):

@@ -215,9 +215,11 @@ class TestRunsAndTheSourcesList:
         source.refresh_from_db()
         assert source.consecutive_failures == 1  # a file says nothing of the feed's address
 
+        source.items.update(first_seen_at=clock())  # seen by the held clock
         page = editor_client.get(f"{SOURCES}{source.pk}/change/")
         assertContains(page, f"{source.feed_url} : le serveur a répondu 410 Gone")
         assertContains(page, WORDPRESS)
+        assertContains(page, '<div class="readonly">0,1</div>', html=True)  # items per day: 4 in 30 days
         assertContains(page, "En échec depuis le 1 décembre (1 essai)")
         english = editor_client.get(f"/en/admin/intake/source/{source.pk}/change/")
         assertContains(english, f"{source.feed_url}: the server answered 410 Gone")
