@@ -69,7 +69,8 @@ def make_troubled_sources(now):
     )
 
     silent = make(SILENT_FEED)
-    moment = now - datetime.timedelta(days=SILENT_DAYS)
+    # An hour more, so that it reads « 20 days » from the moment the demo is loaded.
+    moment = now - datetime.timedelta(days=SILENT_DAYS, hours=1)
     while moment < now - datetime.timedelta(hours=1):
         run(silent, moment, FeedRun.Outcome.NOT_MODIFIED)
         moment += datetime.timedelta(hours=12)
