@@ -6,13 +6,15 @@ story and important ones for « À la une », articles in every status (drafts, 
 editor's note, one resubmitted after an exchange of notes, in review, scheduled, expiring,
 unpublished, archived), planned ones for the editorial calendar, a feed whose last run left drafts
 to review (two of their stories told by both feeds, and one already published, whose coverage it
-joined), the publication's identity and six pages (``masthead.py``), and an editor and an author
-(members of the Editors and Authors groups, staff, without a password) who wrote them, their
-profiles signing the stories (``people.py``, with two outside medical reviewers, one review due
-again), and readers of the weekly letter with the past weeks' digests (``letter.py``). Every
-illustration is drawn by ``pictures.py`` and uploaded as the admin uploads one, so that every image
-on the demo's pages comes from the site itself. Status moves go through ``articles.workflow``,
-ingested drafts through ``intake.ingest``: the demo's history reads like a newsroom's.
+joined) with the runs that brought them, a feed failing for five days and one silent for three
+weeks (``feed_health.py``), the publication's identity and six pages (``masthead.py``), and an
+editor and an author (members of the Editors and Authors groups, staff, without a password) who
+wrote them, their profiles signing the stories (``people.py``, with two outside medical reviewers,
+one review due again), and readers of the weekly letter with the past weeks' digests
+(``letter.py``). Every illustration is drawn by ``pictures.py`` and uploaded as the admin uploads
+one, so that every image on the demo's pages comes from the site itself. Status moves go through
+``articles.workflow``, ingested drafts through ``intake.ingest``: the demo's history reads like a
+newsroom's.
 
 The seed's tag naming its feed is internal: editors see it, readers do not.
 
@@ -51,7 +53,7 @@ from intake import ingest
 from intake.models import Rule, Source
 from publication.models import SiteIdentity, SitePage
 
-from . import letter, masthead, people, pictures
+from . import feed_health, letter, masthead, people, pictures
 from .feed import BLOCKED_ITEMS, FEED, FEED_ITEMS, GLOBAL_RULE, PRESS_FEED, PRESS_ITEMS, SOURCE_RULE
 from .stories import DEAD_SOURCES, NOTES, RETITLED, SOURCE_UPDATES, STORIES, WITHDRAWALS
 
@@ -113,7 +115,11 @@ def load(now=None):
             grouping.index(articles)
             mark_sources(articles, now)
             source = make_source(now, FEED, (*FEED_ITEMS, *BLOCKED_ITEMS), fetched_minutes_ago=35, rules=True)
-            make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
+            press = make_source(now, PRESS_FEED, PRESS_ITEMS, fetched_minutes_ago=50)
+            # Their runs, and two sources in trouble (demo.feed_health): every state of the sources' list.
+            feed_health.record_history(now, source, (*FEED_ITEMS, *BLOCKED_ITEMS))
+            feed_health.record_history(now, press, PRESS_ITEMS)
+            feed_health.make_troubled_sources(now)
             masthead.make_publication(written, users["editor"])
             # Readers of the weekly letter, and the digests of the past weeks sent to them.
             letter.make_letter(now)

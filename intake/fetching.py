@@ -63,17 +63,28 @@ def fetch(url, *, etag="", last_modified=""):
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
             except (OSError, http.client.HTTPException) as error:
-                raise FetchError(f"{url}: {describe(error)}") from None
+                raise FetchError(f"{url}: {describe(error)}", **network_error(error), url=url) from None
             if response.status in REDIRECT_STATUSES:
                 location = response.getheader("Location")
                 if not location:
-                    raise FetchError(f"{url}: redirect ({response.status}) without a Location")
+                    raise FetchError(
+                        f"{url}: redirect ({response.status}) without a Location",
+                        "no_location",
+                        url=url,
+                        status=response.status,
+                    )
                 url = urljoin(url, location.strip())
                 continue
             if response.status == 304:
                 return Answer(url=url, body=b"", not_modified=True, etag=etag, last_modified=last_modified)
             if response.status != 200:
-                raise FetchError(f"{url}: the server answered {response.status} {response.reason}")
+                raise FetchError(
+                    f"{url}: the server answered {response.status} {response.reason}",
+                    "status",
+                    url=url,
+                    status=response.status,
+                    reason=response.reason,
+                )
             body = read_body(response, url, max_bytes)
             return Answer(
                 url=url,
@@ -85,13 +96,18 @@ def fetch(url, *, etag="", last_modified=""):
             if response is not None:
                 response.close()
             connection.close()
-    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects", "redirects", url=url, count=MAX_REDIRECTS)
 
 
 def read_body(response, url, max_bytes):
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"{url}: the answer is larger than {max_bytes} bytes ({declared})")
+        raise FetchError(
+            f"{url}: the answer is larger than {max_bytes} bytes ({declared})",
+            "size",
+            url=url,
+            limit=max_bytes,
+        )
     gzipped = response.getheader("Content-Encoding", "").lower() == "gzip"
     decompressor = zlib.decompressobj(wbits=47) if gzipped else None
     chunks, size = [], 0
@@ -101,11 +117,20 @@ def read_body(response, url, max_bytes):
                 chunk = decompressor.decompress(chunk, max_bytes + 1 - size)
             size += len(chunk)
             if size > max_bytes:
-                raise FetchError(f"{url}: the answer is larger than {max_bytes} bytes")
+                raise FetchError(
+                    f"{url}: the answer is larger than {max_bytes} bytes", "size", url=url, limit=max_bytes
+                )
             chunks.append(chunk)
     except (OSError, http.client.HTTPException, zlib.error) as error:
-        raise FetchError(f"{url}: {describe(error)}") from None
+        raise FetchError(f"{url}: {describe(error)}", **network_error(error), url=url) from None
     return b"".join(chunks)
+
+
+def network_error(error):
+    """The code and parameters of a FetchError for ``error``, raised by the socket or the protocol."""
+    if isinstance(error, TimeoutError | socket.timeout):
+        return {"code": "timeout", "seconds": settings.INGEST_TIMEOUT}
+    return {"code": "network", "detail": describe(error)}
 
 
 def describe(error):

@@ -17,7 +17,8 @@ items BATCH_SIZE to a transaction, a few queries for the lot (``store``):
   the article's ``updated_at`` after writing, and an article that differs in
   either is left as it is.
 
-Every outcome is recorded on the source, and nothing stops the other sources.
+Every run is recorded on its source (``intake.health``: its history, its failures and the
+backoff after them), and nothing stops the other sources.
 """
 
 import collections
@@ -38,9 +39,9 @@ from articles import grouping, writing
 from articles.addresses import InvalidValue, publisher_for
 from articles.models import Article, ImageCredit, SourceLink
 
-from . import rules
+from . import health, rules
 from .fetching import Answer, FetchError, fetch
-from .models import IngestedItem, Source
+from .models import FeedRun, IngestedItem, Source
 from .parsing import FeedError, Item, entry_text, fingerprint, parse_entry, parse_feed
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class Report:
         if self.status == FETCHED:
             return f"{self.name}: " + ", ".join(f"{self.counts[outcome]} {outcome}" for outcome in OUTCOMES)
         if self.status == BUSY:
-            return f"{self.name}: skipped, another run is fetching it"
+            return f"{self.name}: skipped, another run is fetching it or has just fetched it"
         if self.status == NOT_MODIFIED:
             return f"{self.name}: not modified since the last fetch"
         return f"{self.name}: failed: {self.error}"
@@ -105,7 +106,7 @@ BATCH_SIZE = 200
 # Running sources -------------------------------------------------------------
 
 
-def ingest_sources(jobs, concurrency=1):
+def ingest_sources(jobs, concurrency=1, *, scheduled=False):
     """Run ``jobs``, pairs (source or None, file or address or None), a few feeds at a time.
 
     A source alone is fetched from its feed; with a location, that location is
@@ -116,28 +117,30 @@ def ingest_sources(jobs, concurrency=1):
     holds only its own thread (and no longer than its deadline). Only fetching
     runs in the threads: claims and storing stay in the caller's, so no thread
     holds a database connection and SQLite never sees two writers at once. A
-    source is claimed when its fetch starts.
+    source is claimed when its fetch starts, unless another run fetched it since
+    this one started or, for a ``scheduled`` run, it is not due (``intake.health``).
     """
-    pending, running = collections.deque(jobs), {}
+    clock = health.clock
+    pending, running, started = collections.deque(jobs), {}, clock()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         while pending or running:
             while pending and len(running) < max(1, concurrency):
                 source, location = pending.popleft()
                 if source is None:
                     running[pool.submit(read_location, location)] = (source, location)
-                elif claim(source):
-                    running[pool.submit(fetch_source, source, location)] = (source, location)
+                elif claim(source, started if location is None else None, scheduled=scheduled):
+                    running[pool.submit(fetch_source, source, location)] = (source, location, clock())
                 else:
                     yield Report(source.name, status=BUSY)
             if not running:
                 continue
             done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
-                source, location = running.pop(future)
+                source, location, *fetch_started = running.pop(future)
                 if source is None:
                     yield ingest_location(location, future.result)
                 else:
-                    yield store_source(source, location, future.result)
+                    yield store_source(source, location, future.result, fetch_started[0])
 
 
 def fetch_source(source, location=None):
@@ -147,10 +150,12 @@ def fetch_source(source, location=None):
     return Answer(url=str(location), body=read_location(location))
 
 
-def store_source(source, location, fetched):
-    """Store the items of the feed ``fetched()`` returns (or raises why not), then release the claim."""
+def store_source(source, location, fetched, started=None):
+    """Store the items of the feed ``fetched()`` returns (or raises why not), record the run, then
+    release the claim."""
     report = Report(source.name)
-    answer = None
+    answer = failure = None
+    started = started or health.clock()
     try:
         answer = fetched()
         if answer.not_modified:
@@ -158,14 +163,19 @@ def store_source(source, location, fetched):
         else:
             ingest_feed(answer.body, source, report)
     except (FetchError, FeedError) as error:
-        report.status, report.error = FAILED, str(error)
+        report.status, report.error, failure = FAILED, str(error), error
     except Exception as error:  # a bug or a database outage: say so, and let the other sources go on
         logger.exception("Ingesting %s failed", source.name)
-        report.status, report.error = FAILED, f"unexpected error: {error!r}"
+        report.status, report.error, failure = FAILED, f"unexpected error: {error!r}", error
     finally:
+        finished = health.clock()
+        try:
+            health.record(source, run_of(report, started, finished, location, failure))
+        except DatabaseError:
+            logger.exception("Recording the run of %s failed", source.name)
         fields = {"claimed_until": None}
         if location is None:
-            fields.update(last_fetched_at=timezone.now(), last_message=report.error or report.describe())
+            fields.update(last_fetched_at=finished, last_message=report.error or report.describe())
             fields["last_outcome"] = {
                 FETCHED: Source.Outcome.OK,
                 NOT_MODIFIED: Source.Outcome.NOT_MODIFIED,
@@ -178,6 +188,19 @@ def store_source(source, location, fetched):
     return report
 
 
+def run_of(report, started, finished, location, error):
+    outcome = {FETCHED: FeedRun.Outcome.OK, NOT_MODIFIED: FeedRun.Outcome.NOT_MODIFIED}
+    return health.Run(
+        started_at=started,
+        finished_at=finished,
+        outcome=outcome.get(report.status, FeedRun.Outcome.FAILED),
+        items_new=report.counts[CREATED] + report.counts[COVERAGE],
+        items_seen=sum(report.counts.values()),
+        location=str(location) if location is not None else "",
+        error=error,
+    )
+
+
 def ingest_location(location, read):
     """Store the items of a feed that is no source's (a file, or an address): they get no tags."""
     report = Report(str(location))
@@ -188,16 +211,22 @@ def ingest_location(location, read):
     return report
 
 
-def claim(source):
-    """Hold ``source`` for this run; False when another run holds it.
+def claim(source, run_started=None, *, scheduled=False):
+    """Hold ``source`` for this run; False when another run holds it, or fetched it since
+    ``run_started`` (when given), or when a ``scheduled`` run finds it not due.
 
     One conditional UPDATE, atomic on every database: of two runs, only one
-    changes the row. No transaction stays open while the feed is fetched, and a
-    run that dies loses its claim after CLAIM.
+    changes the row, and the other, should it come to the source once the first
+    is done, finds it fetched. No transaction stays open while the feed is
+    fetched, and a run that dies loses its claim after CLAIM.
     """
     now = timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
-    return Source.objects.filter(free, pk=source.pk).update(claimed_until=now + CLAIM) == 1
+    conditions = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    if run_started is not None:
+        conditions &= Q(last_fetched_at__isnull=True) | Q(last_fetched_at__lt=run_started)
+        if scheduled:
+            conditions &= health.due(run_started)
+    return Source.objects.filter(conditions, pk=source.pk).update(claimed_until=now + CLAIM) == 1
 
 
 def read_location(location):
@@ -209,9 +238,11 @@ def read_location(location):
         with Path(location).open("rb") as file:
             body = file.read(limit + 1)
     except OSError as error:
-        raise FeedError(f"{location}: {error.strerror}") from None
+        raise FeedError(
+            f"{location}: {error.strerror}", "file", location=location, detail=error.strerror
+        ) from None
     if len(body) > limit:
-        raise FeedError(f"{location}: larger than {limit} bytes")
+        raise FeedError(f"{location}: larger than {limit} bytes", "file_size", location=location, limit=limit)
     return body
 
 

@@ -72,6 +72,13 @@ class Source(models.Model):
     last_modified = models.CharField(max_length=100, blank=True, editable=False)
     # A run claims a source until this moment (intake.ingest.claim): a second run skips it.
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Its health (intake.health): kept by each fetch of its own feed, never by a file read as its feed.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True, editable=False)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0, editable=False)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True, editable=False)
+    last_new_item_at = models.DateTimeField(_("last new item"), null=True, blank=True, editable=False)
+    # A failing source waits before its next fetch (doubling, up to a day); empty: every scheduled run.
+    next_fetch_at = models.DateTimeField(_("next fetch"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("source")
@@ -91,6 +98,46 @@ class Source(models.Model):
         if new:
             self.categories_seen = sorted([*self.categories_seen, *new], key=alphabetical)[:MAX_CATEGORIES]
             Source.objects.filter(pk=self.pk).update(categories_seen=self.categories_seen)
+
+
+class FeedRun(models.Model):
+    """One fetch of a source's feed, or one file read as its feed: when, how it went, what it brought.
+
+    A failure is kept as a code and its parameters (``intake.health.error_text`` puts them in the
+    reader's language when shown), beside the message in English that the command printed.
+    """
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Fetched")
+        NOT_MODIFIED = "not_modified", _("Not modified")
+        FAILED = "failed", _("Failed")
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="runs", verbose_name=_("source")
+    )
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    items_new = models.PositiveIntegerField(_("new items"), default=0)
+    items_seen = models.PositiveIntegerField(_("items read"), default=0)
+    # The file or address read as the source's feed; empty for its own feed.
+    location = models.CharField(_("read from"), max_length=1000, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
+    error_message = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("feed run")
+        verbose_name_plural = _("feed runs")
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(fields=["source", "-started_at"], name="feed_run_source_started_idx"),
+            # Runs older than intake.health.RUNS_KEPT are deleted at every ingest_feeds.
+            models.Index(fields=["started_at"], name="feed_run_started_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
 class CategoryMapping(models.Model):

@@ -39,7 +39,11 @@ CITED_MAX = 50
 
 
 class FeedError(Exception):
-    """A feed that cannot be read, and why."""
+    """A feed that cannot be read, and why; ``code`` and ``params`` as a FetchError's."""
+
+    def __init__(self, message, code="not_feed", **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,13 +100,17 @@ def fingerprint(**values):
 
 def parse_feed(body):
     if not body.strip():
-        raise FeedError("the answer is empty: not an RSS or Atom feed")
+        raise FeedError("the answer is empty: not an RSS or Atom feed", "empty")
     # A stream, never bytes: feedparser would open bytes that name a file.
     parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and isinstance(parsed.bozo_exception, xml.sax.SAXException):
-        raise FeedError(f"the feed is not well-formed XML: {parsed.bozo_exception}")
+        raise FeedError(
+            f"the feed is not well-formed XML: {parsed.bozo_exception}",
+            "xml",
+            detail=str(parsed.bozo_exception),
+        )
     if not parsed.get("version"):
-        raise FeedError("not an RSS or Atom feed")
+        raise FeedError("not an RSS or Atom feed", "not_feed")
     return parsed
 
 

@@ -79,11 +79,14 @@ def nice_step(top, most_ticks=5):
         exponent += 1
 
 
-def day_chart(days, series):
-    """Lay out one bar per day of ``days`` (dates, oldest first) for each of ``series``."""
-    plot_width = WIDTH - LEFT - RIGHT
-    plot_height = HEIGHT - TOP - BOTTOM
-    baseline = HEIGHT - BOTTOM
+def day_chart(days, series, *, width=WIDTH, height=HEIGHT, margins=(LEFT, RIGHT, TOP, BOTTOM)):
+    """Lay out one bar per day of ``days`` (dates, oldest first) for each of ``series``, in a
+    ``width`` × ``height`` box less its ``margins`` (left, right, top, bottom): the desk's chart by
+    default, a source's sparkline in the sources' list (intake.health)."""
+    left, right, top_margin, bottom = margins
+    plot_width = width - left - right
+    plot_height = height - top_margin - bottom
+    baseline = height - bottom
     highest = max((count for one in series for count in one.counts), default=0)
     step = nice_step(max(highest, 1))
     top = step * math.ceil(max(highest, 1) / step)
@@ -97,7 +100,7 @@ def day_chart(days, series):
     for index, day in enumerate(days):
         for position, one in enumerate(series):
             count = one.counts[index]
-            x = LEFT + index * slot + slot * BAR_GAP / 2 + position * bar_width
+            x = left + index * slot + slot * BAR_GAP / 2 + position * bar_width
             bars.append(
                 Bar(
                     series=one.name,
@@ -110,19 +113,19 @@ def day_chart(days, series):
             )
     labelled = range(len(days) - 1, -1, -LABEL_EVERY)
     return Chart(
-        width=WIDTH,
-        height=HEIGHT,
-        left=LEFT,
-        right=WIDTH - RIGHT,
+        width=width,
+        height=height,
+        left=left,
+        right=width - right,
         baseline=baseline,
         bars=bars,
         ticks=[Tick(value, y_of(value)) for value in range(0, top + 1, step)],
         labels=[
-            DayLabel(formats.date_format(days[index], "j N"), round(LEFT + (index + 0.5) * slot, 1))
+            DayLabel(formats.date_format(days[index], "j N"), round(left + (index + 0.5) * slot, 1))
             for index in reversed(labelled)
         ],
         legend=[
-            LegendEntry(one.name, one.label, LEFT + position * LEGEND_SPACING)
+            LegendEntry(one.name, one.label, left + position * LEGEND_SPACING)
             for position, one in enumerate(series)
         ],
     )

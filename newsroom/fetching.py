@@ -30,7 +30,12 @@ IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 class FetchError(Exception):
-    """An address that could not be fetched, and why, in words for the editor."""
+    """An address that could not be fetched, and why, in words for the editor; ``code`` and ``params``
+    say it again for intake.health to show in the reader's language."""
+
+    def __init__(self, message, code="network", **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 def check_url(url):
@@ -38,11 +43,11 @@ def check_url(url):
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
     except ValueError:
-        raise FetchError(f"{url}: not a valid address") from None
+        raise FetchError(f"{url}: not a valid address", "address", url=url) from None
     if parts.scheme not in ("http", "https"):
-        raise FetchError(f"{url}: only http and https addresses are fetched")
+        raise FetchError(f"{url}: only http and https addresses are fetched", "scheme", url=url)
     if not parts.hostname:
-        raise FetchError(f"{url}: the address has no host")
+        raise FetchError(f"{url}: the address has no host", "address", url=url)
     return parts
 
 
@@ -59,12 +64,14 @@ def allowed_address(host, port):
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise FetchError(f"{host}: the name does not resolve ({error or type(error).__name__})") from None
+        detail = str(error) or type(error).__name__
+        message = f"{host}: the name does not resolve ({detail})"
+        raise FetchError(message, "resolve", host=host, detail=detail) from None
     addresses = [info[4][0] for info in found]
     for address in addresses:
         reason = refusal(ipaddress.ip_address(address.split("%", 1)[0]))
         if reason:
-            raise FetchError(f"{host}: refused, {address} is {reason}")
+            raise FetchError(f"{host}: refused, {address} is {reason}", "refused", host=host, address=address)
     return addresses[0]
 
 

@@ -23,6 +23,9 @@ INGEST_TIMEOUT         seconds allowed to fetch one feed (default: 20)
 INGEST_MAX_BYTES       the largest feed answer read (default: 5 MiB)
 INGEST_CONCURRENCY     feeds fetched at once by ingest_feeds (default: 4)
 INGEST_ALLOW_LOOPBACK  1 to let feeds be fetched from loopback addresses (default: off)
+INGEST_INTERVAL        minutes between scheduled ingest_feeds runs (default: 30): a failing feed
+                       waits twice that after its first failure, doubling up to a day
+INGEST_STALE_DAYS      days without a new item before a feed is flagged as silent (default: 14)
 DJANGO_DB_POOL         on PostgreSQL, 1 for a psycopg connection pool in each process
                        (DJANGO_DB_POOL_MAX connections at most, default 4); otherwise
                        connections are kept DJANGO_CONN_MAX_AGE seconds (default 60)
@@ -372,6 +375,8 @@ INGEST_TIMEOUT = int(os.environ.get("INGEST_TIMEOUT", "20"))
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
 INGEST_CONCURRENCY = int(os.environ.get("INGEST_CONCURRENCY", "4"))
 INGEST_ALLOW_LOOPBACK = env_flag("INGEST_ALLOW_LOOPBACK")
+INGEST_INTERVAL = int(os.environ.get("INGEST_INTERVAL", "30"))
+INGEST_STALE_DAYS = int(os.environ.get("INGEST_STALE_DAYS", "14"))
 
 # E-mail (notifications to the desk, the digest): through the SMTP server the environment names,
 # printed on the console when it names none (development).

@@ -433,3 +433,23 @@ def test_the_demo_shows_addresses_and_origins(loaded, admin_client):
     assertContains(form, "antibioresistance-l-europe-vise-20-d-antibiotiques-en-moins-d-ici-2030")
     origins = set(Article.objects.values_list("origin", flat=True))
     assert origins == {Article.Origin.WRITTEN, Article.Origin.IMPORTED, Article.Origin.INGESTED}
+
+
+def test_the_sources_list_shows_a_feed_in_each_state_with_its_runs(loaded, admin_client):
+    from demo import feed_health
+
+    page = admin_client.get("/admin/intake/source/")
+    html_page = page.content.decode()
+
+    assert html_page.count('<span class="feed-state feed-ok">OK</span>') == 2
+    assert re.search(r'feed-failing">En échec depuis le \d+ \w+ \(\d+ essais\)</span>', html_page)
+    assertContains(page, '<span class="feed-state feed-stale">Silencieux depuis 20 jours</span>', html=True)
+    bars = re.findall(r'<rect class="bar bar-in"[^>]*height="([\d.]+)"', html_page)
+    assert len(bars) == 4 * 30 and sum(float(height) > 0 for height in bars) >= 3
+    failing = Source.objects.get(name=feed_health.FAILING_FEED["name"])
+    # Tried after 1, 2, 4, 8, 16 hours, then every day: nine failures in five days, the next one tomorrow.
+    assert failing.consecutive_failures == 9 and failing.next_fetch_at > timezone.now()
+    change = admin_client.get(f"/admin/intake/source/{failing.pk}/change/")
+    assertContains(change, f"{failing.feed_url} : le serveur a répondu 503 Service Unavailable")
+    ok = Source.objects.get(name=feed.FEED["name"])
+    assert ok.runs.count() == 24 and sum(ok.runs.values_list("items_new", flat=True)) == ok.items.count()

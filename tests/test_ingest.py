@@ -590,7 +590,8 @@ class TestLongFeeds:
         assert status == 0, err
         assert "Veille: 200 created, 0 updated" in out
         assert len(first) <= 60, f"{len(first)} queries for 200 items"  # 6,000 one item at a time
-        assert len(again) <= 10, f"{len(again)} queries for 200 unchanged items"
+        # The run's own: its claim, the run recorded, old runs forgotten, and the lot's reads.
+        assert len(again) <= 12, f"{len(again)} queries for 200 unchanged items"
         articles = Article.objects.filter(origin=Article.Origin.INGESTED)
         assert articles.count() == 200
         assert articles.filter(image__image_url__endswith=".jpg", tags__name="Veille").count() == 200

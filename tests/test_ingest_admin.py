@@ -80,7 +80,8 @@ class TestSourceAdmin:
         response = editor_client.get("/admin/intake/source/")
 
         assertContains(response, "Broken News")
-        assertContains(response, '<span class="fetch-failed">Échec</span>', html=True)
+        assertContains(response, "feed-state feed-failing")
+        assertContains(response, '<span class="feed-state feed-new">Pas encore récupéré</span>', html=True)
         assertContains(response, "127.0.0.1")
         assertContains(response, REVIEW)
 

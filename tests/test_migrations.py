@@ -115,3 +115,42 @@ def test_the_editors_note_each_article_had_becomes_the_first_note_of_its_thread(
         article.updated_at,
     )
     assert Article.objects.get(title="Sans note").notes.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sources_start_their_health_from_their_last_fetch_and_newest_item():
+    before = ("intake", "0004_rules_categories_footer")
+    call_command("migrate", *before, verbosity=0)
+    old = MigrationExecutor(connection).loader.project_state([before]).apps
+    OldSource, OldItem = old.get_model("intake", "Source"), old.get_model("intake", "IngestedItem")
+    fetched = timezone.now() - timezone.timedelta(hours=3)
+    good = OldSource.objects.create(
+        name="Lu", feed_url="https://lu.example.org/feed", last_outcome="ok", last_fetched_at=fetched
+    )
+    OldSource.objects.create(
+        name="En panne",
+        feed_url="https://panne.example.org/feed",
+        last_outcome="failed",
+        last_fetched_at=fetched,
+    )
+    OldSource.objects.create(name="Jamais lu", feed_url="https://jamais.example.org/feed")
+    item = OldItem.objects.create(
+        link_normalized="https://lu.example.org/a", source=good, fingerprint="f" * 64
+    )
+
+    call_command("migrate", verbosity=0)
+
+    health = {
+        source.name: (
+            source.last_success_at,
+            source.failing_since,
+            source.consecutive_failures,
+            source.last_new_item_at,
+        )
+        for source in Source.objects.all()
+    }
+    assert health == {
+        "Lu": (fetched, None, 0, item.first_seen_at),
+        "En panne": (None, fetched, 1, None),
+        "Jamais lu": (None, None, 0, None),
+    }
