@@ -53,7 +53,7 @@ def desk(live_server, transactional_db, smtp_server, settings, media_root):
         ]
     ):
         make_article(
-            title=title, tags=["Santé publique"], image=True, source=True, author=people["redactrice"], origin=origin
+            title=title, tags=["Santé publique"], source=True, author=people["redactrice"], origin=origin
         )
     make_article(title="AVC : la thrombectomie au-delà de six heures", status=Article.Status.REVIEW)
     return live_server.url, smtp_server
@@ -76,6 +76,7 @@ def test_the_editors_day(desk, browser, tmp_path):
     # The author writes a new article: no slug to type, tags as chips, an image from her disk.
     log_in(author, site, "autrice")
     author.get_by_role("link", name="Ajouter article").click()
+    assert author.locator("#content h1").inner_text() == "Nouvel article"
     author.get_by_label("Titre").fill(TITLE)
     author.get_by_label("Résumé").fill(
         "Une étude pilote française confirme l’intérêt d’un dépistage par scanner chez les gros fumeurs."
@@ -141,6 +142,7 @@ def test_the_editors_day(desk, browser, tmp_path):
     assert notes_meta[0].startswith("Hélène Durand") and notes_meta[1].startswith("Claire Martin")
     editor.locator(".article-thread").scroll_into_view_if_needed()
     editor.get_by_role("group", name="Enregistrer et :").scroll_into_view_if_needed()
+    assert editor.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]  # no sideways scrolling
     screenshot(editor, "day-thread.png")
     tomorrow = timezone.localtime() + timedelta(days=1)
     editor.locator("#id_published_at_0").fill(tomorrow.strftime("%d/%m/%Y"))
@@ -189,7 +191,9 @@ def test_the_editors_day(desk, browser, tmp_path):
 
     # The list at 1366 × 768, the article first.
     editor.goto(f"{site}/admin/articles/article/")
+    assert editor.locator("#content h1").inner_text() == "Articles"
     assert editor.locator("#result_list th.field-title a").first.inner_text() == NEW_TITLE
+    assert editor.locator("#result_list td.field-author_name").first.inner_text() == "Claire Martin"
     assert editor.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
     screenshot(editor, "day-list.png")
     for page in (author, editor, reader):
