@@ -14,10 +14,10 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleNote
 
 from .factories import image_bytes, make_article
-from .test_browser_public import SCREENSHOTS
+from .test_browser_public import DEMO_NOW, SCREENSHOTS, site_clock
 from .test_browser_workflow import PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
@@ -30,9 +30,17 @@ REPLY = "C’est fait : l’étude est citée, 4 000 participants."
 
 
 @pytest.fixture
-def desk(live_server, transactional_db, smtp_server, settings, media_root):
+def desk(live_server, transactional_db, smtp_server, settings, media_root, monkeypatch):
     """An author and an editor with their e-mail addresses, the site's address for the e-mails'
-    links, and a real SMTP server; a few other articles so that the list is a list."""
+    links, and a real SMTP server; a few other articles so that the list is a list. The site's
+    clock starts at DEMO_NOW, so that the screenshots' dates change only when the pages do."""
+    # A note's time is its field's default, timezone.now as it was when the model was read.
+    monkeypatch.setattr(ArticleNote._meta.get_field("created_at"), "default", lambda: timezone.now())
+    with site_clock(DEMO_NOW):
+        yield make_desk(live_server, settings), smtp_server
+
+
+def make_desk(live_server, settings):
     settings.SITE_URL = live_server.url
     importlib.import_module("articles.migrations.0003_roles").create_roles(apps, None)
     people = {}
@@ -54,7 +62,7 @@ def desk(live_server, transactional_db, smtp_server, settings, media_root):
             title=title, tags=["Santé publique"], source=True, author=people["redactrice"], origin=origin
         )
     make_article(title="AVC : la thrombectomie au-delà de six heures", status=Article.Status.REVIEW)
-    return live_server.url, smtp_server
+    return live_server.url
 
 
 def subjects(mailbox, address):
@@ -67,7 +75,7 @@ def screenshot(page, name):
 
 
 def test_the_editors_day(desk, browser, tmp_path):
-    site, mailbox = desk
+    (site, mailbox) = desk
     author = browser.new_context(locale="fr-FR", viewport=LAPTOP).new_page()
     editor = browser.new_context(locale="fr-FR", viewport=LAPTOP).new_page()
 
