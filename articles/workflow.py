@@ -181,11 +181,19 @@ def find_transition(source, target):
     return None
 
 
+def sources_of(transition, article, source):
+    """The statuses ``transition`` moves ``article`` from. A scheduled article (published, its date
+    still to come) may also be published now: the desk changes its mind when the news cannot wait."""
+    if transition.name == "publish" and source == Status.PUBLISHED and article.is_scheduled:
+        return transition.sources | {Status.PUBLISHED}
+    return transition.sources
+
+
 def may_make(user, article, transition, source=None):
     source = source or article.status
     return (
         can_edit(user, article)
-        and source in transition.sources
+        and source in sources_of(transition, article, source)
         and (is_editor(user) or not transition.editors_only)
     )
 
@@ -223,7 +231,7 @@ def check_named_move(user, article, name, source=None):
     source = source or (article.status if article.pk else Status.DRAFT)
     if transition is None:
         raise WorkflowRefused(gettext("There is no move called “%(name)s”.") % {"name": name})
-    if source not in transition.sources:
+    if source not in sources_of(transition, article, source):
         raise WorkflowRefused(
             gettext("“%(title)s” is “%(source)s”: it cannot be moved by “%(action)s”.")
             % {"title": article, "source": Status(source).label, "action": transition.label}
@@ -266,6 +274,8 @@ def prepare(article, transition, note="", notice=None):
                 % {"title": article}
             )
         article.withdrawn_at, article.withdrawal_reason = timezone.now().replace(microsecond=0), notice
+    if transition.name == "publish" and article.is_scheduled:
+        article.published_at = timezone.now().replace(microsecond=0)  # published now, not as planned
     if transition.target in (Status.PUBLISHED, Status.DRAFT):
         article.withdrawn_at = None  # public again, or being reworked: the notice goes
 

@@ -1,5 +1,6 @@
-"""The editors' day in a real browser at 1366 × 768: the article list leaves its titles room,
-and the change form's tags are chips one adds and removes."""
+"""The article list and form in a real browser at 1366 × 768: the list leaves its titles room,
+and the change form's tags are chips one adds and removes (the README's pictures of the list
+and the form are test_browser_day's)."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -7,7 +8,6 @@ from django.contrib.auth.models import User
 from articles.models import Article
 
 from .factories import make_article
-from .test_browser_public import SCREENSHOTS
 from .test_browser_workflow import log_in, newsroom  # noqa: F401 -- a fixture
 
 pytestmark = pytest.mark.browser
@@ -32,8 +32,6 @@ def test_the_list_leaves_titles_room_at_1366(newsroom, browser):  # noqa: F811
     title = page.locator("#result_list th.field-title").first
     width = title.bounding_box()["width"]
     page_width = page.evaluate("document.documentElement.scrollWidth")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "admin-list-1366.png"))
     print(f"title column {width:.0f} px, page {page_width} px wide")  # noqa: T201
     assert width >= 300
     assert page_width <= LAPTOP["width"]  # no sideways scrolling
@@ -53,7 +51,6 @@ def test_tags_are_chips_one_adds_and_removes(newsroom, page):  # noqa: F811
     tags.press("Enter")  # adds the tag; does not save the form
     assert page.locator(".tag-chip").all_inner_texts() == ["Oncologie\n×", "santé publique\n×", "Essai\n×"]
     page.get_by_role("button", name="Retirer l’étiquette Oncologie").click()
-    page.screenshot(path=str(SCREENSHOTS / "admin-author-form-1366.png"))
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.get_by_text("a été ajouté avec succès").wait_for()
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles import workflow
 from articles.models import Article
 
 from .admin_forms import form_data
@@ -143,6 +144,24 @@ class TestMoves:
         assert article.status == Status.PUBLISHED
         assert article.published_at <= timezone.now()
         assert Article.objects.published().filter(pk=article.pk).exists()
+
+    def test_a_scheduled_article_may_be_published_now_after_all(self, editor_client, client, editor):
+        tomorrow = timezone.now().replace(microsecond=0) + timedelta(days=1)
+        article = make_article(status=Status.PUBLISHED, published_at=tomorrow, title="Sous embargo")
+        other = make_article(status=Status.PUBLISHED, published_at=tomorrow, title="Aussi sous embargo")
+
+        assert buttons(editor_client.get(change_url(article))) == ["publish", "unpublish", "archive"]
+        response = save_form(editor_client, article, _move="publish")
+
+        article.refresh_from_db()
+        assert article.status == Status.PUBLISHED and article.published_at <= timezone.now()
+        assertContains(editor_client.get(response["Location"]), "Publié : « Sous embargo ».")
+        assert client.get(article.get_absolute_url()).status_code == 200
+        # The bulk action too; an article already out is offered no « Publier maintenant ».
+        assert workflow.apply(editor, other, "publish") == "Publié"
+        other.refresh_from_db()
+        assert Article.objects.published().filter(pk=other.pk).exists()
+        assert buttons(editor_client.get(change_url(other))) == ["unpublish", "archive"]
 
     def test_an_editor_adds_and_submits_in_one_post(self, editor_client):
         from .test_admin import add_article_form

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -123,7 +124,7 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
         "title",
         "status_display",
         "publication_date",
-        "author",
+        "author_name",
         "tag_list",
         "importance",
         "thumbnail",
@@ -408,12 +409,18 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
                 ),
             )
 
+    def add_view(self, request, form_url="", extra_context=None):
+        # « Nouvel article », rather than Django's « Ajout de article ».
+        return super().add_view(request, form_url, {"title": gettext("New article"), **(extra_context or {})})
+
     def changelist_view(self, request, extra_context=None):
         # Not VersionAdmin's: its one revision around the whole list would merge the
         # bulk actions' changes to several articles into one; each gets its own.
         context = {
             "has_change_permission": self.has_change_permission(request),
             "may_recover": self.may_recover(request),
+            # « Articles », rather than Django's « Sélectionnez l’objet article à changer ».
+            "title": capfirst(Article._meta.verbose_name_plural),
             **(extra_context or {}),
         }
         return admin.ModelAdmin.changelist_view(self, request, context)
@@ -446,6 +453,13 @@ class ArticleAdmin(ArticleMoves, SourceHealthPages, ArticlePages, ArticleVersion
     def publication_date(self, article):
         """Short (07/12/2026 14:30), on one line: the list leaves its titles room at 1366 px."""
         return formats.date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("author"), ordering="author__last_name")
+    def author_name(self, article):
+        """The author as the desk calls her, by name (her username when she has none)."""
+        if article.author is None:
+            return None
+        return article.author.get_full_name() or article.author.get_username()
 
     @admin.display(description=_("tags"))
     def tag_list(self, article):

@@ -173,6 +173,10 @@ class ArticleAdminForm(RefuseControlCharacters, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "tags" in self.fields:
             self.fields["tags"].widget.tags = workflow.visible_tags(self.user, Tag.objects.all())
+            self.fields["tags"].help_text = _(
+                "Type a comma or press Enter after each tag; × removes one. Without scripts: "
+                "the tags separated by commas."
+            )
         stored = self.instance.status if self.instance.pk else Status.DRAFT
         self.original_status = self.stored_status or stored
         if not workflow.may_write_notes(self.user):
