@@ -291,6 +291,18 @@ class TestDigestPages:
         assert client.get(f"/digest/{Week.current().next.label}/").status_code == 404
         assert client.get("/digest/2024-W60/").status_code == 404
 
+    def test_a_week_has_one_address_and_odd_years_are_not_found(self, client, weeks):
+        before, _last = weeks
+        arabic = before.label.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        fullwidth = before.label.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        for label in (arabic, fullwidth):
+            assert client.get(f"/digest/{label}/").status_code == 404
+        # 0001-W01 starts before the first date Python holds in UTC; 9999-W52 ends after the last.
+        for label in ("0001-W01", "0000-W01", "9999-W52", "2026-W00", "2026-W54"):
+            assert client.get(f"/digest/{label}/").status_code == 404
+            with pytest.raises(CommandError, match="week"):
+                call_command("send_digest", "--week", label, stdout=_Out())
+
     def test_the_index_and_the_feed_list_past_weeks(self, client, weeks):
         before, last = weeks
         index = client.get("/digest/")
