@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import http.client
 import json
+import re
 import time
 import uuid
 from urllib.parse import quote
@@ -49,6 +50,9 @@ KINDS = {
     "expression_of_concern": SourceUpdate.Kind.CONCERN,
 }
 BUSY = {429, 503}
+# A notice's DOI as the page links it (https://doi.org/<doi>) and JSON-LD quotes it: Crossref's
+# answer is read as untrusted; anything else (spaces, quotes, controls, NUL) is dropped.
+NOTICE_DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"'<>?#\\\]\x00-\x1f\x7f]{1,280}")
 
 
 class CrossrefError(Exception):
@@ -121,7 +125,8 @@ def updates_in(message):
             continue
         kind = KINDS.get(str(relation.get("type", "")).lower().replace("-", "_"))
         if kind:
-            notice = str(relation.get("DOI") or "")[:300].lower()
+            notice = str(relation.get("DOI") or "").strip().lower()
+            notice = notice if NOTICE_DOI.fullmatch(notice) else ""  # the link then names the work's
             found.append(Update(kind, notice, date_of(relation.get("updated"))))
     return found
 
@@ -131,7 +136,7 @@ def date_of(value):
     try:
         year, month, day = (list(value["date-parts"][0]) + [1, 1])[:3]
         return datetime.date(int(year), int(month), int(day))
-    except (KeyError, IndexError, TypeError, ValueError):
+    except (KeyError, IndexError, TypeError, ValueError, OverflowError):  # 10**20, or 1e999 (inf)
         return None
 
 
