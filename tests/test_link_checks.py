@@ -197,6 +197,24 @@ class TestFailuresOverDays:
         check = check_of(broken)
         assert check.failures == 0 and check.first_failure_at is None and not check.is_dead
 
+    def test_the_archived_copy_of_a_hostile_stored_address_is_a_valid_url_or_none(self, client):
+        """Addresses stored before today's checks (an import, a feed): the archived copy's link is
+        written as the source's own is, and only for a web address elsewhere."""
+        hostile = {
+            'https://example.org/a b"c<d>\ne{h}|^`': "https://example.org/a%20b%22c%3Cd%3E%0Ae%7Bh%7D%7C%5E%60",
+            "javascript:alert(1)": None,
+            "//elsewhere.example/x": None,
+            "/a/path/here": None,
+        }
+        for stored, expected in hostile.items():
+            article = article_citing("https://example.org/fine")
+            SourceLink.objects.filter(article=article).update(url=stored)
+            LinkCheck.objects.create(link=article.source, dead_since=timezone.now())
+            page = client.get(article.get_absolute_url())
+            archived = re.findall(r'<a href="([^"]*)"[^>]*>copie archivée', page.content.decode())
+            day = f"{timezone.localtime(article.published_at):%Y%m%d}"
+            assert archived == ([f"https://web.archive.org/web/{day}/{expected}"] if expected else []), stored
+
     def test_a_dead_link_that_answers_again_is_alive_and_loses_its_archived_copy(self, client, server, clock):
         server.serve("/back", 404)
         article = article_citing(server.url("/back"))
