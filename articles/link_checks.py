@@ -42,7 +42,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from newsroom.fetching import FetchError, check_url, open_connection
+from newsroom.fetching import FetchError, check_url, open_connection, request_target
 
 from .managers import rows_written
 from .models import Article, LinkCheck, SourceLink
@@ -106,8 +106,7 @@ def ask(url, method, deadline):
     parts = check_url(url)
     connection = open_connection(parts, deadline)
     try:
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        connection.request(method, path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        connection.request(method, request_target(parts), headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
         response = connection.getresponse()
         location = response.getheader("Location", "")
         response.close()

@@ -30,7 +30,7 @@ from django.db.models.functions import Concat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.fetching import FetchError, check_url, open_connection
+from newsroom.fetching import FetchError, check_url, open_connection, request_target
 
 from . import writing
 from .models import Article, Correction, DoiCheck, SourceUpdate, StoryKey
@@ -86,7 +86,7 @@ def ask(doi, timeout=None):
     connection = open_connection(parts, deadline)
     try:
         headers = {"User-Agent": user_agent(), "Accept": "application/json"}
-        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers)
+        connection.request("GET", request_target(parts), headers=headers)
         response = connection.getresponse()
         if response.status == 404:
             return None

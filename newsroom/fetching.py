@@ -17,10 +17,11 @@ says nothing.
 import http.client
 import io
 import ipaddress
+import re
 import socket
 import ssl
 import time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 
@@ -44,6 +45,18 @@ def check_url(url):
     if not parts.hostname:
         raise FetchError(f"{url}: the address has no host")
     return parts
+
+
+# What a request line may not carry as is: controls, space, and anything not ASCII.
+_NOT_IN_REQUEST_LINE = re.compile(r"[^\x21-\x7e]+")
+
+
+def request_target(parts):
+    """The path and query of ``parts`` for the request line, written as a browser sends them: an
+    address with « é » or a space (a source's own, or a redirect's Location) is percent-encoded
+    in UTF-8, where http.client would raise UnicodeEncodeError (or refuse the space)."""
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return _NOT_IN_REQUEST_LINE.sub(lambda found: quote(found[0], safe=""), target)
 
 
 def open_connection(parts, deadline):

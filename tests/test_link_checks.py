@@ -125,6 +125,18 @@ class TestEveryAnswer:
         # Nothing ever reached the private address: it was refused before connecting.
         assert summary.dead == 2 and summary.failing == 4 and summary.alive == 3 and summary.moved == 1
 
+    def test_an_address_with_accents_or_spaces_is_asked_as_a_browser_asks_it(self, server, clock):
+        """http.client takes only ASCII in its request line: « santé » raised UnicodeEncodeError out
+        of the run, every link after it left unchecked."""
+        server.serve("/sant%C3%A9")
+        server.serve("/sant%C3%A9/un%20essai")
+        server.serve("/after")
+        articles = [article_citing(server.url(path)) for path in ("/santé", "/santé/un essai", "/after")]
+        summary = run(clock)
+        assert summary.checked == 3 and summary.alive == 3
+        assert [check_of(article).status_code for article in articles] == [200, 200, 200]
+        assert server.count("/sant%C3%A9/un%20essai") == 1
+
     def test_readers_get_an_archived_copy_of_the_dead_sources_only(self, client, server, clock, every_answer):
         run(clock)
         for name, article in every_answer.items():
