@@ -30,7 +30,7 @@ from django.db.models.functions import Concat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.fetching import FetchError, check_url, open_connection, request_target
+from newsroom.fetching import FetchError, check_url, open_connection, printable, request_target
 
 from . import writing
 from .models import Article, Correction, DoiCheck, SourceUpdate, StoryKey
@@ -206,8 +206,8 @@ def ask_one(check, token, summary, clock):
     try:
         message = ask(check.doi)
     except (CrossrefError, FetchError) as error:
-        fields["outcome"] = str(error)[:300]
-        summary.errors.append((check.doi, str(error)))
+        fields["outcome"] = printable(error)[:300]
+        summary.errors.append((check.doi, printable(error)))
         if isinstance(error, CrossrefBusy):
             summary.stopped = str(error)
     else:

@@ -29,7 +29,7 @@ from django.conf import settings
 
 # The connection's safety is shared with the source links' checks (newsroom.fetching); refusal and
 # FetchError are named here too, as the callers and tests of this module know them.
-from newsroom.fetching import FetchError, check_url, open_connection, refusal, request_target  # noqa: F401
+from newsroom.fetching import FetchError, check_url, open_connection, printable, refusal, request_target  # noqa: F401
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -111,4 +111,4 @@ def read_body(response, url, max_bytes):
 def describe(error):
     if isinstance(error, TimeoutError | socket.timeout):
         return f"no complete answer within {settings.INGEST_TIMEOUT} seconds (INGEST_TIMEOUT)"
-    return str(error) or type(error).__name__
+    return printable(str(error) or type(error).__name__)

@@ -59,6 +59,16 @@ def request_target(parts):
     return _NOT_IN_REQUEST_LINE.sub(lambda found: quote(found[0], safe=""), target)
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text):
+    """``text`` (an error, often the server's own words: its status line) fit to store and show on
+    one line: controls become U+FFFD. PostgreSQL refuses a NUL in text, and a status line of a
+    hostile server may hold one."""
+    return _CONTROLS.sub("\ufffd", str(text).strip())
+
+
 def open_connection(parts, deadline):
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = allowed_address(parts.hostname, port)

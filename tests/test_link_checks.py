@@ -125,6 +125,17 @@ class TestEveryAnswer:
         # Nothing ever reached the private address: it was refused before connecting.
         assert summary.dead == 2 and summary.failing == 4 and summary.alive == 3 and summary.moved == 1
 
+    def test_a_status_line_with_controls_is_kept_printable(self, server, clock):
+        """The server's own words are the error: a NUL in them made PostgreSQL refuse the row and
+        stopped the run."""
+        broken = article_citing(server.serve("/broken-line", raw=b"\x00\x1b[31m garbage\r\n\r\n"))
+        after = article_citing(server.serve("/after"))
+        summary = run(clock)
+        assert summary.checked == 2 and summary.failing == 1 and summary.alive == 1
+        error = check_of(broken).error
+        assert "garbage" in error and not any(ord(char) < 32 for char in error)
+        assert check_of(after).status_code == 200
+
     def test_an_address_with_accents_or_spaces_is_asked_as_a_browser_asks_it(self, server, clock):
         """http.client takes only ASCII in its request line: « santé » raised UnicodeEncodeError out
         of the run, every link after it left unchecked."""

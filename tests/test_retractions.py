@@ -131,6 +131,14 @@ class TestWhatCrossrefSays:
         assertContains(page, 'href="https://doi.org/10.1000/hostile"')
         assertNotContains(page, "alert(1)")
 
+    def test_a_status_line_with_controls_is_kept_printable(self, crossref, clock):
+        crossref.serve("/works/10.1000/broken", raw=b"HTTP/1.1 500 \x00\x1b[31m\r\n\r\n")
+        citing("10.1000/broken")
+        summary = run(clock)
+        assert summary.asked == 1 and len(summary.errors) == 1
+        outcome = DoiCheck.objects.get(doi="10.1000/broken").outcome
+        assert "500" in outcome and not any(ord(char) < 32 for char in outcome)
+
     def test_politely(self, crossref, clock, studies):
         run(clock)
         agents = {headers["User-Agent"] for _, _, headers in crossref.requests}
