@@ -347,6 +347,27 @@ class TestSubscription:
         assertContains(response, "pas une adresse", status_code=400)  # given back to correct it
         assert not Subscriber.objects.exists()
 
+    def test_an_address_no_reader_has_is_refused(
+        self, client, smtp_server, django_capture_on_commit_callbacks
+    ):
+        """Quoted local parts and domains that are an IP address or a single name: EmailField takes
+        them, and the site's SMTP server would deliver to the address inside its network."""
+        for email in (
+            '"a,b@evil.example"@example.net',
+            '"a\x01b"@example.net',
+            "x@[10.0.0.1]",
+            "x@localhost",
+        ):
+            response = subscribe(client, django_capture_on_commit_callbacks, email=email)
+            assertContains(response, "Donnez une adresse sur un nom de domaine", status_code=400)
+        assert not Subscriber.objects.exists() and smtp_server.messages == []
+        assert (
+            subscribe(
+                client, django_capture_on_commit_callbacks, email="o'brien+lettre@exämple.fr"
+            ).status_code
+            == 302
+        )
+
     def test_the_page_says_the_same_whoever_the_address_is(
         self, client, smtp_server, django_capture_on_commit_callbacks
     ):
