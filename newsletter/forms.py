@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Tag
 
+from .emails import sendable
+
 
 def tag_choices():
     """Tags readers may choose: public ones (internal tags, or tags of drafts only, stay unknown)."""
@@ -39,7 +41,7 @@ class SubscribeForm(PreferencesForm):
         site's SMTP server would be asked to deliver inside its own network."""
         email = self.cleaned_data["email"].strip().lower()
         local, _at, domain = email.rpartition("@")
-        if '"' in local or "[" in domain or "." not in domain.strip("."):
+        if '"' in local or "[" in domain or "." not in domain.strip(".") or not sendable(email):
             raise forms.ValidationError(
                 _("Give an address at a domain name, such as name@example.org."), code="invalid"
             )

@@ -246,6 +246,20 @@ def test_the_refused_address_is_tried_again_next_time(smtp_server, weeks, monkey
     assert len(smtp_server.to("refusee@example.net")) == 1 and len(smtp_server.to(READER)) == 1
 
 
+def test_an_address_no_message_can_hold_is_refused_and_the_run_goes_on(smtp_server, weeks, caplog):
+    """Typed in the admin or imported: Django's ValueError, which names the address, stopped the run
+    for every reader after it, week after week."""
+    Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+    for email in ("a@b@c.example", "x@" + "ü" * 60 + ".net", "<a@b.net>, c@d.net"):
+        Subscriber.objects.create(email=email, status=Subscriber.Status.CONFIRMED)  # sent to first
+    call_command("send_digest", "--week", weeks[0].label, stdout=(out := _Out()))
+    assert "sent 1, already sent 0, refused by the server 3" in out.text
+    assert len(smtp_server.to(READER)) == 1
+    errors = set(Delivery.objects.filter(sent_at__isnull=True).values_list("last_error", flat=True))
+    assert errors == {"not an address an e-mail can be sent to"}
+    assert "@" not in " ".join(record.getMessage() for record in caplog.records if record.name != "mail.log")
+
+
 class TestDigestPages:
     def test_the_week_page_lists_top_stories_first_then_by_tag(self, client, weeks):
         before, _last = weeks
@@ -357,6 +371,8 @@ class TestSubscription:
             '"a\x01b"@example.net',
             "x@[10.0.0.1]",
             "x@localhost",
+            "x@" + "ü" * 60 + ".net",  # EmailField takes it; its punycode label is too long to send
+            "x@\xad.net",  # a soft hyphen alone: an empty label
         ):
             response = subscribe(client, django_capture_on_commit_callbacks, email=email)
             assertContains(response, "Donnez une adresse sur un nom de domaine", status_code=400)
