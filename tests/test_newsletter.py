@@ -469,6 +469,19 @@ class TestTokens:
         reader.refresh_from_db()
         assert reader.status == Subscriber.Status.CONFIRMED
 
+    def test_a_confirmation_link_does_not_undo_an_unsubscription(self, client):
+        reader = Subscriber.objects.create(email=READER)
+        confirm = tokens.make(reader, tokens.CONFIRM)
+        assert client.post(f"/newsletter/confirm/{confirm}/").status_code == 200
+        assert (
+            client.post(f"/newsletter/unsubscribe/{tokens.make(reader, tokens.UNSUBSCRIBE)}/").status_code
+            == 200
+        )
+        assert client.get(f"/newsletter/confirm/{confirm}/").status_code == 404
+        assert client.post(f"/newsletter/confirm/{confirm}/").status_code == 404
+        reader.refresh_from_db()
+        assert reader.status == Subscriber.Status.UNSUBSCRIBED
+
     def test_an_expired_confirmation_does_nothing(self, client, monkeypatch):
         reader = Subscriber.objects.create(email=READER)
         token = tokens.make(reader, tokens.CONFIRM)
