@@ -99,7 +99,7 @@ def ask(doi, timeout=None):
             raise CrossrefError(f"Crossref's answer is larger than {MAX_BYTES} bytes")
         try:
             return json.loads(body)["message"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # [[[[…]]]] nested past Python's stack
             raise CrossrefError("Crossref's answer is not the JSON of a work") from None
     except TimeoutError:
         raise CrossrefError(f"no answer from Crossref within {timeout:g} seconds") from None

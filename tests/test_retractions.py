@@ -120,9 +120,12 @@ class TestWhatCrossrefSays:
         body = b'{"message": {"updated-by": [{"type": "withdrawal", "DOI": "10.1000/w", '
         body += b'"updated": {"date-parts": [[1e999, 1, 1]]}}]}}'
         crossref.serve("/works/10.1000/infinite", body=body, headers={"Content-Type": "application/json"})
-        articles = [citing(f"10.1000/{name}") for name in ("hostile", "far", "infinite")]
+        deep = b'{"message": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"  # RecursionError, not ValueError
+        crossref.serve("/works/10.1000/deep", body=deep, headers={"Content-Type": "application/json"})
+        articles = [citing(f"10.1000/{name}") for name in ("hostile", "far", "infinite", "deep")]
         summary = run(clock)
-        assert summary.asked == 3 and summary.errors == [] and len(summary.found) == 3
+        assert summary.asked == 4 and len(summary.found) == 3
+        assert summary.errors == [("10.1000/deep", "Crossref's answer is not the JSON of a work")]
         updates = {update.doi: update for update in SourceUpdate.objects.all()}
         assert updates["10.1000/hostile"].notice_doi == ""
         assert updates["10.1000/far"].updated_on is None and updates["10.1000/infinite"].updated_on is None
