@@ -42,7 +42,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from newsroom.fetching import FetchError, check_url, open_connection
+from newsroom.fetching import FetchError, check_url, open_connection, printable, request_target
 
 from .managers import rows_written
 from .models import Article, LinkCheck, SourceLink
@@ -94,11 +94,11 @@ def probe(url, timeout=None):
             current = urljoin(current, location.strip())
         return Probe(None, current, f"more than {MAX_REDIRECTS} redirects")
     except FetchError as error:
-        return Probe(None, current, str(error)[:500])
+        return Probe(None, current, printable(error)[:500])
     except TimeoutError:
         return Probe(None, current, f"no answer within {timeout:g} seconds")
     except (OSError, http.client.HTTPException) as error:
-        return Probe(None, current, (str(error) or type(error).__name__)[:500])
+        return Probe(None, current, printable(str(error) or type(error).__name__)[:500])
 
 
 def ask(url, method, deadline):
@@ -106,8 +106,7 @@ def ask(url, method, deadline):
     parts = check_url(url)
     connection = open_connection(parts, deadline)
     try:
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        connection.request(method, path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        connection.request(method, request_target(parts), headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
         response = connection.getresponse()
         location = response.getheader("Location", "")
         response.close()

@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import http.client
 import json
+import re
 import time
 import uuid
 from urllib.parse import quote
@@ -29,7 +30,7 @@ from django.db.models.functions import Concat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.fetching import FetchError, check_url, open_connection
+from newsroom.fetching import FetchError, check_url, open_connection, printable, request_target
 
 from . import writing
 from .models import Article, Correction, DoiCheck, SourceUpdate, StoryKey
@@ -49,6 +50,9 @@ KINDS = {
     "expression_of_concern": SourceUpdate.Kind.CONCERN,
 }
 BUSY = {429, 503}
+# A notice's DOI as the page links it (https://doi.org/<doi>) and JSON-LD quotes it: Crossref's
+# answer is read as untrusted; anything else (spaces, quotes, controls, NUL) is dropped.
+NOTICE_DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"'<>?#\\\]\x00-\x1f\x7f]{1,280}")
 
 
 class CrossrefError(Exception):
@@ -82,7 +86,7 @@ def ask(doi, timeout=None):
     connection = open_connection(parts, deadline)
     try:
         headers = {"User-Agent": user_agent(), "Accept": "application/json"}
-        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers)
+        connection.request("GET", request_target(parts), headers=headers)
         response = connection.getresponse()
         if response.status == 404:
             return None
@@ -95,7 +99,7 @@ def ask(doi, timeout=None):
             raise CrossrefError(f"Crossref's answer is larger than {MAX_BYTES} bytes")
         try:
             return json.loads(body)["message"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # [[[[…]]]] nested past Python's stack
             raise CrossrefError("Crossref's answer is not the JSON of a work") from None
     except TimeoutError:
         raise CrossrefError(f"no answer from Crossref within {timeout:g} seconds") from None
@@ -121,7 +125,8 @@ def updates_in(message):
             continue
         kind = KINDS.get(str(relation.get("type", "")).lower().replace("-", "_"))
         if kind:
-            notice = str(relation.get("DOI") or "")[:300].lower()
+            notice = str(relation.get("DOI") or "").strip().lower()
+            notice = notice if NOTICE_DOI.fullmatch(notice) else ""  # the link then names the work's
             found.append(Update(kind, notice, date_of(relation.get("updated"))))
     return found
 
@@ -131,7 +136,7 @@ def date_of(value):
     try:
         year, month, day = (list(value["date-parts"][0]) + [1, 1])[:3]
         return datetime.date(int(year), int(month), int(day))
-    except (KeyError, IndexError, TypeError, ValueError):
+    except (KeyError, IndexError, TypeError, ValueError, OverflowError):  # 10**20, or 1e999 (inf)
         return None
 
 
@@ -201,8 +206,8 @@ def ask_one(check, token, summary, clock):
     try:
         message = ask(check.doi)
     except (CrossrefError, FetchError) as error:
-        fields["outcome"] = str(error)[:300]
-        summary.errors.append((check.doi, str(error)))
+        fields["outcome"] = printable(error)[:300]
+        summary.errors.append((check.doi, printable(error)))
         if isinstance(error, CrossrefBusy):
             summary.stopped = str(error)
     else:

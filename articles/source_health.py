@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import WebURLField
 from .managers import ContentManager
+from .rendering import web_url
 
 ARCHIVE_URL = "https://web.archive.org/web/{day:%Y%m%d}/{url}"
 
@@ -68,8 +69,14 @@ class LinkCheck(models.Model):
 
 
 def archived_copy_url(link, published_at):
-    """The Internet Archive's copy of ``link`` nearest to ``published_at``: built, never fetched."""
-    return ARCHIVE_URL.format(day=published_at, url=link.reader_url)
+    """The Internet Archive's copy of ``link`` nearest to ``published_at``: built, never fetched.
+
+    Only of a web address elsewhere, written as a valid URL (rendering.web_url) as the source's own
+    link is: a stored address with spaces, newlines or bidi controls, or a path, makes none."""
+    url = web_url(link.reader_url)
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    return ARCHIVE_URL.format(day=published_at, url=url)
 
 
 class SourceUpdateQuerySet(models.QuerySet):

@@ -29,7 +29,7 @@ from django.conf import settings
 
 # The connection's safety is shared with the source links' checks (newsroom.fetching); refusal and
 # FetchError are named here too, as the callers and tests of this module know them.
-from newsroom.fetching import FetchError, check_url, open_connection, refusal  # noqa: F401
+from newsroom.fetching import FetchError, check_url, open_connection, printable, refusal, request_target  # noqa: F401
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -58,7 +58,7 @@ def fetch(url, *, etag="", last_modified=""):
         parts = check_url(url)
         connection, response = open_connection(parts, deadline), None
         try:
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            path = request_target(parts)
             try:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
@@ -136,4 +136,4 @@ def network_error(error):
 def describe(error):
     if isinstance(error, TimeoutError | socket.timeout):
         return f"no complete answer within {settings.INGEST_TIMEOUT} seconds (INGEST_TIMEOUT)"
-    return str(error) or type(error).__name__
+    return printable(str(error) or type(error).__name__)

@@ -14,6 +14,7 @@ from email.mime.image import MIMEImage
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
@@ -38,6 +39,16 @@ def site_url():
     if not settings.DEBUG and not url.startswith("https://"):
         raise ImproperlyConfigured(f"SITE_URL must be an https address outside debugging, not {url}.")
     return url
+
+
+def sendable(email):
+    """Whether Django can write ``email`` in a message: EmailField takes some it cannot (a domain
+    label too long once in punycode, a soft hyphen), and its error would name the address."""
+    try:
+        sanitize_address(email, "utf-8")
+    except ValueError:  # UnicodeError is one
+        return False
+    return True
 
 
 def absolute(path):

@@ -110,13 +110,26 @@ def send_one(pk, built, identity, logo, smtp):
             subscriber = delivery.subscriber
             if subscriber.status != Subscriber.Status.CONFIRMED:
                 return "skipped"  # unsubscribed since the run began
+            if not emails.sendable(subscriber.email):
+                raise UnsendableAddress
             reader_content = built.for_reader(set(subscriber.tags.values_list("pk", flat=True)))
             emails.digest_message(reader_content, subscriber, identity, logo, connection=smtp).send()
             Delivery.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
     except smtplib.SMTPRecipientsRefused as error:
         Delivery.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=refusal(error))
         return "refused"
+    except UnsendableAddress:
+        # Typed in the admin or imported: Django cannot write it in a message (ValueError), and
+        # its error, which names the address, would stop the run for every reader after it.
+        Delivery.objects.filter(pk=pk).update(
+            attempts=F("attempts") + 1, last_error="not an address an e-mail can be sent to"
+        )
+        return "refused"
     return "sent"
+
+
+class UnsendableAddress(Exception):
+    pass
 
 
 def refusal(error):

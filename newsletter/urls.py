@@ -6,7 +6,7 @@ from . import feeds, views
 
 
 class WeekConverter:
-    regex = r"\d{4}-W\d{2}"
+    regex = r"[0-9]{4}-W[0-9]{2}"  # ASCII digits: one address per week
 
     def to_python(self, value):
         return value

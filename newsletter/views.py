@@ -137,6 +137,14 @@ class ConfirmView(TokenView):
     purpose = tokens.CONFIRM
     template_name = "newsletter/confirm.html"
 
+    def subscriber(self, token):
+        """Not a reader who unsubscribed since: an old confirmation link (kept by a mail scanner,
+        in a forwarded message) would subscribe them again. Asking again on the form sends one."""
+        found = super().subscriber(token)
+        if found is None or found.status == Subscriber.Status.UNSUBSCRIBED:
+            return None
+        return found
+
     def post(self, request, token):
         subscriber = self.subscriber(token)
         if subscriber is None:

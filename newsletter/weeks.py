@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
+# ASCII digits only: ``\d`` would also take « ٢٠٢٦ » or « ２０２６ », one week under many addresses.
+LABEL = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
+# Weeks whose Monday 00:00 in Paris, and the Monday after, are dates Python can hold in UTC.
+YEARS = range(2, 9999)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,6 +33,8 @@ class Week:
         if not match:
             raise ValueError(f"not a week: {label!r} (expected YYYY-Www, e.g. 2024-W21)")
         try:
+            if int(match[1]) not in YEARS:
+                raise ValueError
             monday = datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             raise ValueError(f"no such week: {label}") from None

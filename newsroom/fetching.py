@@ -17,10 +17,11 @@ says nothing.
 import http.client
 import io
 import ipaddress
+import re
 import socket
 import ssl
 import time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 
@@ -49,6 +50,28 @@ def check_url(url):
     if not parts.hostname:
         raise FetchError(f"{url}: the address has no host", "address", url=url)
     return parts
+
+
+# What a request line may not carry as is: controls, space, and anything not ASCII.
+_NOT_IN_REQUEST_LINE = re.compile(r"[^\x21-\x7e]+")
+
+
+def request_target(parts):
+    """The path and query of ``parts`` for the request line, written as a browser sends them: an
+    address with « é » or a space (a source's own, or a redirect's Location) is percent-encoded
+    in UTF-8, where http.client would raise UnicodeEncodeError (or refuse the space)."""
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return _NOT_IN_REQUEST_LINE.sub(lambda found: quote(found[0], safe=""), target)
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text):
+    """``text`` (an error, often the server's own words: its status line) fit to store and show on
+    one line: controls become U+FFFD. PostgreSQL refuses a NUL in text, and a status line of a
+    hostile server may hold one."""
+    return _CONTROLS.sub("\ufffd", str(text).strip())
 
 
 def open_connection(parts, deadline):

@@ -16,6 +16,7 @@ class Answer:
     silent: bool = False  # say nothing until the server stops: a timeout
     head_status: int | None = None  # what HEAD gets, when not the same (405: HEAD refused)
     delay: float = 0  # seconds before answering
+    raw: bytes = b""  # said as is instead of an HTTP answer: a broken status line, say
 
 
 class LinkServer:
@@ -41,6 +42,10 @@ class LinkServer:
                     server.stopping.wait(answer.delay)
                 if answer.silent:
                     server.stopping.wait(30)
+                    self.close_connection = True
+                    return
+                if answer.raw:
+                    self.wfile.write(answer.raw)
                     self.close_connection = True
                     return
                 status = answer.head_status if method == "HEAD" and answer.head_status else answer.status

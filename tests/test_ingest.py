@@ -495,6 +495,17 @@ class TestFetching:
         assert server.paths() == ["/old-feed", "/new-feed"]
         assert Article.objects.count() == 1
 
+    def test_a_feed_at_an_address_with_accents_is_fetched(self, server):
+        """http.client takes only ASCII in its request line: « santé » raised UnicodeEncodeError."""
+        server.serve("/sant%C3%A9/flux", "rss1.xml")
+        make_source("Accented", server.url("/santé/flux"))
+
+        out, err, status = ingest()
+
+        assert status == 0, err
+        assert server.paths() == ["/sant%C3%A9/flux"]
+        assert Article.objects.count() == 1
+
     def test_loopback_is_refused_unless_the_setting_allows_it(self, server, settings):
         settings.INGEST_ALLOW_LOOPBACK = False
         make_source("Local", server.serve("/feed", "rss1.xml"))

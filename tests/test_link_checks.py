@@ -125,6 +125,29 @@ class TestEveryAnswer:
         # Nothing ever reached the private address: it was refused before connecting.
         assert summary.dead == 2 and summary.failing == 4 and summary.alive == 3 and summary.moved == 1
 
+    def test_a_status_line_with_controls_is_kept_printable(self, server, clock):
+        """The server's own words are the error: a NUL in them made PostgreSQL refuse the row and
+        stopped the run."""
+        broken = article_citing(server.serve("/broken-line", raw=b"\x00\x1b[31m garbage\r\n\r\n"))
+        after = article_citing(server.serve("/after"))
+        summary = run(clock)
+        assert summary.checked == 2 and summary.failing == 1 and summary.alive == 1
+        error = check_of(broken).error
+        assert "garbage" in error and not any(ord(char) < 32 for char in error)
+        assert check_of(after).status_code == 200
+
+    def test_an_address_with_accents_or_spaces_is_asked_as_a_browser_asks_it(self, server, clock):
+        """http.client takes only ASCII in its request line: « santé » raised UnicodeEncodeError out
+        of the run, every link after it left unchecked."""
+        server.serve("/sant%C3%A9")
+        server.serve("/sant%C3%A9/un%20essai")
+        server.serve("/after")
+        articles = [article_citing(server.url(path)) for path in ("/santé", "/santé/un essai", "/after")]
+        summary = run(clock)
+        assert summary.checked == 3 and summary.alive == 3
+        assert [check_of(article).status_code for article in articles] == [200, 200, 200]
+        assert server.count("/sant%C3%A9/un%20essai") == 1
+
     def test_readers_get_an_archived_copy_of_the_dead_sources_only(self, client, server, clock, every_answer):
         run(clock)
         for name, article in every_answer.items():
@@ -196,6 +219,24 @@ class TestFailuresOverDays:
         run(clock)
         check = check_of(broken)
         assert check.failures == 0 and check.first_failure_at is None and not check.is_dead
+
+    def test_the_archived_copy_of_a_hostile_stored_address_is_a_valid_url_or_none(self, client):
+        """Addresses stored before today's checks (an import, a feed): the archived copy's link is
+        written as the source's own is, and only for a web address elsewhere."""
+        hostile = {
+            'https://example.org/a b"c<d>\ne{h}|^`': "https://example.org/a%20b%22c%3Cd%3E%0Ae%7Bh%7D%7C%5E%60",
+            "javascript:alert(1)": None,
+            "//elsewhere.example/x": None,
+            "/a/path/here": None,
+        }
+        for stored, expected in hostile.items():
+            article = article_citing("https://example.org/fine")
+            SourceLink.objects.filter(article=article).update(url=stored)
+            LinkCheck.objects.create(link=article.source, dead_since=timezone.now())
+            page = client.get(article.get_absolute_url())
+            archived = re.findall(r'<a href="([^"]*)"[^>]*>copie archivée', page.content.decode())
+            day = f"{timezone.localtime(article.published_at):%Y%m%d}"
+            assert archived == ([f"https://web.archive.org/web/{day}/{expected}"] if expected else []), stored
 
     def test_a_dead_link_that_answers_again_is_alive_and_loses_its_archived_copy(self, client, server, clock):
         server.serve("/back", 404)

@@ -246,6 +246,20 @@ def test_the_refused_address_is_tried_again_next_time(smtp_server, weeks, monkey
     assert len(smtp_server.to("refusee@example.net")) == 1 and len(smtp_server.to(READER)) == 1
 
 
+def test_an_address_no_message_can_hold_is_refused_and_the_run_goes_on(smtp_server, weeks, caplog):
+    """Typed in the admin or imported: Django's ValueError, which names the address, stopped the run
+    for every reader after it, week after week."""
+    Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+    for email in ("a@b@c.example", "x@" + "ü" * 60 + ".net", "<a@b.net>, c@d.net"):
+        Subscriber.objects.create(email=email, status=Subscriber.Status.CONFIRMED)  # sent to first
+    call_command("send_digest", "--week", weeks[0].label, stdout=(out := _Out()))
+    assert "sent 1, already sent 0, refused by the server 3" in out.text
+    assert len(smtp_server.to(READER)) == 1
+    errors = set(Delivery.objects.filter(sent_at__isnull=True).values_list("last_error", flat=True))
+    assert errors == {"not an address an e-mail can be sent to"}
+    assert "@" not in " ".join(record.getMessage() for record in caplog.records if record.name != "mail.log")
+
+
 class TestDigestPages:
     def test_the_week_page_lists_top_stories_first_then_by_tag(self, client, weeks):
         before, _last = weeks
@@ -291,6 +305,18 @@ class TestDigestPages:
         assert client.get(f"/digest/{Week.current().next.label}/").status_code == 404
         assert client.get("/digest/2024-W60/").status_code == 404
 
+    def test_a_week_has_one_address_and_odd_years_are_not_found(self, client, weeks):
+        before, _last = weeks
+        arabic = before.label.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        fullwidth = before.label.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        for label in (arabic, fullwidth):
+            assert client.get(f"/digest/{label}/").status_code == 404
+        # 0001-W01 starts before the first date Python holds in UTC; 9999-W52 ends after the last.
+        for label in ("0001-W01", "0000-W01", "9999-W52", "2026-W00", "2026-W54"):
+            assert client.get(f"/digest/{label}/").status_code == 404
+            with pytest.raises(CommandError, match="week"):
+                call_command("send_digest", "--week", label, stdout=_Out())
+
     def test_the_index_and_the_feed_list_past_weeks(self, client, weeks):
         before, last = weeks
         index = client.get("/digest/")
@@ -334,6 +360,29 @@ class TestSubscription:
         assert response.status_code == 400
         assertContains(response, "pas une adresse", status_code=400)  # given back to correct it
         assert not Subscriber.objects.exists()
+
+    def test_an_address_no_reader_has_is_refused(
+        self, client, smtp_server, django_capture_on_commit_callbacks
+    ):
+        """Quoted local parts and domains that are an IP address or a single name: EmailField takes
+        them, and the site's SMTP server would deliver to the address inside its network."""
+        for email in (
+            '"a,b@evil.example"@example.net',
+            '"a\x01b"@example.net',
+            "x@[10.0.0.1]",
+            "x@localhost",
+            "x@" + "ü" * 60 + ".net",  # EmailField takes it; its punycode label is too long to send
+            "x@\xad.net",  # a soft hyphen alone: an empty label
+        ):
+            response = subscribe(client, django_capture_on_commit_callbacks, email=email)
+            assertContains(response, "Donnez une adresse sur un nom de domaine", status_code=400)
+        assert not Subscriber.objects.exists() and smtp_server.messages == []
+        assert (
+            subscribe(
+                client, django_capture_on_commit_callbacks, email="o'brien+lettre@exämple.fr"
+            ).status_code
+            == 302
+        )
 
     def test_the_page_says_the_same_whoever_the_address_is(
         self, client, smtp_server, django_capture_on_commit_callbacks
@@ -419,6 +468,19 @@ class TestTokens:
         assert client.post(f"/newsletter/unsubscribe/{confirm[:-2]}xx/").status_code == 404
         reader.refresh_from_db()
         assert reader.status == Subscriber.Status.CONFIRMED
+
+    def test_a_confirmation_link_does_not_undo_an_unsubscription(self, client):
+        reader = Subscriber.objects.create(email=READER)
+        confirm = tokens.make(reader, tokens.CONFIRM)
+        assert client.post(f"/newsletter/confirm/{confirm}/").status_code == 200
+        assert (
+            client.post(f"/newsletter/unsubscribe/{tokens.make(reader, tokens.UNSUBSCRIBE)}/").status_code
+            == 200
+        )
+        assert client.get(f"/newsletter/confirm/{confirm}/").status_code == 404
+        assert client.post(f"/newsletter/confirm/{confirm}/").status_code == 404
+        reader.refresh_from_db()
+        assert reader.status == Subscriber.Status.UNSUBSCRIBED
 
     def test_an_expired_confirmation_does_nothing(self, client, monkeypatch):
         reader = Subscriber.objects.create(email=READER)

@@ -111,6 +111,37 @@ class TestWhatCrossrefSays:
         assert [doi for doi, _ in summary.errors] == ["10.1000/slow"]
         assert "no answer from Crossref within 2 seconds" in summary.errors[0][1]
 
+    def test_a_hostile_answer_is_read_as_data(self, client, crossref, clock):
+        """A notice DOI with quotes, markup, controls or NUL (PostgreSQL refuses NUL) and dates no
+        calendar holds: the run goes on, the notice links the work's own DOI, the date is unknown."""
+        hostile = '10.1000/X"><script>alert(1)</script>\n?#%zz \u0000'
+        crossref.work("10.1000/hostile", [relation("retraction", hostile)])
+        crossref.work("10.1000/far", [relation("retraction", "10.1000/far-notice", (10**20, 1, 1))])
+        body = b'{"message": {"updated-by": [{"type": "withdrawal", "DOI": "10.1000/w", '
+        body += b'"updated": {"date-parts": [[1e999, 1, 1]]}}]}}'
+        crossref.serve("/works/10.1000/infinite", body=body, headers={"Content-Type": "application/json"})
+        deep = b'{"message": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"  # RecursionError, not ValueError
+        crossref.serve("/works/10.1000/deep", body=deep, headers={"Content-Type": "application/json"})
+        articles = [citing(f"10.1000/{name}") for name in ("hostile", "far", "infinite", "deep")]
+        summary = run(clock)
+        assert summary.asked == 4 and len(summary.found) == 3
+        assert summary.errors == [("10.1000/deep", "Crossref's answer is not the JSON of a work")]
+        updates = {update.doi: update for update in SourceUpdate.objects.all()}
+        assert updates["10.1000/hostile"].notice_doi == ""
+        assert updates["10.1000/far"].updated_on is None and updates["10.1000/infinite"].updated_on is None
+        assert updates["10.1000/far"].notice_doi == "10.1000/far-notice"
+        page = client.get(articles[0].get_absolute_url())
+        assertContains(page, 'href="https://doi.org/10.1000/hostile"')
+        assertNotContains(page, "alert(1)")
+
+    def test_a_status_line_with_controls_is_kept_printable(self, crossref, clock):
+        crossref.serve("/works/10.1000/broken", raw=b"HTTP/1.1 500 \x00\x1b[31m\r\n\r\n")
+        citing("10.1000/broken")
+        summary = run(clock)
+        assert summary.asked == 1 and len(summary.errors) == 1
+        outcome = DoiCheck.objects.get(doi="10.1000/broken").outcome
+        assert "500" in outcome and not any(ord(char) < 32 for char in outcome)
+
     def test_politely(self, crossref, clock, studies):
         run(clock)
         agents = {headers["User-Agent"] for _, _, headers in crossref.requests}

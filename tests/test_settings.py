@@ -19,6 +19,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k3#Qz8vLp!2mW9rT^x7Yb$5nHc4Jd6Fg0Ae1Ui*Os(Pl)Rk_Vt+Sw=Zq%Xy&Mn@Bj",
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
     "SITE_URL": "https://news.example.org",
+    "EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -40,6 +41,11 @@ def test_the_checklist_warns_of_a_site_url_e_mails_cannot_use():
     for url in ("", "http://news.example.org"):
         result = manage("check", "--deploy", env={**PRODUCTION, "SITE_URL": url}, check=False)
         assert "newsletter.W001" in result.stderr and "SITE_URL" in result.stderr
+
+
+def test_the_checklist_warns_that_without_an_smtp_server_mail_goes_into_the_logs():
+    result = manage("check", "--deploy", env={**PRODUCTION, "EMAIL_HOST": ""}, check=False)
+    assert "newsletter.W002" in result.stderr and "EMAIL_HOST" in result.stderr
 
 
 SECURITY = [
