@@ -145,6 +145,26 @@ class TestMoves:
         assert article.published_at <= timezone.now()
         assert Article.objects.published().filter(pk=article.pk).exists()
 
+    def test_publishing_now_dates_a_draft_started_days_ago_today(self, editor_client, client):
+        started = timezone.now().replace(microsecond=0) - timedelta(days=5)
+        article = make_article(status=Status.REVIEW, title="Écrit lundi", published_at=started)
+
+        save_form(editor_client, article, _move="publish")
+
+        article.refresh_from_db()
+        assert timezone.now() - article.published_at < timedelta(minutes=1)
+        assert article.permalink.startswith(timezone.localdate().isoformat())
+        assertContains(client.get("/"), "Écrit lundi")
+
+    def test_publishing_now_keeps_a_date_the_editor_typed_in_the_same_form(self, editor_client):
+        article = make_article(status=Status.REVIEW, title="Antidaté")
+        typed = timezone.now().replace(second=0, microsecond=0) - timedelta(days=3)
+
+        save_form(editor_client, article, _move="publish", **moment("published_at", typed))
+
+        article.refresh_from_db()
+        assert article.published_at == typed
+
     def test_a_scheduled_article_may_be_published_now_after_all(self, editor_client, client, editor):
         tomorrow = timezone.now().replace(microsecond=0) + timedelta(days=1)
         article = make_article(status=Status.PUBLISHED, published_at=tomorrow, title="Sous embargo")

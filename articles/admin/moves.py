@@ -35,7 +35,7 @@ def buttons(user, article, source=None):
 def read_move(form, cleaned_data):
     """The move ``form``'s POST asks for (None: the status stays), checked against the workflow and
     against what goes with it: a note to send back, a date to come to schedule. Publishing now
-    brings a publication date still to come back to now."""
+    dates the article now: a date still to come, or a draft's first date, is brought back to now."""
     user, article, source = form.user, form.instance, form.original_status
     name, posted_status = form.data.get(MOVE, ""), form.data.get("status", "")
     if not article.title:  # a new article: named in the messages as it will be
@@ -63,12 +63,12 @@ def read_move(form, cleaned_data):
         form.add_error(
             "published_at", gettext("To schedule the article, give it a publication date to come.")
         )
-    if (
-        name == "publish"
-        and "published_at" in cleaned_data
-        and (not published_at or published_at > timezone.now())
-    ):
-        cleaned_data["published_at"] = timezone.now().replace(microsecond=0)
+    if name == "publish" and "published_at" in cleaned_data:
+        # « Publish now » means now: a date to come is brought back, and so is the date a draft was
+        # started on (its default), unless the editor typed another in this very form.
+        never_public = article.first_published_at is None and "published_at" not in form.changed_data
+        if not published_at or published_at > timezone.now() or never_public:
+            cleaned_data["published_at"] = timezone.now().replace(microsecond=0)
     return transition
 
 
