@@ -188,6 +188,7 @@ def test_an_author_may_not_recover_a_deleted_article(author_client, editor_clien
     assertNotContains(author_client.get(CHANGELIST), "recover/")
     assert not Article.objects.exists()
 
+    assertContains(editor_client.get(CHANGELIST), "Récupérer les articles supprimés")
     assertContains(editor_client.get(f"{CHANGELIST}recover/"), "Supprimé")
     page = editor_client.get(recover)
     assert editor_client.post(recover, form_data(page)).status_code == 302
