@@ -53,15 +53,28 @@ def make_desk(live_server, settings):
         )
         user.groups.add(Group.objects.get(name=group))
         people[username] = user
-    for title, origin in [
-        ("Grippe : la vaccination des soignants progresse", Article.Origin.WRITTEN),
-        ("Diabète de type 2 : une nouvelle recommandation de la HAS", Article.Origin.INGESTED),
-        ("Antibiorésistance : un plan national jusqu’en 2030", Article.Origin.IMPORTED),
-    ]:
+    # Dated from DEMO_NOW, not from how many articles the run made before (make_article's default).
+    for hours, (title, origin) in enumerate(
+        [
+            ("Grippe : la vaccination des soignants progresse", Article.Origin.WRITTEN),
+            ("Diabète de type 2 : une nouvelle recommandation de la HAS", Article.Origin.INGESTED),
+            ("Antibiorésistance : un plan national jusqu’en 2030", Article.Origin.IMPORTED),
+        ],
+        start=1,
+    ):
         make_article(
-            title=title, tags=["Santé publique"], source=True, author=people["redactrice"], origin=origin
+            title=title,
+            tags=["Santé publique"],
+            source=True,
+            author=people["redactrice"],
+            origin=origin,
+            published_at=DEMO_NOW - timedelta(hours=hours),
         )
-    make_article(title="AVC : la thrombectomie au-delà de six heures", status=Article.Status.REVIEW)
+    make_article(
+        title="AVC : la thrombectomie au-delà de six heures",
+        status=Article.Status.REVIEW,
+        published_at=DEMO_NOW - timedelta(hours=4),
+    )
     return live_server.url
 
 
