@@ -66,6 +66,21 @@ class SourceChangeList(ChangeList):
             source.sparkline, source.now = charts[source.pk], now
 
 
+# What a source's page shows of its health (intake.health), read-only: the runs write it.
+HEALTH_FIELDS = [
+    "state",
+    "failing_since",
+    "consecutive_failures",
+    "next_fetch_at",
+    "last_success_at",
+    "last_new_item_at",
+    "items_per_day",
+    "last_fetched_at",
+    "last_outcome",
+    "last_error",
+]
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "feed_url", "is_active", "state", "items", "last_fetched_at"]
@@ -73,37 +88,9 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "feed_url"]
     fieldsets = [
         (None, {"fields": ["name", "feed_url", "tags", "is_active", "keep_footer", "categories"]}),
-        (
-            _("Health"),
-            {
-                "fields": [
-                    "state",
-                    "failing_since",
-                    "consecutive_failures",
-                    "next_fetch_at",
-                    "last_success_at",
-                    "last_new_item_at",
-                    "items_per_day",
-                    "last_fetched_at",
-                    "last_outcome",
-                    "last_error",
-                ]
-            },
-        ),
+        (_("Health"), {"fields": HEALTH_FIELDS}),
     ]
-    readonly_fields = [
-        "categories",
-        "state",
-        "failing_since",
-        "consecutive_failures",
-        "next_fetch_at",
-        "last_success_at",
-        "last_new_item_at",
-        "items_per_day",
-        "last_fetched_at",
-        "last_outcome",
-        "last_error",
-    ]
+    readonly_fields = ["categories", *HEALTH_FIELDS]
     inlines = [CategoryMappingInline, RuleInline]  # editors only: see intake.admin_rules
     change_list_template = "admin/intake/source/change_list.html"
     change_form_template = "admin/intake/source/change_form.html"

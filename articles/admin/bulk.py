@@ -77,6 +77,21 @@ def actions_for(user, actions):
     }
 
 
+def action_page(model_admin, request, queryset, form, action, title, template):
+    """The page a bulk action asks its one question on (``form``), the selected articles listed, posted
+    back to the same action with the same selection."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        "articles": queryset,
+        "form": form,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, f"admin/articles/article/{template}", context)
+
+
 class NoticeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawal"),
@@ -99,16 +114,8 @@ def unpublish_with_notice(model_admin, request, queryset):
             notice=form.cleaned_data["reason"],
         )
         return None
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": gettext("Unpublish, leaving a public notice"),
-        "opts": model_admin.model._meta,
-        "articles": queryset,
-        "form": form,
-        "action": "unpublish_with_notice",
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/articles/article/withdraw.html", context)
+    title = gettext("Unpublish, leaving a public notice")
+    return action_page(model_admin, request, queryset, form, "unpublish_with_notice", title, "withdraw.html")
 
 
 unpublish_with_notice.transition = "unpublish"
@@ -131,16 +138,8 @@ def send_back(model_admin, request, queryset):
     if form.is_bound and form.is_valid():
         move_selected(request, queryset, "send_back", note=form.cleaned_data["note"])
         return None
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": gettext("Send back to the authors"),
-        "opts": model_admin.model._meta,
-        "articles": queryset,
-        "form": form,
-        "action": "send_back",
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/articles/article/send_back.html", context)
+    title = gettext("Send back to the authors")
+    return action_page(model_admin, request, queryset, form, "send_back", title, "send_back.html")
 
 
 send_back.transition = "send_back"
