@@ -2,8 +2,10 @@
 
 import dataclasses
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from .servers import LoopbackServer
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 
@@ -20,12 +22,11 @@ class Route:
     trickle: str = ""
 
 
-class FeedServer:
+class FeedServer(LoopbackServer):
     def __init__(self):
         self.routes = {}
         self.requests = []  # (path, headers) of every request, in order
         self.arrived = threading.Event()
-        self.stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -71,20 +72,7 @@ class FeedServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.httpd.server_port}{path}"
+        super().__init__(Handler)
 
     def serve(self, path, body=b"", **options):
         """Serve ``body`` (bytes, or the name of a file in tests/data/feeds) at ``path``; return its URL."""

@@ -4,8 +4,9 @@ GET alike unless the path refuses HEAD; every request is noted, with its method 
 
 import dataclasses
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .servers import LoopbackServer
 
 
 @dataclasses.dataclass
@@ -19,11 +20,10 @@ class Answer:
     raw: bytes = b""  # said as is instead of an HTTP answer: a broken status line, say
 
 
-class LinkServer:
+class LinkServer(LoopbackServer):
     def __init__(self):
         self.answers = {}
         self.requests = []  # (method, path, headers)
-        self.stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,21 +60,7 @@ class LinkServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.httpd.server_port}{path}"
+        super().__init__(Handler, daemon_threads=True)
 
     def serve(self, path, status=200, **options):
         """Answer ``path`` with ``status`` (and Answer's ``options``); return its address."""

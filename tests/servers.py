@@ -5,9 +5,11 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -93,3 +95,26 @@ def fetch(url, headers=None):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+class LoopbackServer:
+    """An HTTP server on a free port of 127.0.0.1, in a thread of the test process, answering with
+    ``handler``; ``stopping`` is set on the way out, for answers that wait (silence, a trickle)."""
+
+    def __init__(self, handler, daemon_threads=False):
+        self.stopping = threading.Event()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = daemon_threads
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.httpd.server_port}{path}"
