@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -207,7 +208,8 @@ def test_reader_goes_home_article_tag_search_then_english(reader):
     assert page.get_by_role("heading", level=1).inner_text() == "Search"
     assert page.locator("main .card h2").all_inner_texts() == results
     page.get_by_role("link", name="Cancer du sein").first.click()
-    assert page.get_by_role("heading", name="Key points").is_visible()
+    page.wait_for_url("**/en/papers/2026-11-14-cancer-du-sein-*")
+    expect(page.get_by_role("heading", name="Key points")).to_be_visible()
     assert page.locator("main time").first.inner_text() == "November 14, 2026"
 
 
