@@ -441,8 +441,8 @@ def test_the_list_costs_the_same_for_5_and_50_articles(client):
     many = queries_for(client, LIST, {"limit": 100})
     many_by_tag = queries_for(client, LIST, {"limit": 100, "tag": "cardiologie"})
 
-    assert few == many == 3  # articles with their images, tags, bylines
-    assert few_by_tag == many_by_tag == 4  # and the tag
+    assert few == many == 1  # articles with their images, tags and bylines (articles.embedded)
+    assert few_by_tag == many_by_tag == 2  # and the tag
     assert queries_for(client, TAGS) == 1
 
 
@@ -455,9 +455,10 @@ def test_an_article_costs_a_fixed_number_of_queries(client, media_root):
         Correction.objects.create(article=full, text=f"Note {number}", published_at=timezone.now())
     covered_by_another_source(full)
 
-    # The article with its image and reviewer, its tags, bylines, links, notes; and its coverage.
-    assert queries_for(client, detail_url(plain)) == 5
-    assert queries_for(client, detail_url(full)) == 6
+    # The article with its image, reviewer, tags and bylines (articles.embedded); its links, its
+    # notes; and its coverage.
+    assert queries_for(client, detail_url(plain)) == 3
+    assert queries_for(client, detail_url(full)) == 4
 
 
 # Hostile content
