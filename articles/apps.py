@@ -23,6 +23,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from . import cards
         from .caching import content_changed
         from .images import update_renditions
         from .managers import rows_written
@@ -42,3 +43,13 @@ class ArticlesConfig(AppConfig):
         m2m_changed.connect(
             content_changed, sender=self.get_model("TaggedArticle"), dispatch_uid="page-cache-tags"
         )
+        # A card kept on the article's row is drawn again after what it shows changed (articles.cards).
+        post_save.connect(cards.article_saved, sender=self.get_model("Article"), dispatch_uid="cards")
+        for name in ("TaggedArticle", "ArticleAuthor", "ImageCredit"):
+            model = self.get_model(name)
+            post_save.connect(cards.part_saved, sender=model, dispatch_uid=f"cards-{name}")
+            post_delete.connect(cards.part_saved, sender=model, dispatch_uid=f"cards-gone-{name}")
+        tagged = self.get_model("TaggedArticle")
+        m2m_changed.connect(cards.tags_changed, sender=tagged, dispatch_uid="cards-tags")
+        post_save.connect(cards.shared_part_saved, sender=self.get_model("Tag"), dispatch_uid="cards-tag")
+        post_save.connect(cards.shared_part_saved, sender="people.Person", dispatch_uid="cards-person")

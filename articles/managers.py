@@ -107,7 +107,8 @@ class ArticleQuerySet(ContentQuerySet):
         image's, and ``fields``): converting the others, dates above all, cost more than reading the rows."""
         image_credit = self.model._meta.get_field("image").related_model
         image_fields = (f"image__{field.name}" for field in image_credit._meta.concrete_fields)
-        return self.with_card_data().with_bylines().only(*CARD_FIELDS, *fields, *image_fields)
+        card = (*CARD_FIELDS, "stored_cards", *fields, *image_fields)
+        return self.with_card_data().with_bylines().only(*card)
 
     def with_bylines(self):
         """The authors of every article, in order, in the rows' own query (Article.byline)."""

@@ -16,7 +16,7 @@ import json
 from django.conf import settings
 from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.urls.base import translate_url
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -26,7 +26,7 @@ from jinja2 import Environment
 
 from publication.identity import defaults as publication_defaults
 
-from . import rendering
+from . import cards, rendering
 from .plain_text import shorten
 
 # What a JSON string may not hold inside <script>: a title like "</script><script>" stays text.
@@ -44,6 +44,7 @@ def environment(**options):
         get_language=get_language,
         language_versions=language_versions,
         querystring=querystring,
+        stored_card=cards.stored_card,
         # The site's name and notice for pages rendered without a request (the 500 page); with one,
         # the context processor publication.context gives the identity as edited in the admin.
         publication=publication_defaults(),
@@ -62,7 +63,14 @@ def environment(**options):
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse(), kept per language and script prefix: a page's menus and footer name the same
+    few routes on every page (the site sets no URLconf per request)."""
+    return _reversed(name, args, tuple(sorted(kwargs.items())), get_language(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(name, args, kwargs, language, prefix):
+    return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
 
 
 def date(value, format="DATE_FORMAT"):
@@ -111,6 +119,11 @@ def querystring(request, changes=None, **more):
     return defaulttags.querystring(None, request.GET, **(changes or {}), **more)
 
 
+@functools.lru_cache(maxsize=4096)
+def _translated(path, language, prefix):
+    return translate_url(path, language)
+
+
 def language_versions(request=None):
     """This page in every language of the site: code, name, absolute URL, and whether it is this one.
 
@@ -135,7 +148,7 @@ def language_versions(request=None):
         elif request and code in getattr(request, "language_urls", {}):
             address = request.language_urls[code]  # a page whose address differs by language
         else:
-            address = translate_url(path, code)
+            address = _translated(path, code, get_script_prefix())
             address = None if address == path else address
         if address is None:
             with override(code):

@@ -1,0 +1,163 @@
+"""An article's card, rendered once and kept on its row: lists read it instead of rendering it.
+
+A page of twenty cards spent most of its time in the template, drawing each card from the
+article, its tags, its authors and its image. The card is the same on every page that shows
+the article, so it is rendered when the article changes, in each language, and kept in
+``Article.stored_cards`` with a *fingerprint* of everything it was drawn from: the row's
+columns a card shows, its tags and authors as the page's query read them (articles.embedded),
+its image, the language, and the card template's own text. A page serves the kept card only
+when the fingerprint of what it has just read is the same; anything else (a tag renamed, an
+author's name corrected, a new template, a row nobody rendered yet) is drawn as before, so a
+kept card is never stale. Kept cards are written after each change by the task
+``render_stored_cards`` and by ``manage.py render_articles`` (articles.management).
+
+A card is kept in three parts, so that one rendering serves every page's variant: the part
+before its tags, its tags, and the part after; a page asks for an ``h2`` or ``h3`` heading,
+with or without tags, its image loaded lazily or not. The lead card « À la une » is always drawn.
+"""
+
+import functools
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.template import engines
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django_tasks import task
+
+CARD_TEMPLATE = "includes/articles.html"
+LAZY = ' loading="lazy"'
+
+
+@functools.cache
+def template_version():
+    """What the cards' drawing depends on beyond the article: the template's text, the media
+    address and the time zone (a card shows its day there)."""
+    source = (Path(settings.BASE_DIR) / "templates" / "jinja2" / CARD_TEMPLATE).read_bytes()
+    return hashlib.sha256(source + f"|{settings.MEDIA_URL}|{settings.TIME_ZONE}".encode()).hexdigest()[:16]
+
+
+def fingerprint(article, language):
+    """What the article's card is drawn from, as the page's query read it, hashed."""
+    image = getattr(article, "image", None)
+    parts = [
+        template_version(),
+        language,
+        article.title,
+        article.permalink,
+        article.published_at.isoformat(),
+        article.summary,
+        article.embedded_tags or "",
+        article.embedded_bylines or "",
+    ]
+    if image is not None:
+        parts += [str(getattr(image, field.attname)) for field in image._meta.concrete_fields]
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def stored_card(article, heading="h2", lazy=True, show_tags=False):
+    """The kept card, as the page asks for it, or None when it must be drawn."""
+    kept = (article.__dict__.get("stored_cards") or {}).get(translation.get_language())
+    if not kept or not hasattr(article, "embedded_tags") or not hasattr(article, "embedded_bylines"):
+        return None
+    key, before, tags, after = kept
+    if key != fingerprint(article, translation.get_language()):
+        return None
+    if heading != "h2":
+        before = before.replace("<h2>", f"<{heading}>", 1).replace("</h2>", f"</{heading}>", 1)
+    html = before + tags + after if show_tags else before + after
+    if not lazy:
+        html = html.replace(LAZY, "", 1)
+    return mark_safe(html)  # noqa: S308 -- drawn by the template, escaped there
+
+
+def draw(article):
+    """The article's card in each language, in parts, with their fingerprints: the value of
+    ``stored_cards``."""
+    module = engines["jinja2"].env.get_template(CARD_TEMPLATE).module
+    cards = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            card = str(module.drawn_card(article, heading="h2", lazy=True, show_tags=True))
+            tags = str(module.tag_list(article.tags_by_name))
+            before, _, after = card.partition(tags) if tags else (card, "", "")
+            cards[language] = [fingerprint(article, language), before, tags, after]
+    return cards
+
+
+def render(articles):
+    """Draw and keep the cards of ``articles`` (a queryset): how many were written.
+
+    The cards are written with the base manager, which sends no signal: a kept card is no change
+    readers see, and must not empty their cache."""
+    model = articles.model
+    written = 0
+    for article in articles.cards("stored_cards").iterator(chunk_size=500):
+        cards = draw(article)
+        if cards != article.stored_cards:
+            model._base_manager.filter(pk=article.pk).update(stored_cards=cards)
+            written += 1
+    return written
+
+
+@task()
+def render_stored_cards(article_ids):
+    """Keep the cards of these articles (those that are public or scheduled), after a change."""
+    from .models import Article
+
+    return render(Article.objects.filter(pk__in=article_ids, status=Article.Status.PUBLISHED))
+
+
+def cards_changed(article_ids, using=None):
+    """Queue the drawing of these articles' cards once the change is committed: one task for all
+    the articles a transaction changed (an import of ten thousand files is one task)."""
+    db = connections[using or DEFAULT_DB_ALIAS]
+    if not db.in_atomic_block:
+        render_stored_cards.enqueue(sorted(set(article_ids)))
+        return
+    for _savepoints, callback, _robust in db.run_on_commit:
+        if isinstance(callback, PendingCards):
+            callback.ids.update(article_ids)
+            return
+    transaction.on_commit(PendingCards(article_ids), using=db.alias)
+
+
+class PendingCards:
+    """The articles whose cards a transaction changed, drawn once it commits."""
+
+    def __init__(self, article_ids):
+        self.ids = set(article_ids)
+
+    def __call__(self):
+        render_stored_cards.enqueue(sorted(self.ids))
+
+
+# Receivers (connected in apps.py): what a card is drawn from changed.
+
+
+def article_saved(sender, instance, **kwargs):
+    cards_changed([instance.pk], kwargs.get("using"))
+
+
+def part_saved(sender, instance, **kwargs):
+    """A tag given or taken, an author, an image credit: the article it belongs to."""
+    cards_changed([getattr(instance, "article_id", None) or instance.content_object_id], kwargs.get("using"))
+
+
+def tags_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+    if action.startswith("post_"):
+        if reverse:  # tag.articles.add(...): the articles
+            cards_changed(pk_set or (), kwargs.get("using"))
+        else:
+            cards_changed([instance.pk], kwargs.get("using"))
+
+
+def shared_part_saved(sender, instance, **kwargs):
+    """A tag renamed or a person's name corrected: every article whose card shows them."""
+    from .models import Article
+
+    relation = "tags" if sender._meta.model_name == "tag" else "authors"
+    shown = Article.objects.filter(status=Article.Status.PUBLISHED, **{relation: instance})
+    cards_changed(list(shown.values_list("pk", flat=True)), kwargs.get("using"))
