@@ -87,19 +87,29 @@ def draw(article):
     return cards
 
 
-def render(articles):
+def render(articles, batch_size=500):
     """Draw and keep the cards of ``articles`` (a queryset): how many were written.
 
     The cards are written with the base manager, which sends no signal: a kept card is no change
-    readers see, and must not empty their cache."""
-    model = articles.model
-    written = 0
-    for article in articles.cards("stored_cards").iterator(chunk_size=500):
+    readers see, and must not empty their cache. A batch is written at once, in one transaction."""
+    manager = articles.model._base_manager
+    changed, written = [], 0
+    for article in articles.cards("stored_cards").iterator(chunk_size=batch_size):
         cards = draw(article)
         if cards != article.stored_cards:
-            model._base_manager.filter(pk=article.pk).update(stored_cards=cards)
-            written += 1
-    return written
+            article.stored_cards = cards
+            changed.append(article)
+        if len(changed) >= batch_size:
+            written += write(manager, changed)
+    return written + write(manager, changed)
+
+
+def write(manager, articles):
+    with transaction.atomic(using=manager.db):
+        manager.bulk_update(articles, ["stored_cards"])
+    count = len(articles)
+    articles.clear()
+    return count
 
 
 @task()
