@@ -65,14 +65,19 @@ class ArticleListView(PublishedArticleMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            featured = list(
+            # Chosen in a subquery first, so that only the chosen few are read with their cards'
+            # tags and bylines, not every article of the week the sort went through.
+            chosen = (
                 Article.objects.published()
                 .filter(
                     importance__gte=FEATURED_IMPORTANCE,
                     published_at__gte=timezone.now() - timedelta(days=FEATURED_DAYS),
                 )
-                .cards()
-                .order_by("-importance", "-published_at")[:FEATURED_COUNT]
+                .order_by("-importance", "-published_at", "-id")
+                .values("pk")[:FEATURED_COUNT]
+            )
+            featured = list(
+                Article.objects.filter(pk__in=chosen).cards().order_by("-importance", "-published_at", "-id")
             )
             # A story « À la une » is not told twice on the page: the list below leaves it out
             # (the pages that follow start after this one's last article, as before).
