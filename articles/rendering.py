@@ -118,9 +118,9 @@ def rendered_stamp(text, rel=LINK_REL):
 # the paragraph's end when there is none): ``"[" * 4000`` took 3 s, ``"<http://a" * 5000`` 6 s.
 # ``markup_work`` counts that work in about nanoseconds, measured on Python-Markdown 3.11: a
 # character read, a character copied for each mark, a character scanned from a "[" (or from a
-# "<" to its ">"), each block, each level of quotes. A table's rows and a list's items are read one by one. The bound,
-# half a second, lets through an article of 10,000 words dense with links; text past it is
-# shown as plain paragraphs.
+# "<" to its ">"), each block, each level of quotes. A table's rows and a list's items are read
+# one by one. The bound, half a second, lets through an article of 10,000 words dense with
+# links; text past it is shown as plain paragraphs.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _MARKS = re.compile(r"[\[\]<>*_`\\&!|#~^{}()-]")
 _SCANS = re.compile(r"[\[\]()<>]")

@@ -10,13 +10,15 @@ retraction notices), given as plain values:
   importer's batches; ``prepare`` makes the rows it writes, which the fixture
   writer serialises instead;
 - ``with_parts`` reads articles with these parts, to compare before writing or to export;
+- ``render_bodies`` renders again the stored body of the articles whose stamp is not the one
+  their body would get now (``manage.py render_articles``, after the renderer changed);
 - ``significant_update`` moves the article's last significant update (« Mis à jour le … »,
   dateModified): a new note does, as does an editor's explicit "significant update"; nothing
   else ever moves it, a save that changes nothing or fixes a typo least of all.
 
 The rules are the models' and are only called here: the slug from the title,
-the derived permalink and the first publication (``Article.derive_fields``, run
-by every save), the normalised source address (``SourceLink.derive_fields``),
+the derived permalink, the first publication and the rendered body (``Article.derive_fields``,
+run by every save and by ``prepare``), the normalised source address (``SourceLink.derive_fields``),
 the story keys and the story (``grouping.index``).
 Saves and bulk inserts alike forget the cached pages through the models' own
 signals (``post_save``, and ``managers.rows_written`` for bulk writes): nothing here.
@@ -28,7 +30,7 @@ import functools
 from django.db import transaction
 from django.db.models import Prefetch
 
-from . import grouping
+from . import grouping, rendering
 from .models import Article, Correction, ImageCredit, SourceLink, Tag, TaggedArticle
 
 IMAGE_FIELDS = ("image_url", "alt_text", "credit", "rights", "credit_url")
@@ -210,6 +212,31 @@ def create_articles(new_articles, *, tag_ids=None, group=True):
     Correction.objects.bulk_create(note for new in new_articles for note in new.notes)
     sources = {new.article.pk: new.source.url for new in new_articles if new.source}
     grouping.index([new.article for new in new_articles], group=group, sources=sources)
+
+
+def render_bodies(*, every=False, batch_size=500):
+    """Render again, a batch at a time, the stored body of the articles whose stamp is not the one
+    their body would get now (every article with ``every``). Returns (articles read, rendered).
+
+    A body saved meanwhile may be written back with its older rendering, under the stamp of its
+    older text: readers are then shown it rendered as they read it, and the next run stores it."""
+    rows = Article.objects.order_by("pk").values_list("pk", "body", "origin", "rendered_with")
+    read = rendered = 0
+    last = 0
+    while batch := list(rows.filter(pk__gt=last)[:batch_size]):
+        last = batch[-1][0]
+        read += len(batch)
+        stale = []
+        for pk, body, origin, stamp in batch:
+            article = Article(pk=pk, body=body, origin=origin)
+            if every or stamp != rendering.rendered_stamp(body, article.link_rel):
+                article.render_body()
+                stale.append(article)
+        if stale:
+            with transaction.atomic():
+                Article.objects.bulk_update(stale, Article.RENDERED_FIELDS)
+            rendered += len(stale)
+    return read, rendered
 
 
 def with_parts(articles):
