@@ -115,34 +115,39 @@ def rendered_stamp(text, rel=LINK_REL):
 
 # Python-Markdown's work grows faster than its text in places: it copies a paragraph's inline
 # text again for every mark it replaces, and its link patterns scan from each "[" to its "]" (to
-# the paragraph's end when there is none): ``"[" * 4000`` took 3 s, ``"<http://a" * 5000`` 6 s.
+# the paragraph's end when there is none), as its search for raw HTML scans from each "<" to
+# the next ">" in the whole text: ``"[" * 4000`` took 3 s, ``"<a \n\n" * 3000`` 5 s.
 # ``markup_work`` counts that work in about nanoseconds, measured on Python-Markdown 3.11: a
-# character read, a character copied for each mark, a character scanned from a "[" (or from a
-# "<" to its ">"), each block, each level of quotes. A table's rows and a list's items are read
+# character read, a character copied for each mark, a character scanned from a "[" or from a
+# "<", each block, each level of quotes. A table's rows and a list's items are read
 # one by one. The bound, half a second, lets through an article of 10,000 words dense with
 # links; text past it is shown as plain paragraphs.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _MARKS = re.compile(r"[\[\]<>*_`\\&!|#~^{}()-]")
-_SCANS = re.compile(r"[\[\]()<>]")
+_BRACKETS = re.compile(r"[\[\]()]")
+_TAG_MARKS = re.compile(r"<[A-Za-z/!?]|>")
 _OPENING = {"]": "[", ")": "("}
 _QUOTES = re.compile(r"^[ >]*", re.MULTILINE)
 _LIST_ITEM = re.compile(r"[ ]{0,7}(?:\d+\.|[*+-])[ ]+")
 CHARACTER_WORK = 2_500
 MARK_WORK = 5
-SCAN_WORK = 1_000
-BLOCK_WORK = 100_000
+BRACKET_WORK = 2_000
+TAG_WORK = 1_000
+BLOCK_WORK = 200_000
 QUOTE_WORK = 10
 MAX_MARKUP_WORK = 500_000_000
 
 
 def markup_work(text):
     """An upper bound of the time Python-Markdown takes to render ``text``, in about ns."""
-    work = CHARACTER_WORK * len(text)
+    work = CHARACTER_WORK * len(text) + TAG_WORK * _tags_scanned(text)
     for paragraph in _PARAGRAPH_BREAK.split(text):
         depth = max(len(quotes) for quotes in _QUOTES.findall(paragraph))
         work += QUOTE_WORK * depth * len(paragraph)
         for run in _inline_runs(paragraph):
-            work += BLOCK_WORK + MARK_WORK * len(_MARKS.findall(run)) * len(run) + SCAN_WORK * _scanned(run)
+            work += (
+                BLOCK_WORK + MARK_WORK * len(_MARKS.findall(run)) * len(run) + BRACKET_WORK * _scanned(run)
+            )
             if work > MAX_MARKUP_WORK:
                 return work
     return work
@@ -150,22 +155,29 @@ def markup_work(text):
 
 def _scanned(run):
     """How many characters Python-Markdown's link patterns scan in ``run``: from each "[" to the
-    "]" that closes it, or to the end; the same from each "(" to its ")"; from each "<" to the
-    next ">" or the end."""
+    "]" that closes it, brackets nesting, or to the end; the same from each "(" to its ")"."""
     scanned = 0
     closings = {"[": [], "(": []}
-    next_angle = len(run)
-    for mark in reversed(list(_SCANS.finditer(run))):
+    for mark in reversed(list(_BRACKETS.finditer(run))):
         character, position = mark.group(), mark.start()
-        if character == ">":
-            next_angle = position
-        elif character == "<":
-            scanned += next_angle - position
-        elif character in _OPENING:
+        if character in _OPENING:
             closings[_OPENING[character]].append(position)
         else:
             found = closings[character]
             scanned += (found.pop() if found else len(run)) - position
+    return scanned
+
+
+def _tags_scanned(text):
+    """How many characters Python-Markdown's search for raw HTML scans in the whole ``text``: from
+    each "<" that may open a tag to the next ">", or to the end."""
+    scanned = 0
+    next_closing = len(text)
+    for mark in reversed(list(_TAG_MARKS.finditer(text))):
+        if mark.group() == ">":
+            next_closing = mark.start()
+        else:
+            scanned += next_closing - mark.start()
     return scanned
 
 
