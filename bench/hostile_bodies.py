@@ -40,9 +40,8 @@ def longest_under_the_bound(unit):
 
 
 def main():
-    print(
-        f"{'pattern':12} {'length':>7} {'Markdown ms':>12} {'rendered ms':>12}   {'bound length':>12} {'ms':>7}"
-    )
+    header = ("pattern", "length", "Markdown ms", "rendered ms", "bound length", "ms")
+    print("{:12} {:>7} {:>12} {:>12}   {:>12} {:>7}".format(*header))
     for unit in PATTERNS:
         body = unit * (HOSTILE_LENGTH // len(unit))
         before = timed(markdown.markdown, body, extensions=rendering.MARKDOWN_EXTENSIONS)
