@@ -10,8 +10,8 @@ retraction notices), given as plain values:
   importer's batches; ``prepare`` makes the rows it writes, which the fixture
   writer serialises instead;
 - ``with_parts`` reads articles with these parts, to compare before writing or to export;
-- ``render_bodies`` renders again the stored body of the articles whose stamp is not the one
-  their body would get now (``manage.py render_articles``, after the renderer changed);
+- ``render_bodies`` renders again the stored body of the articles an older renderer rendered
+  (``manage.py render_articles``, after the renderer changed);
 - ``significant_update`` moves the article's last significant update (« Mis à jour le … »,
   dateModified): a new note does, as does an editor's explicit "significant update"; nothing
   else ever moves it, a save that changes nothing or fixes a typo least of all.
@@ -215,28 +215,25 @@ def create_articles(new_articles, *, tag_ids=None, group=True):
 
 
 def render_bodies(*, every=False, batch_size=500):
-    """Render again, a batch at a time, the stored body of the articles whose stamp is not the one
-    their body would get now (every article with ``every``). Returns (articles read, rendered).
+    """Render again, a batch at a time, the stored body of the articles rendered by another
+    version of the renderer, or never (every article with ``every``). Returns how many.
 
-    A body saved meanwhile may be written back with its older rendering, under the stamp of its
-    older text: readers are then shown it rendered as they read it, and the next run stores it."""
-    rows = Article.objects.order_by("pk").values_list("pk", "body", "origin", "rendered_with")
-    read = rendered = 0
+    A body changed around save() (an update(), SQL) keeps its stamp's version: readers are
+    shown it rendered as they read it (``Article.body_html_for_readers``), and ``every`` stores it."""
+    rows = Article.objects.order_by("pk").values_list("pk", "body", "origin")
+    if not every:
+        rows = rows.exclude(rendered_with__startswith=f"{rendering.RENDERER_VERSION}:")
+    rendered = 0
     last = 0
     while batch := list(rows.filter(pk__gt=last)[:batch_size]):
         last = batch[-1][0]
-        read += len(batch)
-        stale = []
-        for pk, body, origin, stamp in batch:
-            article = Article(pk=pk, body=body, origin=origin)
-            if every or stamp != rendering.rendered_stamp(body, article.link_rel):
-                article.render_body()
-                stale.append(article)
-        if stale:
-            with transaction.atomic():
-                Article.objects.bulk_update(stale, Article.RENDERED_FIELDS)
-            rendered += len(stale)
-    return read, rendered
+        articles = [Article(pk=pk, body=body, origin=origin) for pk, body, origin in batch]
+        for article in articles:
+            article.render_body()
+        with transaction.atomic():
+            Article.objects.bulk_update(articles, Article.RENDERED_FIELDS)
+        rendered += len(articles)
+    return rendered
 
 
 def with_parts(articles):

@@ -22,9 +22,9 @@ PATTERNS = ["[", "![", "[^", "[[]", "[](", "<a ", "<a \n\n", "<http://a", "*a", 
 HOSTILE_LENGTH = 8000
 
 
-def timed(function, *args):
+def timed(function, *args, **kwargs):
     started = time.perf_counter()
-    function(*args)
+    function(*args, **kwargs)
     return (time.perf_counter() - started) * 1000
 
 

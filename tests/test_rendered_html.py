@@ -189,6 +189,8 @@ class TestNeverStale:
         page = client.get(article.get_absolute_url())
 
         assert "<strong>nouveau</strong>" in body_of(page) and "ancien" not in body_of(page)
+        call_command("render_articles", "--all", stdout=io.StringIO())
+        assert_rendered(article)
 
     def test_a_row_rendered_by_another_renderer_is_rendered_again_then_stored_by_the_command(self, client):
         article = make_article(body=BODY)
@@ -202,17 +204,17 @@ class TestNeverStale:
 
         out = io.StringIO()
         call_command("render_articles", stdout=out)
-        assert out.getvalue().strip() == "2 articles read, 1 rendered again."
+        assert out.getvalue().strip() == "1 of 2 articles rendered again."
         assert_rendered(article)
         assert_rendered(other)
 
         out = io.StringIO()
         call_command("render_articles", stdout=out)
-        assert out.getvalue().strip() == "2 articles read, 0 rendered again."
+        assert out.getvalue().strip() == "0 of 2 articles rendered again."
 
         out = io.StringIO()
         call_command("render_articles", "--all", "--batch-size", "1", stdout=out)
-        assert out.getvalue().strip() == "2 articles read, 2 rendered again."
+        assert out.getvalue().strip() == "2 of 2 articles rendered again."
 
     def test_a_row_written_by_sql_without_its_rendering(self, client):
         article = make_article(body="Un corps.")
