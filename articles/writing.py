@@ -27,10 +27,11 @@ signals (``post_save``, and ``managers.rows_written`` for bulk writes): nothing 
 import dataclasses
 import functools
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from . import grouping, rendering
+from .managers import rows_written
 from .models import Article, Correction, ImageCredit, SourceLink, Tag, TaggedArticle
 
 IMAGE_FIELDS = ("image_url", "alt_text", "credit", "rights", "credit_url")
@@ -230,10 +231,23 @@ def render_bodies(*, every=False, batch_size=500):
         articles = [Article(pk=pk, body=body, origin=origin) for pk, body, origin in batch]
         for article in articles:
             article.render_body()
-        with transaction.atomic():
-            Article.objects.bulk_update(articles, Article.RENDERED_FIELDS)
+        write_rendered_bodies(articles)
         rendered += len(articles)
     return rendered
+
+
+def write_rendered_bodies(articles):
+    """Store the rendered bodies of ``articles``: one statement for the lot, executed for each row
+    (bulk_update's CASE took 3 ms an article to build, more than rendering it)."""
+    quote = connection.ops.quote_name
+    table, fields = Article._meta.db_table, Article.RENDERED_FIELDS
+    assignments = ", ".join(f"{quote(field)} = %s" for field in fields)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(table)} SET {assignments} WHERE {quote(Article._meta.pk.column)} = %s",  # noqa: S608 -- names
+            [(*(getattr(article, field) for field in fields), article.pk) for article in articles],
+        )
+    rows_written.send(sender=Article, using=connection.alias)
 
 
 def with_parts(articles):
