@@ -2,14 +2,14 @@
 
 Every piece of HTML that comes from content (an article's body) goes through
 ``render_markdown``, and every address from content that lands in an ``href``
-or ``src`` goes through ``web_url``, at display time: text arriving by any route
-(the admin, an import, a fixture that bypassed validation) is cleaned the same way.
+or ``src`` goes through ``web_url``: text arriving by any route (the admin, an
+import, a fixture that bypassed validation) is cleaned the same way.
 
-An article keeps its body rendered on its row (``Article.body_html``), written by every save
-with ``rendered_stamp``: the renderer's version and a digest of what it rendered. Readers are
-shown the stored HTML only while its stamp is the one its body and rel would get now
-(``Article.body_html_for_readers``); ``manage.py render_articles`` renders again the rows
-whose stamp differs.
+An article's body is rendered when it is saved, by any route, and kept on its row
+(``Article.body_html``) with ``rendered_stamp``: this renderer's version and a digest of
+what it rendered. Readers are shown the stored HTML only while its stamp is the one its
+body would get now (``Article.body_html_for_readers``), else it is rendered as it is read;
+``manage.py render_articles`` stores again the rows an older version rendered.
 """
 
 import hashlib
