@@ -55,6 +55,7 @@ BIND ?= 0.0.0.0:8000
 serve: export DJANGO_ENV_FILE :=
 serve: install
 	$(MANAGE) migrate --no-input
+	$(MANAGE) render_articles
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn newsroom.wsgi --bind $(BIND) --workers $(WORKERS) --threads $(THREADS) --access-logfile -
 

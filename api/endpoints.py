@@ -18,7 +18,7 @@ from ninja.renderers import JSONRenderer
 
 from articles.grouping import coverage
 from articles.models import Article, PermalinkRedirect, SourceLink, Tag
-from articles.rendering import absolute_addresses, render_markdown, web_url
+from articles.rendering import absolute_addresses, web_url
 from articles.urls import PermalinkConverter
 
 from . import parameters, schemas
@@ -220,11 +220,10 @@ def article_detail(request, article):
     review = None
     if article.reviewed_by and article.reviewed_on:
         review = {"reviewer": person_data(request, article.reviewed_by), "reviewed_on": article.reviewed_on}
-    body = render_markdown(article.body, article.link_rel)
     return {
         **article_summary(request, article),
         "language": "fr",
-        "body_html": absolute_addresses(body, absolute(request, "/")),
+        "body_html": absolute_addresses(article.body_html_for_readers, absolute(request, "/")),
         "source": link_data(source),
         "further_reading": [
             data for link in links if link.kind == SourceLink.Kind.RELATED if (data := link_data(link))

@@ -27,11 +27,16 @@ class ArticlesConfig(AppConfig):
         from .caching import content_changed
         from .images import update_renditions
         from .managers import rows_written
+        from .models import render_loaded_body
         from .plain_text import ENCODED_FIELDS, decode_loaded_fields
         from .search import restore_sqlite_triggers
 
         for name in ENCODED_FIELDS:
             pre_save.connect(decode_loaded_fields, sender=self.get_model(name), dispatch_uid=f"decode-{name}")
+        # After the decoding above (connected first): the body rendered is the body saved.
+        pre_save.connect(
+            render_loaded_body, sender=self.get_model("Article"), dispatch_uid="render-loaded-body"
+        )
 
         post_save.connect(update_renditions, sender=self.get_model("ImageCredit"))
         for name in PUBLIC_MODELS:

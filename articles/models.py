@@ -18,9 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from . import rendering
 from .bylines import ArticleAuthor
 from .corrections import Correction
 from .embedded import instances as embedded_instances
@@ -133,6 +135,10 @@ class Article(models.Model):
     first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Shown as “L’essentiel”."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    # The body as readers see it, rendered by every save (render_body) with the stamp of what
+    # rendered it: readers get it through body_html_for_readers, which never shows it stale.
+    body_html = models.TextField(blank=True, default="", editable=False, serialize=False)
+    rendered_with = models.CharField(max_length=64, blank=True, default="", editable=False, serialize=False)
     importance = models.PositiveSmallIntegerField(
         _("importance"),
         choices=Importance.choices,
@@ -253,6 +259,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         stored = self.stored_state()
         self.derive_fields(stored)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"body", "origin"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *self.RENDERED_FIELDS}
         super().save(*args, **kwargs)
         if stored and stored["permalink"] != self.permalink:
             self.permalink_changed(stored)
@@ -285,6 +294,24 @@ class Article(models.Model):
         self.permalink = self.permalink_to_save(stored)
         self.note_first_publication()
         self.next_review_on = self.next_review_to_save(stored)
+        self.render_body()
+
+    RENDERED_FIELDS = ("body_html", "rendered_with")
+
+    def render_body(self):
+        """Store the body rendered (``body_html``) with the stamp of what rendered it: every save
+        does, a bulk write through derive_fields(), a raw save (``loaddata``, a version restored)
+        through the pre_save receiver ``render_loaded_body``, a row left behind ``render_articles``."""
+        self.body_html = rendering.render_markdown(self.body, self.link_rel)
+        self.rendered_with = rendering.rendered_stamp(self.body, self.link_rel)
+
+    @property
+    def body_html_for_readers(self):
+        """The body as readers see it: the stored HTML while its stamp is the one the body would
+        get now, else rendered now (a row written by an older renderer, or around save())."""
+        if self.rendered_with == rendering.rendered_stamp(self.body, self.link_rel):
+            return mark_safe(self.body_html)  # noqa: S308 -- rendered and sanitized by render_body
+        return rendering.render_markdown(self.body, self.link_rel)
 
     def slug_to_save(self, stored=None):
         """The slug a save gives the article: made from the title when there is none, or while it
@@ -478,6 +505,13 @@ class Article(models.Model):
     def source(self):
         """The original source link, read from prefetched links when there are some."""
         return next((link for link in self.links.all() if link.kind == SourceLink.Kind.SOURCE), None)
+
+
+def render_loaded_body(sender, instance, raw=False, **kwargs):
+    """pre_save of Article: a raw save (``loaddata``, a backup or a version restored) calls no
+    save(), and brings no rendered body (it is not serialised): render it here."""
+    if raw:
+        instance.render_body()
 
 
 def add_months(day, months):

@@ -53,7 +53,7 @@ def week_articles(week):
         .filter(published_at__gte=week.start, published_at__lt=week.end)
         .with_card_data()
         .with_bylines()
-        .defer("body", "search_document", "cited")
+        .defer("body", "body_html", "search_document", "cited")
         .order_by("-published_at", "-pk")
     )
 
