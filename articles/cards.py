@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Q
 from django.template import engines
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -74,10 +75,10 @@ def stored_card(article, heading="h2", lazy=True, show_tags=False):
 
 
 def draw(article):
-    """The article's card in each language, in parts, with their fingerprints: the value of
-    ``stored_cards``."""
+    """The article's card in each language, in parts, with their fingerprints, and the template's
+    version: the value of ``stored_cards``."""
     module = engines["jinja2"].env.get_template(CARD_TEMPLATE).module
-    cards = {}
+    cards = {"version": template_version()}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             card = str(module.drawn_card(article, heading="h2", lazy=True, show_tags=True))
@@ -90,26 +91,36 @@ def draw(article):
 def render(articles, batch_size=500):
     """Draw and keep the cards of ``articles`` (a queryset): how many were written.
 
-    The cards are written with the base manager, which sends no signal: a kept card is no change
-    readers see, and must not empty their cache. A batch is written at once, in one transaction."""
-    manager = articles.model._base_manager
+    Written by one statement executed for each row, a batch in one transaction, without a
+    signal: a kept card is no change readers see, and must not empty their cache."""
     changed, written = [], 0
     for article in articles.cards("stored_cards").iterator(chunk_size=batch_size):
         cards = draw(article)
         if cards != article.stored_cards:
-            article.stored_cards = cards
-            changed.append(article)
+            changed.append((article.pk, cards))
         if len(changed) >= batch_size:
-            written += write(manager, changed)
-    return written + write(manager, changed)
+            written += write(articles.model, changed)
+    return written + write(articles.model, changed)
 
 
-def write(manager, articles):
-    with transaction.atomic(using=manager.db):
-        manager.bulk_update(articles, ["stored_cards"])
-    count = len(articles)
-    articles.clear()
+def write(model, changed):
+    field = model._meta.get_field("stored_cards")
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    table, column, pk = quote(model._meta.db_table), quote(field.column), quote(model._meta.pk.column)
+    sql = f"UPDATE {table} SET {column} = %s WHERE {pk} = %s"  # noqa: S608 -- names from the model
+    with transaction.atomic(), db.cursor() as cursor:
+        cursor.executemany(sql, [(field.get_db_prep_save(cards, db), pk) for pk, cards in changed])
+    count = len(changed)
+    changed.clear()
     return count
+
+
+def outdated(articles):
+    """Of ``articles``, those whose cards were drawn by another template, or never: what
+    ``manage.py render_articles`` draws (those a change made untrue are drawn by its task)."""
+    public = articles.filter(status=articles.model.Status.PUBLISHED)
+    return public.filter(Q(stored_cards__version__isnull=True) | ~Q(stored_cards__version=template_version()))
 
 
 @task()

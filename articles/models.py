@@ -220,7 +220,9 @@ class Article(models.Model):
         editable=False,
     )
     # The article's card as lists show it, drawn after each change, in each language (articles.cards).
-    stored_cards = models.JSONField(_("kept cards"), default=dict, blank=True, editable=False)
+    stored_cards = models.JSONField(
+        _("kept cards"), default=dict, blank=True, editable=False, serialize=False
+    )
     cited = models.JSONField(_("cited by the source"), default=list, blank=True, editable=False)
 
     # The weighted title, summary and body for full-text search, written by a PostgreSQL
@@ -626,8 +628,4 @@ reversion.register(ImageCredit)
 reversion.register(SourceLink)
 reversion.register(Correction)
 reversion.register(ArticleAuthor)
-reversion.register(
-    Article,
-    follow=["taggedarticle_set", "image", "links", "corrections", "bylines"],
-    exclude=["stored_cards"],  # drawn from the rest (articles.cards), never a version's content
-)
+reversion.register(Article, follow=["taggedarticle_set", "image", "links", "corrections", "bylines"])

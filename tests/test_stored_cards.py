@@ -1,8 +1,10 @@
 """Cards drawn once and kept on the article's row (articles.cards): served only while still true."""
 
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from articles import cards
@@ -49,7 +51,7 @@ def test_a_committed_change_draws_the_card_in_each_language():
     article = signed(make_article(tags=["Cardiologie"], image=True), "Anne Leroy")
 
     stored = kept(article)
-    assert set(stored) == {"fr", "en"}
+    assert set(stored) == {"version", "fr", "en"}
     fingerprint, before, tags, after = stored["fr"]
     assert '<h2><a href="/papers/' in before and "Anne Leroy" in before
     assert '<a href="/tags/cardiologie/">Cardiologie</a>' in tags
@@ -129,3 +131,22 @@ def test_kept_cards_cost_no_query_more(client):
     forget_cards()
 
     assert queries_for(client, "/") == with_kept == 2  # « À la une », then the latest
+
+
+def test_the_command_draws_the_cards_another_template_drew_or_none():
+    for _ in range(3):
+        make_article(tags=["Santé"])
+    make_article(status=Article.Status.DRAFT)  # nobody sees its card
+    Article._base_manager.filter(pk=Article.objects.published().first().pk).update(stored_cards={})
+    out = StringIO()
+
+    call_command("render_articles", stdout=out)
+    call_command("render_articles", stdout=out)
+
+    assert out.getvalue().splitlines()[1::2] == [
+        "1 articles' cards drawn again.",
+        "0 articles' cards drawn again.",
+    ]
+    assert all(
+        kept(article)["version"] == cards.template_version() for article in Article.objects.published()
+    )

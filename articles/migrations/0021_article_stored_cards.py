@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0019_article_slug_locked'),
+        ('articles', '0020_article_body_html'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='article',
             name='stored_cards',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='kept cards'),
+            field=models.JSONField(blank=True, default=dict, editable=False, serialize=False, verbose_name='kept cards'),
         ),
     ]
