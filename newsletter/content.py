@@ -8,15 +8,22 @@ article appears once. A reader who chose tags gets the top stories and the group
 their tags only (``for_reader``).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models.functions import TruncDate
+from django.db.models import CharField
+from django.db.models.functions import Cast, Substr
 
 from articles.models import Article, Tag
 
 from .weeks import Week
 
 TOP_IMPORTANCE = Article.Importance.HIGH
+WEEK = datetime.timedelta(days=7)
+# The index and the feed list the digests of the last two years.
+ARCHIVE_WEEKS = 104
+# How both databases write a time in UTC, cut to its hour (the site's zone is whole hours from UTC).
+HOUR_FORMAT = "%Y-%m-%d %H"
 
 
 @dataclass
@@ -46,11 +53,12 @@ class DigestContent:
         return DigestContent(self.week, self.top_stories, group(self.others, set(tag_ids)), self.others)
 
 
-def week_articles(week):
-    """The week's public articles, with what their cards show, newest first (fixed queries)."""
+def week_articles(week, last=None):
+    """The week's public articles (or those of the weeks from ``week`` to ``last``), with what their
+    cards show, newest first (fixed queries)."""
     return (
         Article.objects.published()
-        .filter(published_at__gte=week.start, published_at__lt=week.end)
+        .filter(published_at__gte=week.start, published_at__lt=(last or week).end)
         .with_card_data()
         .with_bylines()
         .defer("body", "search_document", "cited")
@@ -59,7 +67,23 @@ def week_articles(week):
 
 
 def build(week):
-    articles = list(week_articles(week))
+    return digest_of(week, list(week_articles(week)))
+
+
+def build_weeks(weeks):
+    """The digests of ``weeks`` (newest first, as weeks_with_articles gives them), read in one go:
+    the articles from the oldest week's start to the newest's end, each given to its week."""
+    if not weeks:
+        return []
+    by_week = {week: [] for week in weeks}
+    for article in week_articles(Week(min(weeks).monday), Week(max(weeks).monday)):
+        found = by_week.get(Week.current(article.published_at))
+        if found is not None:
+            found.append(article)
+    return [digest_of(week, articles) for week, articles in by_week.items()]
+
+
+def digest_of(week, articles):
     top = sorted(
         (article for article in articles if is_top(article)),
         key=lambda article: (-article.importance, -article.published_at.timestamp()),
@@ -89,14 +113,33 @@ def group(articles, tag_ids=None):
     return groups
 
 
-def weeks_with_articles(before):
-    """The weeks before ``before`` (a Week) that have public articles, newest first: one query
-    for the days (in the site's time zone), weeks made of them here."""
-    days = (
-        Article.objects.published()
-        .filter(published_at__lt=before.start)
-        .annotate(day=TruncDate("published_at"))
-        .values_list("day", flat=True)
+def weeks_with_articles(before, within=None):
+    """The weeks before ``before`` (a Week) that have public articles, newest first; only among the
+    ``within`` weeks before it when given (the index's two years, the feed's weeks), so that a page
+    reads those weeks' articles, not the whole archive.
+
+    One query, for the distinct hours (in UTC, as the database writes its own times: a string cut,
+    no conversion of each row's time, which costs more than the rest of the page); the hours made
+    into weeks in the site's time zone here."""
+    articles = Article.objects.published().filter(published_at__lt=before.start)
+    if within is not None:
+        articles = articles.filter(published_at__gte=Week(before.monday - within * WEEK).start)
+    hours = (
+        articles.annotate(hour=Substr(Cast("published_at", CharField()), 1, 13))
+        .order_by("hour")
+        .values_list("hour", flat=True)
         .distinct()
     )
-    return sorted({Week.of(day) for day in days}, reverse=True)
+    weeks = []
+    week_end = ""
+    for hour in hours:
+        # A week holds every hour up to its end: one time zone conversion a week, not an hour.
+        if hour >= week_end:
+            weeks.append(week_of_hour(hour))
+            week_end = weeks[-1].end.astimezone(datetime.UTC).strftime(HOUR_FORMAT)
+    return weeks[::-1]
+
+
+def week_of_hour(text):
+    """The Week (site's time) of a UTC hour written as HOUR_FORMAT."""
+    return Week.current(datetime.datetime.strptime(text, HOUR_FORMAT).replace(tzinfo=datetime.UTC))
