@@ -11,7 +11,7 @@ their tags only (``for_reader``).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import CharField
+from django.db.models import CharField, Subquery
 from django.db.models.functions import Cast, Substr
 
 from articles.models import Article, Tag
@@ -20,8 +20,6 @@ from .weeks import Week
 
 TOP_IMPORTANCE = Article.Importance.HIGH
 WEEK = datetime.timedelta(days=7)
-# The index and the feed list the digests of the last two years.
-ARCHIVE_WEEKS = 104
 # How both databases write a time in UTC, cut to its hour (the site's zone is whole hours from UTC).
 HOUR_FORMAT = "%Y-%m-%d %H"
 
@@ -113,17 +111,19 @@ def group(articles, tag_ids=None):
     return groups
 
 
-def weeks_with_articles(before, within=None):
-    """The weeks before ``before`` (a Week) that have public articles, newest first; only among the
-    ``within`` weeks before it when given (the index's two years, the feed's weeks), so that a page
-    reads those weeks' articles, not the whole archive.
+def weeks_with_articles(before, count=None):
+    """The weeks before ``before`` (a Week) that have public articles, newest first: the latest
+    ``count`` of them, or all. With ``count``, only the articles of the ``count`` weeks up to the
+    newest public article are read, not the whole archive (a gap in those weeks makes the list
+    shorter, never wrong).
 
     One query, for the distinct hours (in UTC, as the database writes its own times: a string cut,
     no conversion of each row's time, which costs more than the rest of the page); the hours made
     into weeks in the site's time zone here."""
     articles = Article.objects.published().filter(published_at__lt=before.start)
-    if within is not None:
-        articles = articles.filter(published_at__gte=Week(before.monday - within * WEEK).start)
+    if count is not None:
+        newest = articles.order_by("-published_at").values("published_at")[:1]
+        articles = articles.filter(published_at__gt=Subquery(newest) - (count + 1) * WEEK)
     hours = (
         articles.annotate(hour=Substr(Cast("published_at", CharField()), 1, 13))
         .order_by("hour")
@@ -137,7 +137,7 @@ def weeks_with_articles(before, within=None):
         if hour >= week_end:
             weeks.append(week_of_hour(hour))
             week_end = weeks[-1].end.astimezone(datetime.UTC).strftime(HOUR_FORMAT)
-    return weeks[::-1]
+    return weeks[::-1][:count]
 
 
 def week_of_hour(text):

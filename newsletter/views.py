@@ -24,6 +24,8 @@ from .models import Subscriber
 from .tasks import send_confirmation
 from .weeks import Week
 
+INDEX_LENGTH = 104  # two years of weeks
+
 
 class DigestView(TemplateView):
     template_name = "newsletter/digest_detail.html"
@@ -56,9 +58,9 @@ class DigestIndexView(TemplateView):
     def get_context_data(self, **kwargs):
         current = Week.current()
         # This week's with the others, in the same query: it is the first when it has articles.
-        weeks = content.weeks_with_articles(current.next, within=content.ARCHIVE_WEEKS + 1)
+        weeks = content.weeks_with_articles(current.next, count=INDEX_LENGTH + 1)
         this_week = bool(weeks) and weeks[0] == current
-        weeks = weeks[1:] if this_week else weeks
+        weeks = weeks[1:] if this_week else weeks[:INDEX_LENGTH]
         return super().get_context_data(
             weeks=[(week, emails.week_range(week)) for week in weeks],
             current=current if this_week else None,
