@@ -17,7 +17,6 @@ from articles.models import Article, Correction, SourceLink, Story, Tag
 
 from .factories import make_article, make_uploaded_image
 from .openapi import document, valid
-from .queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -425,39 +424,7 @@ def test_an_article_unpublished_leaves_at_once_and_one_published_appears_at_once
         assert client.get(url, headers={"if-none-match": before[url]["ETag"]}).status_code == 200
 
 
-# Query counts: a fixed number, whatever the number of articles
-
-
-def test_the_list_costs_the_same_for_5_and_50_articles(client):
-    def articles(count):
-        for number in range(count):
-            article = make_article(tags=["Cardiologie", f"Sujet {number % 3}"], image=True, source=True)
-            article.bylines.create(person=make_person(f"Auteur {number}"))
-
-    articles(5)
-    few = queries_for(client, LIST, {"limit": 100})
-    few_by_tag = queries_for(client, LIST, {"limit": 100, "tag": "cardiologie"})
-    articles(45)
-    many = queries_for(client, LIST, {"limit": 100})
-    many_by_tag = queries_for(client, LIST, {"limit": 100, "tag": "cardiologie"})
-
-    assert few == many == 3  # articles with their images, tags, bylines
-    assert few_by_tag == many_by_tag == 4  # and the tag
-    assert queries_for(client, TAGS) == 1
-
-
-def test_an_article_costs_a_fixed_number_of_queries(client, media_root):
-    plain = make_article()
-    full = make_article(tags=["A", "B", "C"], source=True)
-    make_uploaded_image(full)
-    for number in range(3):
-        full.bylines.create(person=make_person(f"Auteur {number}"), position=number)
-        Correction.objects.create(article=full, text=f"Note {number}", published_at=timezone.now())
-    covered_by_another_source(full)
-
-    # The article with its image and reviewer, its tags, bylines, links, notes; and its coverage.
-    assert queries_for(client, detail_url(plain)) == 5
-    assert queries_for(client, detail_url(full)) == 6
+# Query counts: tests/test_queries_api_authors_digests.py
 
 
 # Hostile content
