@@ -83,10 +83,9 @@ def list_articles(
     articles = Article.objects.published().cards("first_published_at", "modified_at")
     if tag is not None:
         slug = parameters.read_tag_slug(tag)
-        found = Tag.objects.public().filter(slug=slug).first()
-        if found is None:
-            raise HttpError(404, f"No public tag has the slug “{slug}”.")
-        articles = articles.filter(tags=found)
+        # Through the tag's slug, in the list's own query; the tag is looked up only when the page
+        # is empty (a public tag has a public article, but maybe none since ``since``).
+        articles = articles.filter(tags__slug=slug, tags__is_internal=False)
     if since is not None:
         moment = parameters.read_since(since)
         articles = articles.filter(Q(published_at__gte=moment) | Q(modified_at__gte=moment))
@@ -98,6 +97,8 @@ def list_articles(
             Q(published_at__lt=published_at) | Q(pk__lt=pk)
         )
     page = list(articles.order_by("-published_at", "-pk")[: limit + 1])
+    if tag is not None and not page and not Tag.objects.public().filter(slug=slug).exists():
+        raise HttpError(404, f"No public tag has the slug “{slug}”.")
     items, more = page[:limit], len(page) > limit
     next_cursor = parameters.make_cursor(items[-1]) if more else None
     next_url = None

@@ -262,6 +262,8 @@ def test_by_tag_and_since(client):
     day = timezone.localdate(now - timedelta(days=2)).isoformat()
     assert new_other.permalink in permalinks(client, since=day)
     assert permalinks(client, since=now.isoformat()) == []
+    # A public tag with no article since: an empty page, not a 404 (the tag is known).
+    assert permalinks(client, since=now.isoformat(), tag="neurologie") == []
     tags = {tag["name"]: tag for tag in valid(client.get(TAGS))["items"]}
     assert tags["Cardiologie"]["articles"] == "http://testserver/api/v1/articles?tag=cardiologie"
 

@@ -27,8 +27,8 @@ AUTHOR = "/authors/anne-leroy/"
 PAGES = {
     # the articles with their images, tags and bylines
     "/api/v1/articles?limit=100": 3,
-    # and the tag
-    "/api/v1/articles?tag=cardiologie&limit=100": 4,
+    # the same, through the tag's slug
+    "/api/v1/articles?tag=cardiologie&limit=100": 3,
     "/api/v1/tags": 1,
     # the person; their page of articles, its tags and bylines; the articles they reviewed
     AUTHOR: 5,
