@@ -6,20 +6,23 @@ applied in api.urls to every address at once.
 """
 
 import re
+from functools import wraps
 
 from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from articles.models import Article, PermalinkRedirect, Tag
+from articles.grouping import coverage
+from articles.models import Article, PermalinkRedirect, SourceLink, Tag
+from articles.rendering import absolute_addresses, render_markdown, web_url
 from articles.urls import PermalinkConverter
 
 from . import parameters, schemas
-from .data import Answer
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -104,10 +107,9 @@ def list_articles(
     next_url = None
     if next_cursor:
         query = {key: value for key, value in request.GET.items() if key in ("tag", "since", "limit")}
-        next_url = request.build_absolute_uri(f"{request.path}?{urlencode({**query, 'cursor': next_cursor})}")
-    answer = Answer(request)
+        next_url = absolute(request, f"{request.path}?{urlencode({**query, 'cursor': next_cursor})}")
     return {
-        "items": [answer.summary(article) for article in items],
+        "items": [article_summary(request, article) for article in items],
         "next": next_url,
         "next_cursor": next_cursor,
     }
@@ -139,7 +141,7 @@ def get_article(request, permalink: str):
     )
     if article is None:
         return moved_or_gone(request, permalink)
-    return Answer(request).detail(article)
+    return article_detail(request, article)
 
 
 @api.get(
@@ -150,8 +152,7 @@ def get_article(request, permalink: str):
     description="The tags of at least one public article, by name.",
 )
 def list_tags(request):
-    answer = Answer(request)
-    return {"items": [answer.tag(tag) for tag in Tag.objects.public().order_by("name")]}
+    return {"items": [tag_ref(request, tag) for tag in Tag.objects.public().order_by("name")]}
 
 
 def moved_or_gone(request, permalink):
@@ -163,7 +164,7 @@ def moved_or_gone(request, permalink):
         .first()
     )
     if redirect is not None:
-        return HttpResponsePermanentRedirect(Answer(request).api_article_url(redirect.article))
+        return HttpResponsePermanentRedirect(api_article_url(request, redirect.article))
     withdrawn = Article.objects.withdrawn().only("title", "withdrawn_at", "withdrawal_reason")
     article = (
         withdrawn.filter(permalink=permalink).first()
@@ -180,3 +181,115 @@ def moved_or_gone(request, permalink):
             "reason": article.withdrawal_reason,
         },
     )
+
+
+def absolute(request, address):
+    return request.build_absolute_uri(address)
+
+
+def api_article_url(request, article):
+    return absolute(request, reverse("api:article", kwargs={"permalink": article.permalink}))
+
+
+def once_per_answer(make):
+    """``make(request, thing)`` made once per answer for each thing (by its id): a list of 100
+    articles names the same few tags and authors again and again, each costing reverse() and
+    absolute addresses."""
+
+    @wraps(make)
+    def remembered(request, thing):
+        made = vars(request).setdefault("api_made", {})
+        key = (make.__name__, thing.pk)
+        if key not in made:
+            made[key] = make(request, thing)
+        return made[key]
+
+    return remembered
+
+
+@once_per_answer
+def tag_ref(request, tag):
+    return {
+        "name": tag.name,
+        "slug": tag.slug,
+        "url": absolute(request, tag.get_absolute_url()),
+        "articles": absolute(request, f"{reverse('api:articles')}?{urlencode({'tag': tag.slug})}"),
+    }
+
+
+def article_summary(request, article):
+    return {
+        "permalink": article.permalink,
+        "title": article.title,
+        "url": absolute(request, article.get_absolute_url()),
+        "api_url": api_article_url(request, article),
+        "published_at": article.published_at,
+        "first_published_at": article.first_published_at or article.published_at,
+        "modified_at": article.date_modified,
+        "summary": article.summary,
+        "tags": [tag_ref(request, tag) for tag in article.tags_by_name],
+        "image": image_data(request, getattr(article, "image", None)),
+        "authors": [person_data(request, person) for person in article.byline],
+    }
+
+
+def article_detail(request, article):
+    links = list(article.links.all())
+    source = next((link for link in links if link.kind == SourceLink.Kind.SOURCE), None)
+    review = None
+    if article.reviewed_by and article.reviewed_on:
+        review = {"reviewer": person_data(request, article.reviewed_by), "reviewed_on": article.reviewed_on}
+    body = render_markdown(article.body, article.link_rel)
+    return {
+        **article_summary(request, article),
+        "language": "fr",
+        "body_html": absolute_addresses(body, absolute(request, "/")),
+        "source": link_data(source),
+        "further_reading": [
+            data for link in links if link.kind == SourceLink.Kind.RELATED if (data := link_data(link))
+        ],
+        "coverage": [data for link in coverage(article) if (data := link_data(link))],
+        "notes": [
+            {"kind": note.kind, "published_at": note.published_at, "text": note.text}
+            for note in article.corrections.all()
+        ],
+        "medical_review": review,
+    }
+
+
+def link_data(link):
+    """A link readers may follow (a web address, its tracking parameters removed), or None."""
+    url = web_url(link.reader_url) if link else ""
+    return {"url": url, "publisher": link.publisher} if url else None
+
+
+def image_data(request, image):
+    if image is None or not web_url(image.src):
+        return None
+    renditions = image.renditions
+    return {
+        "src": absolute(request, web_url(image.src)),
+        "alt": image.alt_text,
+        "width": image.image_width,
+        "height": image.image_height,
+        "credit": image.credit,
+        "rights": image.rights,
+        "credit_url": web_url(image.credit_url),
+        "credit_line": image.credit_line,
+        "renditions": renditions
+        and {
+            kind: [{"url": absolute(request, copy.url), "width": copy.width} for copy in copies]
+            for kind, copies in zip(("webp", "fallback"), renditions, strict=True)
+        },
+    }
+
+
+@once_per_answer
+def person_data(request, person):
+    return {
+        "name": person.full_name,
+        "honorific": person.honorific,
+        "credentials": person.credentials,
+        "url": absolute(request, person.get_absolute_url()),
+        "same_as": [url for url in map(web_url, person.same_as) if url],
+    }
