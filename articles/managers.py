@@ -10,7 +10,6 @@ cache, articles.caching) hears of every write path but raw SQL through one signa
 """
 
 from django.db import models
-from django.db.models import Prefetch
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -94,8 +93,14 @@ class ArticleQuerySet(ContentQuerySet):
         return min((moment for moment in moments if moment is not None), default=None)
 
     def with_card_data(self):
-        """Everything a list of articles shows, in a fixed number of queries."""
-        return self.select_related("image").prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
+        """Everything a list of articles shows, in the rows' own query: the image by a join, the
+        tags as JSON (articles.embedded, read back by Article.tags_by_name)."""
+        from .embedded import embed
+
+        tagged = self.model._meta.get_field("tags").remote_field.through
+        return self.select_related("image").annotate(
+            embedded_tags=embed(tagged, "content_object", TAG_FIELDS)
+        )
 
     def cards(self, *fields):
         """with_card_data() and the bylines, reading only the columns a card shows (CARD_FIELDS, the
@@ -105,9 +110,36 @@ class ArticleQuerySet(ContentQuerySet):
         return self.with_card_data().with_bylines().only(*CARD_FIELDS, *fields, *image_fields)
 
     def with_bylines(self):
-        """The authors of every article, in order, in one query for the lot (Article.byline)."""
-        bylines = self.model._meta.get_field("bylines").related_model.objects.select_related("person")
-        return self.prefetch_related(Prefetch("bylines", queryset=bylines, to_attr="prefetched_bylines"))
+        """The authors of every article, in order, in the rows' own query (Article.byline)."""
+        from .embedded import embed, fields_of
+
+        bylines = self.model._meta.get_field("bylines").related_model
+        person = bylines._meta.get_field("person").related_model
+        people = fields_of(person, "person__")
+        return self.annotate(embedded_bylines=embed(bylines, "article", ["position", "id", *people]))
+
+    def with_page_data(self):
+        """Everything an article's page shows of its own rows, in the article's own query: the card's,
+        the reviewer, and as JSON its links with their last check, its public notes and the notices
+        of its cited study's retraction or withdrawal; Article.unpack_page_data() reads them back."""
+        from .embedded import embed, fields_of
+
+        links = self.model._meta.get_field("links").related_model
+        corrections = self.model._meta.get_field("corrections").related_model
+        updates = self.model._meta.get_field("source_updates").related_model
+        link_check = links._meta.get_field("link_check").related_model
+        return (
+            self.with_card_data()
+            .with_bylines()
+            .select_related("reviewed_by")
+            .annotate(
+                embedded_links=embed(
+                    links, "article", fields_of(links) + fields_of(link_check, "link_check__")
+                ),
+                embedded_corrections=embed(corrections, "article", fields_of(corrections)),
+                embedded_retractions=embed(updates, "article", fields_of(updates), kind=updates.PUBLIC_KINDS),
+            )
+        )
 
     def review_due(self, today=None):
         """Public articles whose next medical review has come: the editors' queue « Relecture due »."""
@@ -116,6 +148,8 @@ class ArticleQuerySet(ContentQuerySet):
 
 # What a card shows of an article (templates/jinja2/includes/articles.html).
 CARD_FIELDS = ("title", "permalink", "published_at", "summary")
+# What the pages show of a tag (Article.tags_by_name).
+TAG_FIELDS = ("tag__id", "tag__name", "tag__slug", "tag__is_internal")
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

@@ -23,6 +23,8 @@ from taggit.managers import TaggableManager
 
 from .bylines import ArticleAuthor
 from .corrections import Correction
+from .embedded import instances as embedded_instances
+from .embedded import prefetched
 from .fields import UploadedImageField, WebURLField
 from .images import clean_upload, renditions, validate_image_format
 from .links import PermalinkRedirect, SourceLink
@@ -390,23 +392,37 @@ class Article(models.Model):
     @cached_property
     def tags_by_name(self):
         """The tags readers see, in name order, as public pages, feeds and structured data show
-        them: prefetched by with_card_data(), or read now. Internal tags are left out here, in
-        Python, so that a page costs no query more; the admin reads ``tags`` itself.
-
-        A list rather than ``tags.all()``: django-taggit builds a queryset for each
-        article it prefetches into, which cost more than the rest of a card."""
-        tags = getattr(self, "prefetched_tags", None)
-        if tags is None:
-            tags = self.tags.all()
+        them: read in the article's own query by with_card_data() (articles.embedded), or read now.
+        Internal tags are left out here, in Python, so that a page costs no query more; the admin
+        reads ``tags`` itself."""
+        embedded = getattr(self, "embedded_tags", False)
+        tags = self.tags.all() if embedded is False else embedded_instances(Tag, embedded, "tag.")
         return sorted((tag for tag in tags if not tag.is_internal), key=attrgetter("name"))
 
     @cached_property
     def byline(self):
-        """The article's authors (people.Person) in order: prefetched by with_bylines(), or read now."""
-        bylines = getattr(self, "prefetched_bylines", None)
-        if bylines is None:
-            bylines = self.bylines.select_related("person")
-        return [byline.person for byline in bylines]
+        """The article's authors (people.Person) in order: read in the article's own query by
+        with_bylines() (articles.embedded), or read now."""
+        embedded = getattr(self, "embedded_bylines", False)
+        if embedded is False:
+            return [byline.person for byline in self.bylines.select_related("person")]
+        person = self._meta.get_field("bylines").related_model._meta.get_field("person").related_model
+        return embedded_instances(person, embedded, "person.", order=("position", "id"))
+
+    def unpack_page_data(self):
+        """Give the article the rows with_page_data() read as JSON, as prefetch_related would have:
+        ``links`` (each with its ``link_check``, or none), ``corrections``, and ``retractions``."""
+        link_check = SourceLink._meta.get_field("link_check")
+        links = embedded_instances(SourceLink, self.embedded_links, order=("position", "id"))
+        checks = embedded_instances(LinkCheck, self.embedded_links, "link_check.")
+        for link, check in zip(links, checks, strict=True):
+            link.article = self
+            link_check.set_cached_value(link, check if check.pk is not None else None)
+        prefetched(self, "links", links)
+        notes = embedded_instances(Correction, self.embedded_corrections, order=("published_at", "id"))
+        prefetched(self, "corrections", notes)
+        updates = self.embedded_retractions
+        self.retractions = embedded_instances(SourceUpdate, updates, order=("found_at", "id"))
 
     @property
     def date_modified(self):

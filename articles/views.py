@@ -5,7 +5,7 @@ Every list shares ``PublishedArticleMixin``; every page reads ``Article.objects.
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from publication.identity import publisher_data
 
 from .bylines import person_data
 from .grouping import coverage
-from .models import Article, PermalinkRedirect, SourceLink, SourceUpdate, Tag, TaggedArticle
+from .models import Article, PermalinkRedirect, SourceUpdate, Tag, TaggedArticle
 from .pagination import ArticlePaginator, anchor_from, is_page_number
 from .plain_text import shorten
 from .rendering import link_rel, web_url
@@ -163,20 +163,12 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # The search document is for the database's eyes only: no page reads it.
-        return (
-            Article.objects.published()
-            .with_card_data()
-            .with_bylines()
-            .select_related("reviewed_by")
-            .defer("search_document")
-            .prefetch_related(
-                # With its last check: a dead source gets a link to its archived copy.
-                Prefetch("links", queryset=SourceLink.objects.select_related("link_check")),
-                "corrections",
-                # The cited study retracted or withdrawn (articles.retractions): told at the top.
-                Prefetch("source_updates", queryset=SourceUpdate.objects.public(), to_attr="retractions"),
-            )
-        )
+        return Article.objects.published().with_page_data().defer("search_document")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        article.unpack_page_data()
+        return article
 
     def get(self, request, *args, **kwargs):
         try:

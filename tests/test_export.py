@@ -191,8 +191,8 @@ class TestFormat:
         for number in range(5):
             make_article(tags=["France", f"Tag {number}"], image=True, source=True)
 
-        # the articles with their images and reviewers, their tags, their sources, notes and bylines
-        with django_assert_num_queries(5):
+        # the articles with their images, reviewers and bylines; their tags, their sources, their notes
+        with django_assert_num_queries(4):
             export(tmp_path)
 
         assert len(files(tmp_path)) == 5
