@@ -129,18 +129,17 @@ def get_article(request, permalink: str):
     if not PERMALINK.fullmatch(permalink):
         # Longer than the field, or holding a control character (PostgreSQL refuses a NUL byte).
         raise HttpError(404, "No public article has this permalink.")
+    # Its image, reviewer, tags, bylines, links and notes in the article's own query, as its page.
     article = (
         Article.objects.published()
-        .with_card_data()
-        .with_bylines()
-        .select_related("reviewed_by")
+        .with_page_data()
         .defer("search_document", "cited")
-        .prefetch_related("links", "corrections")
         .filter(permalink=permalink)
         .first()
     )
     if article is None:
         return moved_or_gone(request, permalink)
+    article.unpack_page_data()
     return article_detail(request, article)
 
 

@@ -25,22 +25,22 @@ pytestmark = pytest.mark.django_db
 AUTHOR = "/authors/anne-leroy/"
 # Each page's queries, those of the site's identity and pages aside (the site's name, logo and menu).
 PAGES = {
-    # the articles with their images, tags and bylines
-    "/api/v1/articles?limit=100": 3,
+    # the articles with their images, tags and bylines (as JSON: articles.embedded)
+    "/api/v1/articles?limit=100": 1,
     # the same, through the tag's slug
-    "/api/v1/articles?tag=cardiologie&limit=100": 3,
+    "/api/v1/articles?tag=cardiologie&limit=100": 1,
     "/api/v1/tags": 1,
-    # the person; their page of articles, its tags and bylines; the articles they reviewed
-    AUTHOR: 5,
+    # the person; their page of articles with their tags and bylines; the articles they reviewed
+    AUTHOR: 3,
     # the weeks that have articles, this one's included
     "/digest/": 1,
-    # the weeks that have articles; the articles of the feed's weeks, their tags and bylines
-    "/digest/feed/": 4,
+    # the weeks that have articles; the articles of the feed's weeks, with their tags and bylines
+    "/digest/feed/": 2,
 }
-# The week's articles, their tags and bylines.
-DIGEST_WEEK = 3
-# The article with its image and reviewer; its tags, bylines, links, notes; its coverage.
-API_ARTICLE = 6
+# The week's articles, with their tags and bylines.
+DIGEST_WEEK = 1
+# The article with its image, reviewer, tags, bylines, links and notes; its story's coverage.
+API_ARTICLE = 2
 
 
 def own_queries(client, url):
