@@ -11,8 +11,7 @@ their tags only (``for_reader``).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Subquery
-from django.db.models.functions import Cast, Substr
+from django.db import connection
 
 from articles.models import Article, Tag
 
@@ -20,8 +19,7 @@ from .weeks import Week
 
 TOP_IMPORTANCE = Article.Importance.HIGH
 WEEK = datetime.timedelta(days=7)
-# How both databases write a time in UTC, cut to its hour (the site's zone is whole hours from UTC).
-HOUR_FORMAT = "%Y-%m-%d %H"
+YEAR_OF_WEEKS = 52
 
 
 @dataclass
@@ -113,33 +111,44 @@ def group(articles, tag_ids=None):
 
 def weeks_with_articles(before, count=None):
     """The weeks before ``before`` (a Week) that have public articles, newest first: the latest
-    ``count`` of them, or all. With ``count``, only the articles of the ``count`` weeks up to the
-    newest public article are read, not the whole archive (a gap in those weeks makes the list
-    shorter, never wrong).
+    ``count`` of them, or all.
 
-    One query, for the distinct hours (in UTC, as the database writes its own times: a string cut,
-    no conversion of each row's time, which costs more than the rest of the page); the hours made
-    into weeks in the site's time zone here."""
-    articles = Article.objects.published().filter(published_at__lt=before.start)
-    if count is not None:
-        newest = articles.order_by("-published_at").values("published_at")[:1]
-        articles = articles.filter(published_at__gt=Subquery(newest) - (count + 1) * WEEK)
-    hours = (
-        articles.annotate(hour=Substr(Cast("published_at", CharField()), 1, 13))
-        .order_by("hour")
-        .values_list("hour", flat=True)
-        .distinct()
-    )
-    weeks = []
-    week_end = ""
-    for hour in hours:
-        # A week holds every hour up to its end: one time zone conversion a week, not an hour.
-        if hour >= week_end:
-            weeks.append(week_of_hour(hour))
-            week_end = weeks[-1].end.astimezone(datetime.UTC).strftime(HOUR_FORMAT)
-    return weeks[::-1][:count]
+    Each query asks, for ``count`` weeks back or a year's, whether each week has a public
+    article and whether any is older (``weeks_having_articles``): a site that publishes every
+    week costs one query, whatever the size of its archive."""
+    found, week, older = [], before, True
+    while older and (count is None or len(found) < count):
+        weeks = []
+        for _ in range(max(count or 0, YEAR_OF_WEEKS)):
+            week = week.previous
+            weeks.append(week)
+        *having, older = weeks_having_articles(weeks)
+        found += [asked for asked, has in zip(weeks, having, strict=True) if has]
+    return found[:count]
 
 
-def week_of_hour(text):
-    """The Week (site's time) of a UTC hour written as HOUR_FORMAT."""
-    return Week.current(datetime.datetime.strptime(text, HOUR_FORMAT).replace(tzinfo=datetime.UTC))
+def weeks_having_articles(weeks):
+    """For each of ``weeks``, whether it has a public article, and last whether any public article
+    is older than the last week: one query of an EXISTS each, each a probe of the list's index.
+
+    The SQL of published() is the ORM's, compiled once with a week's bounds first and asked for
+    every week with its own: the ORM took longer to compile a hundred EXISTS than the database to
+    answer them. The bounds come first so that SQLite walks the index from the week's end, not
+    from now (published()'s own bound) down through every newer article."""
+    ops = connection.ops
+    moment = ops.adapt_datetimefield_value
+    first, last = weeks[0], weeks[-1]
+    in_week = Article.objects.filter(published_at__gte=first.start, published_at__lt=first.end)
+    older = Article.objects.filter(published_at__lt=last.start)
+    checks, values = [], []
+    for articles, bounds in [(in_week, [(week.start, week.end) for week in weeks]), (older, [(last.start,)])]:
+        sql, params = articles.published().order_by().values("pk").query.sql_with_params()
+        given = len(bounds[0])
+        if [str(value) for value in params[:given]] != [str(moment(value)) for value in bounds[0]]:
+            raise RuntimeError("The week's bounds are no longer the query's first parameters.")
+        for each in bounds:
+            checks.append(f"EXISTS({sql})")
+            values += [*map(moment, each), *params[given:]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(checks)}", values)
+        return [bool(answer) for answer in cursor.fetchone()]
