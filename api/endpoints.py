@@ -18,10 +18,10 @@ from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from articles import reversing
 from articles.grouping import coverage
 from articles.models import Article, PermalinkRedirect, SourceLink, Tag
 from articles.rendering import absolute_addresses, render_markdown, web_url
-from articles.reversing import reverse_one
 from articles.urls import PermalinkConverter
 
 from . import parameters, schemas
@@ -196,7 +196,7 @@ def absolute(request, address):
 
 
 def api_article_url(request, article):
-    return absolute(request, reverse_one("api:article", "permalink", article.permalink))
+    return absolute(request, reversing.reverse_one("api:article", "permalink", article.permalink))
 
 
 def once_per_answer(make):
