@@ -12,6 +12,9 @@ cached under the site's generation, with ETag/304 and CORS.
   with If-None-Match gets 304.
 - CORS: ``Access-Control-Allow-Origin: *`` on GET, HEAD and OPTIONS, never with credentials; the
   ETag and Link headers are exposed, and If-None-Match may be sent.
+- One language: the content is French and the API's own words English, whoever asks; no answer
+  varies on Accept-Language (``SameInEveryLanguage`` takes away what LocaleMiddleware adds).
+- An address the API does not have is a JSON 404 (``unknown_address``), not the site's HTML page.
 """
 
 import contextlib
@@ -20,7 +23,8 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.urls import reverse
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 
 from articles.caching import (
     BROWSER_SECONDS,
@@ -55,6 +59,18 @@ def api_answer(view):
 
     answer.csrf_exempt = True
     return answer
+
+
+def unknown_address(request, rest):
+    """Any address under the API that names no operation, whatever the method: a JSON 404 that
+    says where the documentation is."""
+    documentation = request.build_absolute_uri(reverse("api:docs"))
+    response = JsonResponse({"detail": f"No such address in the API: see {documentation}"}, status=404)
+    patch_cache_control(response, no_cache=True)
+    return with_cors(response)
+
+
+unknown_address.csrf_exempt = True
 
 
 def cached_answer(view, request, *args, **kwargs):
@@ -110,4 +126,25 @@ def preflight():
 def with_cors(response):
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+    response.same_in_every_language = True
     return response
+
+
+class SameInEveryLanguage:
+    """Middleware, listed before LocaleMiddleware: an API answer (every one goes through
+    ``with_cors``) is the same in every language, so it loses the ``Vary: Accept-Language`` that
+    LocaleMiddleware gives every address outside i18n_patterns. A shared cache keeps one copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "same_in_every_language", False) and response.has_header("Vary"):
+            fields = cc_delim_re.split(response["Vary"])
+            kept = [field for field in fields if field.lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

@@ -7,7 +7,14 @@ Addresses are absolute (other front ends live elsewhere); dates are ISO 8601 wit
 import datetime
 from typing import Literal
 
-from ninja import Field, Schema
+from ninja import Field
+from pydantic import BaseModel
+
+
+class Schema(BaseModel):
+    """A plain pydantic model, not ninja's Schema: the answers are built as dicts (api.data), which
+    pydantic reads as they are; ninja's Schema would wrap each dict of a list in its getter for
+    Django objects, which cost as much as the rest of the answer."""
 
 
 class Error(Schema):

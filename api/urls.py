@@ -4,13 +4,13 @@ Every API address answers through api.answers (cache, ETag, CORS, read-only); th
 page is an HTML page of the site, through its page cache, and /api/v1/ leads to it.
 """
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 from django.views.generic import RedirectView
 
 from articles.caching import cached_page
 
 from . import docs
-from .answers import api_answer
+from .answers import api_answer, unknown_address
 from .endpoints import api
 
 ninja_patterns, _, namespace = api.urls
@@ -25,4 +25,6 @@ urlpatterns = [
         for pattern in ninja_patterns
         if pattern.name != "api-root"
     ),
+    # Last: any other address under the API.
+    re_path(r"^(?P<rest>.+)$", unknown_address, name="unknown"),
 ]

@@ -252,6 +252,9 @@ class Article(models.Model):
                 condition=models.Q(modified_at__isnull=False),
                 name="article_modified_idx",
             ),
+            # A reviewer's page lists the latest public articles they reviewed (people.views): walked
+            # in this order from the reviewer, not sorted out of every public article.
+            models.Index(fields=["reviewed_by", "-reviewed_on", "-published_at"], name="article_reviews_idx"),
         ]
         permissions = [("publish_article", _("Can publish, schedule, unpublish and archive articles"))]
 

@@ -8,15 +8,18 @@ article appears once. A reader who chose tags gets the top stories and the group
 their tags only (``for_reader``).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models.functions import TruncDate
+from django.db import connection
 
 from articles.models import Article, Tag
 
 from .weeks import Week
 
 TOP_IMPORTANCE = Article.Importance.HIGH
+WEEK = datetime.timedelta(days=7)
+YEAR_OF_WEEKS = 52
 
 
 @dataclass
@@ -46,11 +49,12 @@ class DigestContent:
         return DigestContent(self.week, self.top_stories, group(self.others, set(tag_ids)), self.others)
 
 
-def week_articles(week):
-    """The week's public articles, with what their cards show, newest first (fixed queries)."""
+def week_articles(week, last=None):
+    """The week's public articles (or those of the weeks from ``week`` to ``last``), with what their
+    cards show, newest first (fixed queries)."""
     return (
         Article.objects.published()
-        .filter(published_at__gte=week.start, published_at__lt=week.end)
+        .filter(published_at__gte=week.start, published_at__lt=(last or week).end)
         .with_card_data()
         .with_bylines()
         .defer("body", "body_html", "search_document", "cited")
@@ -59,7 +63,23 @@ def week_articles(week):
 
 
 def build(week):
-    articles = list(week_articles(week))
+    return digest_of(week, list(week_articles(week)))
+
+
+def build_weeks(weeks):
+    """The digests of ``weeks`` (newest first, as weeks_with_articles gives them), read in one go:
+    the articles from the oldest week's start to the newest's end, each given to its week."""
+    if not weeks:
+        return []
+    by_week = {week: [] for week in weeks}
+    for article in week_articles(Week(min(weeks).monday), Week(max(weeks).monday)):
+        found = by_week.get(Week.current(article.published_at))
+        if found is not None:
+            found.append(article)
+    return [digest_of(week, articles) for week, articles in by_week.items()]
+
+
+def digest_of(week, articles):
     top = sorted(
         (article for article in articles if is_top(article)),
         key=lambda article: (-article.importance, -article.published_at.timestamp()),
@@ -89,14 +109,46 @@ def group(articles, tag_ids=None):
     return groups
 
 
-def weeks_with_articles(before):
-    """The weeks before ``before`` (a Week) that have public articles, newest first: one query
-    for the days (in the site's time zone), weeks made of them here."""
-    days = (
-        Article.objects.published()
-        .filter(published_at__lt=before.start)
-        .annotate(day=TruncDate("published_at"))
-        .values_list("day", flat=True)
-        .distinct()
-    )
-    return sorted({Week.of(day) for day in days}, reverse=True)
+def weeks_with_articles(before, count=None):
+    """The weeks before ``before`` (a Week) that have public articles, newest first: the latest
+    ``count`` of them, or all.
+
+    Each query asks, for ``count`` weeks back or a year's, whether each week has a public
+    article and whether any is older (``weeks_having_articles``): a site that publishes every
+    week costs one query, whatever the size of its archive."""
+    found, week, older = [], before, True
+    while older and (count is None or len(found) < count):
+        weeks = []
+        for _ in range(max(count or 0, YEAR_OF_WEEKS)):
+            week = week.previous
+            weeks.append(week)
+        *having, older = weeks_having_articles(weeks)
+        found += [asked for asked, has in zip(weeks, having, strict=True) if has]
+    return found[:count]
+
+
+def weeks_having_articles(weeks):
+    """For each of ``weeks``, whether it has a public article, and last whether any public article
+    is older than the last week: one query of an EXISTS each, each a probe of the list's index.
+
+    The SQL of published() is the ORM's, compiled once with a week's bounds first and asked for
+    every week with its own: the ORM took longer to compile a hundred EXISTS than the database to
+    answer them. The bounds come first so that SQLite walks the index from the week's end, not
+    from now (published()'s own bound) down through every newer article."""
+    ops = connection.ops
+    moment = ops.adapt_datetimefield_value
+    first, last = weeks[0], weeks[-1]
+    in_week = Article.objects.filter(published_at__gte=first.start, published_at__lt=first.end)
+    older = Article.objects.filter(published_at__lt=last.start)
+    checks, values = [], []
+    for articles, bounds in [(in_week, [(week.start, week.end) for week in weeks]), (older, [(last.start,)])]:
+        sql, params = articles.published().order_by().values("pk").query.sql_with_params()
+        given = len(bounds[0])
+        if [str(value) for value in params[:given]] != [str(moment(value)) for value in bounds[0]]:
+            raise RuntimeError("The week's bounds are no longer the query's first parameters.")
+        for each in bounds:
+            checks.append(f"EXISTS({sql})")
+            values += [*map(moment, each), *params[given:]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(checks)}", values)
+        return [bool(answer) for answer in cursor.fetchone()]

@@ -8,6 +8,7 @@ of RFC 8058 (``List-Unsubscribe`` with an https address and ``List-Unsubscribe-P
 and a visible link to the same page.
 """
 
+import functools
 import mimetypes
 from email.mime.image import MIMEImage
 
@@ -96,6 +97,13 @@ class Logo:
 
 
 def week_range(week):
+    """The week's Monday to its Sunday, in the active language."""
+    return language_week_range(week, translation.get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def language_week_range(week, language):
+    """Remembered: the digest index writes a hundred of them, each two localized dates."""
     return gettext("%(start)s to %(end)s") % {
         "start": formats.date_format(week.monday, "DATE_FORMAT"),
         "end": formats.date_format(week.sunday, "DATE_FORMAT"),

@@ -24,8 +24,7 @@ class DigestFeed(LatestArticlesFeed):
         return reverse("newsletter:digests")
 
     def items(self, subject):
-        weeks = content.weeks_with_articles(Week.current())[:FEED_LENGTH]
-        return [content.build(week) for week in weeks]
+        return content.build_weeks(content.weeks_with_articles(Week.current(), count=FEED_LENGTH))
 
     def item_title(self, built):
         return gettext("The week of %(range)s") % {"range": emails.week_range(built.week)}

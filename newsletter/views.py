@@ -57,10 +57,13 @@ class DigestIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         current = Week.current()
-        weeks = content.weeks_with_articles(current)[:INDEX_LENGTH]
+        # This week's with the others, in the same query: it is the first when it has articles.
+        weeks = content.weeks_with_articles(current.next, count=INDEX_LENGTH + 1)
+        this_week = bool(weeks) and weeks[0] == current
+        weeks = weeks[1:] if this_week else weeks[:INDEX_LENGTH]
         return super().get_context_data(
             weeks=[(week, emails.week_range(week)) for week in weeks],
-            current=current if content.build(current) else None,
+            current=current if this_week else None,
             **kwargs,
         )
 

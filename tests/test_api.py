@@ -17,7 +17,6 @@ from articles.models import Article, Correction, SourceLink, Story, Tag
 
 from .factories import make_article, make_uploaded_image
 from .openapi import document, valid
-from .queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -263,6 +262,8 @@ def test_by_tag_and_since(client):
     day = timezone.localdate(now - timedelta(days=2)).isoformat()
     assert new_other.permalink in permalinks(client, since=day)
     assert permalinks(client, since=now.isoformat()) == []
+    # A public tag with no article since: an empty page, not a 404 (the tag is known).
+    assert permalinks(client, since=now.isoformat(), tag="neurologie") == []
     tags = {tag["name"]: tag for tag in valid(client.get(TAGS))["items"]}
     assert tags["Cardiologie"]["articles"] == "http://testserver/api/v1/articles?tag=cardiologie"
 
@@ -425,40 +426,7 @@ def test_an_article_unpublished_leaves_at_once_and_one_published_appears_at_once
         assert client.get(url, headers={"if-none-match": before[url]["ETag"]}).status_code == 200
 
 
-# Query counts: a fixed number, whatever the number of articles
-
-
-def test_the_list_costs_the_same_for_5_and_50_articles(client):
-    def articles(count):
-        for number in range(count):
-            article = make_article(tags=["Cardiologie", f"Sujet {number % 3}"], image=True, source=True)
-            article.bylines.create(person=make_person(f"Auteur {number}"))
-
-    articles(5)
-    few = queries_for(client, LIST, {"limit": 100})
-    few_by_tag = queries_for(client, LIST, {"limit": 100, "tag": "cardiologie"})
-    articles(45)
-    many = queries_for(client, LIST, {"limit": 100})
-    many_by_tag = queries_for(client, LIST, {"limit": 100, "tag": "cardiologie"})
-
-    assert few == many == 1  # articles with their images, tags and bylines (articles.embedded)
-    assert few_by_tag == many_by_tag == 2  # and the tag
-    assert queries_for(client, TAGS) == 1
-
-
-def test_an_article_costs_a_fixed_number_of_queries(client, media_root):
-    plain = make_article()
-    full = make_article(tags=["A", "B", "C"], source=True)
-    make_uploaded_image(full)
-    for number in range(3):
-        full.bylines.create(person=make_person(f"Auteur {number}"), position=number)
-        Correction.objects.create(article=full, text=f"Note {number}", published_at=timezone.now())
-    covered_by_another_source(full)
-
-    # The article with its image, reviewer, tags and bylines (articles.embedded); its links, its
-    # notes; and its coverage.
-    assert queries_for(client, detail_url(plain)) == 3
-    assert queries_for(client, detail_url(full)) == 4
+# Query counts: tests/test_queries_api_authors_digests.py
 
 
 # Hostile content

@@ -328,20 +328,19 @@ class TestDigestPages:
         assert f"/digest/{before.label}/" in body and "Vaccin : la une de la semaine" in body
         assert "Un brouillon" not in body
 
-    def test_a_week_s_page_and_the_index_cost_the_same_queries_for_more_articles(self, client, weeks):
-        from .queries import queries_for
+    @pytest.mark.parametrize(("minutes", "listed"), [(30, 0), (-30, 1)])
+    def test_an_article_around_monday_midnight_is_in_its_paris_week(self, client, minutes, listed):
+        """Monday 00:30 in Paris is Sunday 22:30 or 23:30 in UTC: the index and the feed read UTC
+        hours, and give the article to the week Paris says."""
+        last = Week.last_complete()
+        make_article(title="Minuit passé", published_at=last.start + timedelta(minutes=minutes))
+        shown, other = (last, last.previous)[listed], (last, last.previous)[1 - listed]
 
-        before, last = weeks
-        few = queries_for(client, f"/digest/{before.label}/"), queries_for(client, "/digest/")
-        for number in range(12):
-            make_article(
-                title=f"Encore {number}", published_at=during(before, number % 7), tags=[f"Thème {number}"]
-            )
-            make_article(
-                title=f"Plus tôt {number}", published_at=during(before.previous.previous, number % 7)
-            )
-        many = queries_for(client, f"/digest/{before.label}/"), queries_for(client, "/digest/")
-        assert many == few
+        for url in ("/digest/", "/digest/feed/"):
+            body = client.get(url).content.decode()
+            assert f"/digest/{shown.label}/" in body, url
+            assert f"/digest/{other.label}/" not in body, url
+        assert "Minuit passé" in client.get(f"/digest/{shown.label}/").content.decode()
 
     def test_the_digest_pages_are_valid_for_the_browser(self, client, weeks):
         response = client.get(f"/digest/{weeks[0].label}/")
