@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0019_article_slug_locked"),
+        ("articles", "0021_article_stored_cards"),
     ]
 
     operations = [
