@@ -123,25 +123,69 @@ def test_every_listed_page_answers_200(client, content):
             assert client.get(location.removeprefix(HOST)).status_code == 200, location
 
 
-def test_sitemap_is_paginated_past_its_limit(client, content, monkeypatch):
-    """Past its limit of addresses (1,000: 500 articles in two languages; here 4) the index
-    points to further pages."""
+def index_pages(client, section):
+    """The addresses of a section's pages, as the index lists them."""
+    index = get_xml(client, "/sitemap.xml")
+    listed = [sitemap.findtext(f"{SM}loc").removeprefix(HOST) for sitemap in index.findall(f"{SM}sitemap")]
+    return [url for url in listed if url.split("?")[0] == f"/sitemap-{section}.xml"]
+
+
+def test_every_public_article_is_listed_once_across_the_pages(client, content, monkeypatch):
+    """Past its limit of addresses (1,000: 500 articles in two languages; here 4) the index points
+    to further pages. Pages are ranges of ids: a page may hold fewer articles than its limit (here
+    three drafts in a row leave a range without any), never more, and none twice or private."""
+    public = [content]
     for number in range(3):
-        make_article(title=f"Encore {number}")
+        public.append(make_article(title=f"Encore {number}"))
+    for number in range(3):
+        make_article(title=f"Brouillon {number}", status=Article.Status.DRAFT)
+    public.append(make_article(title="Après les brouillons"))
+    make_article(title="Demain", published_at=timezone.now() + timedelta(days=1))
     monkeypatch.setattr(ArticleSitemap, "limit", 4)
 
-    index = get_xml(client, "/sitemap.xml")
-    sitemaps = [sitemap.findtext(f"{SM}loc") for sitemap in index.findall(f"{SM}sitemap")]
+    pages = index_pages(client, "articles")
+    listed = [locations(get_xml(client, page)) for page in pages]
 
-    assert sitemaps[:3] == [
-        f"{HOST}/sitemap-articles.xml",
-        f"{HOST}/sitemap-articles.xml?p=2",
-        f"{HOST}/sitemap-tags.xml",
+    assert pages[:2] == ["/sitemap-articles.xml", "/sitemap-articles.xml?p=2"]
+    assert pages == ["/sitemap-articles.xml"] + [
+        f"/sitemap-articles.xml?p={n}" for n in range(2, len(pages) + 1)
     ]
-    pages = [locations(get_xml(client, f"/sitemap-articles.xml?p={page}")) for page in (1, 2)]
-    assert [len(page) for page in pages] == [4, 4]
-    assert len(set(pages[0] + pages[1])) == 8
-    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+    assert max(len(page) for page in listed) <= 4
+    assert [] in listed  # the drafts' range: listed, and an empty list
+    everything = [location for page in listed for location in page]
+    expected = [f"{HOST}{prefix}{article.get_absolute_url()}" for article in public for prefix in ("", "/en")]
+    assert sorted(everything) == sorted(expected)
+    assert client.get(f"/sitemap-articles.xml?p={len(pages) + 1}").status_code == 404
+
+
+def test_an_article_no_longer_public_leaves_its_page(client, content):
+    other = make_article(title="Autre")
+
+    Article.objects.filter(pk=content.pk).update(status=Article.Status.UNPUBLISHED)
+
+    listed = [
+        location for page in index_pages(client, "articles") for location in locations(get_xml(client, page))
+    ]
+    assert listed == [f"{HOST}{other.get_absolute_url()}", f"{HOST}/en{other.get_absolute_url()}"]
+
+
+def test_the_index_costs_the_same_queries_for_few_and_many_articles(client):
+    """Neither a count nor a scan: the articles', tags' and archives' sections read one outline
+    (first and last ids, latest change); the publication's pages their latest change."""
+    for number in range(5):
+        make_article(tags=[f"t{number}"])
+    few = queries_for(client, "/sitemap.xml")
+    for number in range(45):
+        make_article(tags=[f"u{number}"], published_at=timezone.now() - timedelta(days=40 * number))
+
+    assert queries_for(client, "/sitemap.xml") == few <= 2
+
+
+def test_every_section_of_the_index_answers(client, content):
+    make_article(title="Étiqueté", tags=["Cardiologie"])
+    index = get_xml(client, "/sitemap.xml")
+    for location in [sitemap.findtext(f"{SM}loc") for sitemap in index.findall(f"{SM}sitemap")]:
+        assert client.get(location.removeprefix(HOST)).status_code == 200, location
 
 
 def test_google_news_sitemap_has_the_last_two_days(client, content):
