@@ -135,6 +135,7 @@ class LocalizedSitemap(Sitemap):
             with translation.override(language):
                 locations[language] = [site + self.location(item) for item in items]
         default = settings.LANGUAGE_CODE if self.x_default and settings.LANGUAGE_CODE in languages else None
+        zone = timezone.get_current_timezone()
         urls = []
         lastmods = []
         for position, item in enumerate(items):
@@ -147,7 +148,7 @@ class LocalizedSitemap(Sitemap):
                 alternates.append({"location": locations[default][position], "lang_code": "x-default"})
             tail = "".join(
                 [
-                    f"<lastmod>{day(lastmod)}</lastmod>" if lastmod else "",
+                    f"<lastmod>{day(lastmod, zone)}</lastmod>" if lastmod else "",
                     *(
                         f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
                         f'href="{escape(alternate["location"])}"/>'
@@ -174,10 +175,10 @@ class LocalizedSitemap(Sitemap):
         return urls
 
 
-def day(moment):
-    """A lastmod as the sitemap gives it: the day, in the site's time zone."""
+def day(moment, zone):
+    """A lastmod as the sitemap gives it: the day, in the site's time zone ``zone``."""
     if isinstance(moment, datetime):
-        return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date().isoformat()
+        return (moment.astimezone(zone) if timezone.is_aware(moment) else moment).date().isoformat()
     return moment.isoformat()
 
 
