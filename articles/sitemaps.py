@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Max, OuterRef, Subquery, Value
+from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.http import Http404
 from django.urls import reverse
@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from markupsafe import Markup, escape
 
-from .models import Article, Tag
+from .models import Article, Tag, TaggedArticle
 from .pagination import MAX_PAGE, is_page_number
 
 NEWS_DAYS = 2
@@ -308,13 +308,17 @@ class TagSitemap(OutlinedSitemap):
         return self.outline.first_tag, self.outline.last_tag
 
     def items(self):
+        """Tag.objects.public(), as fresh as their latest one: each tag's latest public article is
+        the first public one down the index of its taggings by date (TaggedArticle.date_modified),
+        and a tag without any is not public. Two steps into an index a tag, where public()'s
+        EXISTS and a sort of each tag's articles read every tagging (4 s at 100,000 articles)."""
+        public = Exists(Article.objects.published().filter(pk=OuterRef("content_object")))
         latest = (
-            Article.objects.published()
-            .filter(tags=OuterRef("pk"))
-            .annotate(modified=SIGNIFICANTLY_MODIFIED)
-            .order_by("-modified")
+            TaggedArticle.objects.filter(public, tag=OuterRef("pk"))
+            .order_by("-date_modified")
+            .values("date_modified")[:1]
         )
-        return Tag.objects.public().annotate(lastmod=Subquery(latest.values("modified")[:1]))
+        return Tag.objects.for_readers().annotate(lastmod=Subquery(latest)).filter(lastmod__isnull=False)
 
     def lastmod(self, tag):
         return tag.lastmod

@@ -45,6 +45,10 @@ class Tag(TagBase):
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey("articles.Article", on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    # The article's Article.date_modified, copied by database triggers (migration
+    # 0020_tagged_article_date_modified) whatever writes the article or the tagging: a tag's
+    # latest change is then one step into an index (the tags' sitemap), not a sort of its articles.
+    date_modified = models.DateTimeField(null=True, editable=False, serialize=False)
 
     objects = TaggedArticleManager()
 
@@ -55,7 +59,10 @@ class TaggedArticle(TaggedItemBase):
             models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_article"),
         ]
         # A tag's page and feed go from the tag to its articles without reading the rows.
-        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx")]
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx"),
+            models.Index(fields=["tag", "-date_modified"], name="tagged_article_lastmod_idx"),
+        ]
 
     def natural_key(self):
         return self.content_object.natural_key() + self.tag.natural_key()
