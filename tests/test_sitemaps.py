@@ -227,3 +227,43 @@ def test_robots_names_the_sitemaps_and_keeps_the_admin_out(client):
     assert "Disallow: /admin/" in lines and "Disallow: /en/admin/" in lines
     assert f"Sitemap: {HOST}/sitemap.xml" in lines
     assert f"Sitemap: {HOST}/sitemap-news.xml" in lines
+
+
+def day(month, number):
+    return timezone.make_aware(datetime(2024, month, number, 12, 0))
+
+
+def tag_lastmods(client):
+    urlset = get_xml(client, "/sitemap-tags.xml")
+    return {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in urlset.findall(f"{SM}url")}
+
+
+def test_a_tags_lastmod_follows_its_articles_whatever_writes_them(client):
+    """Each tagging keeps its article's latest significant change (database triggers, migration
+    0020): a save, a queryset's update(), a tag added through the m2m, an article unpublished."""
+    tag = f"{HOST}/tags/oncologie/"
+    make_article(title="Ancien", tags=["Oncologie"], published_at=day(1, 10))
+    newer = make_article(title="Récent", tags=["Oncologie"], published_at=day(3, 5))
+    assert tag_lastmods(client)[tag] == "2024-03-05"
+
+    Article.objects.filter(pk=newer.pk).update(published_at=day(2, 1))
+    assert tag_lastmods(client)[tag] == "2024-02-01"
+
+    Article.objects.filter(pk=newer.pk).update(modified_at=day(2, 20))  # what a note does
+    assert tag_lastmods(client)[tag] == "2024-02-20"
+
+    Article.objects.filter(pk=newer.pk).update(status=Article.Status.UNPUBLISHED)
+    assert tag_lastmods(client)[tag] == "2024-01-10"
+
+    later = make_article(title="Plus tard", tags=["Cardiologie"], published_at=day(4, 1))
+    later.tags.add("Oncologie")
+    assert tag_lastmods(client)[tag] == "2024-04-01"
+
+    later.published_at = day(4, 20)
+    later.save()
+    assert tag_lastmods(client)[tag] == "2024-04-20"
+    assert tag_lastmods(client)[f"{HOST}/tags/cardiologie/"] == "2024-04-20"
+
+    later.tags.remove("Oncologie")
+    Article.objects.filter(title="Ancien").delete()
+    assert tag not in tag_lastmods(client)  # no public article left with the tag
