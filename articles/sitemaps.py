@@ -12,13 +12,14 @@ article stays on its page as the site grows, so a crawler re-reads only the page
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -324,24 +325,68 @@ class TagSitemap(OutlinedSitemap):
         return tag.lastmod
 
 
+def month_start(moment):
+    """The first moment of ``moment``'s month in the site's time zone, as the archives count months."""
+    local = timezone.localtime(moment)
+    return timezone.make_aware(datetime(local.year, local.month, 1))
+
+
+def month_starts(first_moment, last_moment):
+    """The start of every month from ``first_moment``'s to ``last_moment``'s, and of the month after."""
+    start, end = month_start(first_moment), month_start(last_moment)
+    starts = [start]
+    while starts[-1] <= end:
+        year, month = divmod(starts[-1].year * 12 + starts[-1].month, 12)
+        starts.append(timezone.make_aware(datetime(year, month + 1, 1)))
+    return starts
+
+
 class ArchiveSitemap(OutlinedSitemap):
     """Every year and month page that holds a public article: one page (12 months and a year
     for each year of the archive), as fresh as the latest article."""
 
     def items(self):
-        months = (
-            Article.objects.published()
-            .annotate(month=TruncMonth("published_at"))
-            .values("month")
-            .annotate(lastmod=Max(SIGNIFICANTLY_MODIFIED))
-            .order_by("month")
+        """One step into the public articles' index a month, from the first public article's month
+        to the latest's, where grouping every article by month read the whole table: the latest
+        publication of each month, then the significant updates, few, through their own index."""
+        public = Article.objects.published()
+        span = (
+            public.order_by("-published_at")
+            .values("published_at", first=first(public, "published_at"))
+            .first()
         )
+        if span is None:
+            return []
+        starts = month_starts(span["first"], span["published_at"])
+        # The month's bounds are written before published()'s, so that SQLite enters the index at
+        # the month's end (it takes the first of two upper bounds), not at now.
+        latest = Article.objects.order_by("-published_at").values("published_at")
+        row = (
+            public.order_by("-published_at")
+            .values(
+                **{
+                    f"month{number}": Subquery(
+                        latest.filter(published_at__gte=start, published_at__lt=end).published()[:1]
+                    )
+                    for number, (start, end) in enumerate(pairwise(starts))
+                }
+            )
+            .first()
+        )
+        months = {start: row[f"month{number}"] for number, start in enumerate(starts[:-1])}
+        updated = (
+            public.filter(modified_at__isnull=False).order_by().values_list("published_at", "modified_at")
+        )
+        for published_at, modified_at in updated:
+            start = month_start(published_at)
+            months[start] = max(months[start] or modified_at, modified_at)
         years = {}
         items = []
-        for row in months:
-            month = timezone.localtime(row["month"]) if timezone.is_aware(row["month"]) else row["month"]
-            items.append((month.year, month.month, row["lastmod"]))
-            years[month.year] = max(years.get(month.year, row["lastmod"]), row["lastmod"])
+        for start, lastmod in months.items():
+            if lastmod is None:
+                continue  # a month without a public article has no page
+            items.append((start.year, start.month, lastmod))
+            years[start.year] = max(years.get(start.year, lastmod), lastmod)
         return [(year, None, lastmod) for year, lastmod in years.items()] + items
 
     def location(self, item):
