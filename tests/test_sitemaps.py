@@ -1,7 +1,7 @@
 """Sitemaps and robots.txt: what crawlers are told, and only what the public may see."""
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -267,3 +267,30 @@ def test_a_tags_lastmod_follows_its_articles_whatever_writes_them(client):
     later.tags.remove("Oncologie")
     Article.objects.filter(title="Ancien").delete()
     assert tag not in tag_lastmods(client)  # no public article left with the tag
+
+
+def test_archives_list_the_months_with_a_public_article_in_the_sites_time_zone(client):
+    """Months are the site's (Europe/Paris): 23:30 UTC on 31 January is February there. A month
+    holding only a draft, and the months between, have no page."""
+    make_article(title="Novembre", published_at=timezone.make_aware(datetime(2023, 11, 3, 9, 0)))
+    make_article(title="Février à Paris", published_at=datetime(2024, 1, 31, 23, 30, tzinfo=UTC))
+    make_article(title="Brouillon", status=Article.Status.DRAFT, published_at=day(1, 15))
+    noted = make_article(title="Corrigé", published_at=day(2, 10))
+    Article.objects.filter(pk=noted.pk).update(modified_at=day(3, 2))
+
+    urlset = get_xml(client, "/sitemap-archives.xml")
+    lastmods = {
+        url.findtext(f"{SM}loc").removeprefix(HOST): url.findtext(f"{SM}lastmod")
+        for url in urlset.findall(f"{SM}url")
+    }
+
+    assert lastmods == {
+        "/archives/2023/": "2023-11-03",
+        "/en/archives/2023/": "2023-11-03",
+        "/archives/2023/11/": "2023-11-03",
+        "/en/archives/2023/11/": "2023-11-03",
+        "/archives/2024/": "2024-03-02",
+        "/en/archives/2024/": "2024-03-02",
+        "/archives/2024/02/": "2024-03-02",
+        "/en/archives/2024/02/": "2024-03-02",
+    }
