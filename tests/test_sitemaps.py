@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
@@ -294,3 +296,18 @@ def test_archives_list_the_months_with_a_public_article_in_the_sites_time_zone(c
         "/archives/2024/02/": "2024-03-02",
         "/en/archives/2024/02/": "2024-03-02",
     }
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers; PostgreSQL keeps its own")
+def test_date_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(client):
+    """A later migration that rebuilds the articles' table on SQLite drops its triggers with it."""
+    article = make_article(title="Étiqueté", tags=["Oncologie"], published_at=day(1, 10))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER articles_article_tags_date_modified")
+    Article.objects.filter(pk=article.pk).update(published_at=day(2, 1))  # not copied: no trigger
+
+    call_command("migrate", verbosity=0)
+    assert tag_lastmods(client)[f"{HOST}/tags/oncologie/"] == "2024-02-01"  # copied again
+
+    Article.objects.filter(pk=article.pk).update(published_at=day(3, 1))
+    assert tag_lastmods(client)[f"{HOST}/tags/oncologie/"] == "2024-03-01"
