@@ -374,12 +374,17 @@ class ArchiveSitemap(OutlinedSitemap):
             .first()
         )
         months = {start: row[f"month{number}"] for number, start in enumerate(starts[:-1])}
+        # Read through their own index (published() would lead SQLite down the public articles'
+        # index, all of it), then sorted out by Article.is_published, published()'s mirror.
         updated = (
-            public.filter(modified_at__isnull=False).order_by().values_list("published_at", "modified_at")
+            Article.objects.filter(modified_at__isnull=False)
+            .order_by()
+            .only("status", "published_at", "expires_at", "modified_at")
         )
-        for published_at, modified_at in updated:
-            start = month_start(published_at)
-            months[start] = max(months[start] or modified_at, modified_at)
+        for article in updated:
+            start = month_start(article.published_at)
+            if article.is_published and start in months:
+                months[start] = max(months[start] or article.modified_at, article.modified_at)
         years = {}
         items = []
         for start, lastmod in months.items():
