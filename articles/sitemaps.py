@@ -17,7 +17,9 @@ from itertools import pairwise
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
@@ -325,6 +327,48 @@ class TagSitemap(OutlinedSitemap):
         return tag.lastmod
 
 
+def latest_publications(starts):
+    """The latest public publication of each month between ``starts`` (or None), in one query
+    of one step into the index a month.
+
+    The month's subquery is compiled once, then written again with each month's bounds (its
+    only parameters that differ from a month to the next): compiling eighty subqueries through
+    the ORM cost ten times more than running them. Its bounds are written before published()'s,
+    so that SQLite enters the index at the month's end (it takes the first of two upper bounds),
+    not at now."""
+
+    def latest_in(start, end):
+        articles = Article.objects.filter(published_at__gte=start, published_at__lt=end).published()
+        return articles.order_by("-published_at").values("published_at")[:1].query.sql_with_params()
+
+    connection = connections[Article.objects.db]
+    adapt = connection.ops.adapt_datetimefield_value
+    sql, first = latest_in(starts[0], starts[1])
+    params = list(first)
+    if len(starts) > 2:
+        other_sql, second = latest_in(starts[1], starts[2])
+        first_bounds = [adapt(starts[0]), adapt(starts[1])]
+        second_bounds = [adapt(starts[1]), adapt(starts[2])]
+        bounds = [position for position, value in enumerate(first) if value in first_bounds]
+        if other_sql != sql or [second[position] for position in bounds] != second_bounds:
+            raise ImproperlyConfigured("The archives' month subquery no longer has its bounds as parameters")
+        for start, end in pairwise(starts[1:]):
+            month = list(first)
+            month[bounds[0]], month[bounds[1]] = adapt(start), adapt(end)
+            params.extend(month)
+    column = Article._meta.get_field("published_at").get_col(Article._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([f"({sql})"] * (len(starts) - 1)), params)
+        row = cursor.fetchone()
+    values = []
+    for value in row:
+        for converter in converters:
+            value = converter(value, column, connection)
+        values.append(value)
+    return values
+
+
 def month_start(moment):
     """The first moment of ``moment``'s month in the site's time zone, as the archives count months."""
     local = timezone.localtime(moment)
@@ -358,22 +402,7 @@ class ArchiveSitemap(OutlinedSitemap):
         if span is None:
             return []
         starts = month_starts(span["first"], span["published_at"])
-        # The month's bounds are written before published()'s, so that SQLite enters the index at
-        # the month's end (it takes the first of two upper bounds), not at now.
-        latest = Article.objects.order_by("-published_at").values("published_at")
-        row = (
-            public.order_by("-published_at")
-            .values(
-                **{
-                    f"month{number}": Subquery(
-                        latest.filter(published_at__gte=start, published_at__lt=end).published()[:1]
-                    )
-                    for number, (start, end) in enumerate(pairwise(starts))
-                }
-            )
-            .first()
-        )
-        months = {start: row[f"month{number}"] for number, start in enumerate(starts[:-1])}
+        months = dict(zip(starts, latest_publications(starts), strict=False))
         # Read through their own index (published() would lead SQLite down the public articles'
         # index, all of it), then sorted out by Article.is_published, published()'s mirror.
         updated = (
