@@ -23,7 +23,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from . import cards
+        from . import cards, tagging
         from .caching import content_changed
         from .images import update_renditions
         from .managers import rows_written
@@ -45,6 +45,9 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-delete-{name}")
             rows_written.connect(content_changed, sender=model, dispatch_uid=f"page-cache-bulk-{name}")
         post_migrate.connect(restore_sqlite_triggers, sender=self, dispatch_uid="sqlite-search-triggers")
+        post_migrate.connect(
+            tagging.restore_sqlite_triggers, sender=self, dispatch_uid="sqlite-tagged-date-triggers"
+        )
         m2m_changed.connect(
             content_changed, sender=self.get_model("TaggedArticle"), dispatch_uid="page-cache-tags"
         )

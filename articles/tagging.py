@@ -1,6 +1,6 @@
 """Tags (django-taggit, one model of our own) and which article has which; exported by articles.models."""
 
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,10 @@ class Tag(TagBase):
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey("articles.Article", on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    # The article's Article.date_modified, copied by database triggers (migration
+    # 0020_tagged_article_date_modified) whatever writes the article or the tagging: a tag's
+    # latest change is then one step into an index (the tags' sitemap), not a sort of its articles.
+    date_modified = models.DateTimeField(null=True, editable=False, serialize=False)
 
     objects = TaggedArticleManager()
 
@@ -55,7 +59,10 @@ class TaggedArticle(TaggedItemBase):
             models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_article"),
         ]
         # A tag's page and feed go from the tag to its articles without reading the rows.
-        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx")]
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx"),
+            models.Index(fields=["tag", "-date_modified"], name="tagged_article_lastmod_idx"),
+        ]
 
     def natural_key(self):
         return self.content_object.natural_key() + self.tag.natural_key()
@@ -65,3 +72,60 @@ class TaggedArticle(TaggedItemBase):
     def __str__(self):
         # What a version of the article records of this tagging: its tag's name then.
         return self.tag.name
+
+
+# The triggers of migration 0020 on SQLite, which keep TaggedArticle.date_modified equal to its
+# article's. A migration that rebuilds a table on SQLite (most AlterField, an AddField without
+# null=True) drops its triggers with it: they are made again after every migrate
+# (``restore_sqlite_triggers``, apps.py), and the dates copied again.
+SQLITE_TRIGGERS = [
+    """CREATE TRIGGER IF NOT EXISTS articles_taggedarticle_date_modified_insert
+    AFTER INSERT ON articles_taggedarticle
+    BEGIN
+        UPDATE articles_taggedarticle SET date_modified = (
+            SELECT MAX(published_at, COALESCE(modified_at, published_at))
+            FROM articles_article WHERE id = NEW.content_object_id)
+        WHERE id = NEW.id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_taggedarticle_date_modified_update
+    AFTER UPDATE OF content_object_id, date_modified ON articles_taggedarticle
+    WHEN NEW.date_modified IS NOT (SELECT MAX(published_at, COALESCE(modified_at, published_at))
+        FROM articles_article WHERE id = NEW.content_object_id)
+    BEGIN
+        UPDATE articles_taggedarticle SET date_modified = (
+            SELECT MAX(published_at, COALESCE(modified_at, published_at))
+            FROM articles_article WHERE id = NEW.content_object_id)
+        WHERE id = NEW.id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_article_tags_date_modified
+    AFTER UPDATE OF published_at, modified_at ON articles_article
+    WHEN OLD.published_at IS NOT NEW.published_at OR OLD.modified_at IS NOT NEW.modified_at
+    BEGIN
+        UPDATE articles_taggedarticle
+        SET date_modified = MAX(NEW.published_at, COALESCE(NEW.modified_at, NEW.published_at))
+        WHERE content_object_id = NEW.id;
+    END""",
+]
+SQLITE_FILL = """UPDATE articles_taggedarticle SET date_modified = (
+    SELECT MAX(published_at, COALESCE(modified_at, published_at))
+    FROM articles_article WHERE articles_article.id = articles_taggedarticle.content_object_id)"""
+
+
+def restore_sqlite_triggers(using="default", **kwargs):
+    """post_migrate receiver: on SQLite, make any missing date_modified trigger again, and copy the dates."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        table = connection.introspection.get_table_description(cursor, "articles_taggedarticle")
+        if "date_modified" not in {column.name for column in table}:  # before migration 0020
+            return
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+            ["articles_%date_modified%"],
+        )
+        if cursor.fetchone()[0] == len(SQLITE_TRIGGERS):
+            return
+        for statement in SQLITE_TRIGGERS:
+            cursor.execute(statement)
+        cursor.execute(SQLITE_FILL)

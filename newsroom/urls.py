@@ -2,11 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 from articles.caching import cached_page
 from articles.sitemaps import NEWS_SITEMAP, SITEMAPS, sitemap
+from articles.sitemaps import index as sitemap_index
 from intake.admin import old_admin_address
 from newsroom.views import healthz, robots_txt
 from publication.sitemaps import SitePageSitemap
@@ -22,7 +22,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path(
         "sitemap.xml",
-        cached_page(sitemap_views.index),
+        cached_page(sitemap_index),
         {"sitemaps": ALL_SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),

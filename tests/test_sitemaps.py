@@ -1,9 +1,11 @@
 """Sitemaps and robots.txt: what crawlers are told, and only what the public may see."""
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
@@ -123,25 +125,69 @@ def test_every_listed_page_answers_200(client, content):
             assert client.get(location.removeprefix(HOST)).status_code == 200, location
 
 
-def test_sitemap_is_paginated_past_its_limit(client, content, monkeypatch):
-    """Past its limit of addresses (1,000: 500 articles in two languages; here 4) the index
-    points to further pages."""
+def index_pages(client, section):
+    """The addresses of a section's pages, as the index lists them."""
+    index = get_xml(client, "/sitemap.xml")
+    listed = [sitemap.findtext(f"{SM}loc").removeprefix(HOST) for sitemap in index.findall(f"{SM}sitemap")]
+    return [url for url in listed if url.split("?")[0] == f"/sitemap-{section}.xml"]
+
+
+def test_every_public_article_is_listed_once_across_the_pages(client, content, monkeypatch):
+    """Past its limit of addresses (1,000: 500 articles in two languages; here 4) the index points
+    to further pages. Pages are ranges of ids: a page may hold fewer articles than its limit (here
+    three drafts in a row leave a range without any), never more, and none twice or private."""
+    public = [content]
     for number in range(3):
-        make_article(title=f"Encore {number}")
+        public.append(make_article(title=f"Encore {number}"))
+    for number in range(3):
+        make_article(title=f"Brouillon {number}", status=Article.Status.DRAFT)
+    public.append(make_article(title="Après les brouillons"))
+    make_article(title="Demain", published_at=timezone.now() + timedelta(days=1))
     monkeypatch.setattr(ArticleSitemap, "limit", 4)
 
-    index = get_xml(client, "/sitemap.xml")
-    sitemaps = [sitemap.findtext(f"{SM}loc") for sitemap in index.findall(f"{SM}sitemap")]
+    pages = index_pages(client, "articles")
+    listed = [locations(get_xml(client, page)) for page in pages]
 
-    assert sitemaps[:3] == [
-        f"{HOST}/sitemap-articles.xml",
-        f"{HOST}/sitemap-articles.xml?p=2",
-        f"{HOST}/sitemap-tags.xml",
+    assert pages[:2] == ["/sitemap-articles.xml", "/sitemap-articles.xml?p=2"]
+    assert pages == ["/sitemap-articles.xml"] + [
+        f"/sitemap-articles.xml?p={n}" for n in range(2, len(pages) + 1)
     ]
-    pages = [locations(get_xml(client, f"/sitemap-articles.xml?p={page}")) for page in (1, 2)]
-    assert [len(page) for page in pages] == [4, 4]
-    assert len(set(pages[0] + pages[1])) == 8
-    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+    assert max(len(page) for page in listed) <= 4
+    assert [] in listed  # the drafts' range: listed, and an empty list
+    everything = [location for page in listed for location in page]
+    expected = [f"{HOST}{prefix}{article.get_absolute_url()}" for article in public for prefix in ("", "/en")]
+    assert sorted(everything) == sorted(expected)
+    assert client.get(f"/sitemap-articles.xml?p={len(pages) + 1}").status_code == 404
+
+
+def test_an_article_no_longer_public_leaves_its_page(client, content):
+    other = make_article(title="Autre")
+
+    Article.objects.filter(pk=content.pk).update(status=Article.Status.UNPUBLISHED)
+
+    listed = [
+        location for page in index_pages(client, "articles") for location in locations(get_xml(client, page))
+    ]
+    assert listed == [f"{HOST}{other.get_absolute_url()}", f"{HOST}/en{other.get_absolute_url()}"]
+
+
+def test_the_index_costs_the_same_queries_for_few_and_many_articles(client):
+    """Neither a count nor a scan: the articles', tags' and archives' sections read one outline
+    (first and last ids, latest change); the publication's pages their latest change."""
+    for number in range(5):
+        make_article(tags=[f"t{number}"])
+    few = queries_for(client, "/sitemap.xml")
+    for number in range(45):
+        make_article(tags=[f"u{number}"], published_at=timezone.now() - timedelta(days=40 * number))
+
+    assert queries_for(client, "/sitemap.xml") == few <= 2
+
+
+def test_every_section_of_the_index_answers(client, content):
+    make_article(title="Étiqueté", tags=["Cardiologie"])
+    index = get_xml(client, "/sitemap.xml")
+    for location in [sitemap.findtext(f"{SM}loc") for sitemap in index.findall(f"{SM}sitemap")]:
+        assert client.get(location.removeprefix(HOST)).status_code == 200, location
 
 
 def test_google_news_sitemap_has_the_last_two_days(client, content):
@@ -183,3 +229,85 @@ def test_robots_names_the_sitemaps_and_keeps_the_admin_out(client):
     assert "Disallow: /admin/" in lines and "Disallow: /en/admin/" in lines
     assert f"Sitemap: {HOST}/sitemap.xml" in lines
     assert f"Sitemap: {HOST}/sitemap-news.xml" in lines
+
+
+def day(month, number):
+    return timezone.make_aware(datetime(2024, month, number, 12, 0))
+
+
+def tag_lastmods(client):
+    urlset = get_xml(client, "/sitemap-tags.xml")
+    return {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in urlset.findall(f"{SM}url")}
+
+
+def test_a_tags_lastmod_follows_its_articles_whatever_writes_them(client):
+    """Each tagging keeps its article's latest significant change (database triggers, migration
+    0020): a save, a queryset's update(), a tag added through the m2m, an article unpublished."""
+    tag = f"{HOST}/tags/oncologie/"
+    make_article(title="Ancien", tags=["Oncologie"], published_at=day(1, 10))
+    newer = make_article(title="Récent", tags=["Oncologie"], published_at=day(3, 5))
+    assert tag_lastmods(client)[tag] == "2024-03-05"
+
+    Article.objects.filter(pk=newer.pk).update(published_at=day(2, 1))
+    assert tag_lastmods(client)[tag] == "2024-02-01"
+
+    Article.objects.filter(pk=newer.pk).update(modified_at=day(2, 20))  # what a note does
+    assert tag_lastmods(client)[tag] == "2024-02-20"
+
+    Article.objects.filter(pk=newer.pk).update(status=Article.Status.UNPUBLISHED)
+    assert tag_lastmods(client)[tag] == "2024-01-10"
+
+    later = make_article(title="Plus tard", tags=["Cardiologie"], published_at=day(4, 1))
+    later.tags.add("Oncologie")
+    assert tag_lastmods(client)[tag] == "2024-04-01"
+
+    later.published_at = day(4, 20)
+    later.save()
+    assert tag_lastmods(client)[tag] == "2024-04-20"
+    assert tag_lastmods(client)[f"{HOST}/tags/cardiologie/"] == "2024-04-20"
+
+    later.tags.remove("Oncologie")
+    Article.objects.filter(title="Ancien").delete()
+    assert tag not in tag_lastmods(client)  # no public article left with the tag
+
+
+def test_archives_list_the_months_with_a_public_article_in_the_sites_time_zone(client):
+    """Months are the site's (Europe/Paris): 23:30 UTC on 31 January is February there. A month
+    holding only a draft, and the months between, have no page."""
+    make_article(title="Novembre", published_at=timezone.make_aware(datetime(2023, 11, 3, 9, 0)))
+    make_article(title="Février à Paris", published_at=datetime(2024, 1, 31, 23, 30, tzinfo=UTC))
+    make_article(title="Brouillon", status=Article.Status.DRAFT, published_at=day(1, 15))
+    noted = make_article(title="Corrigé", published_at=day(2, 10))
+    Article.objects.filter(pk=noted.pk).update(modified_at=day(3, 2))
+
+    urlset = get_xml(client, "/sitemap-archives.xml")
+    lastmods = {
+        url.findtext(f"{SM}loc").removeprefix(HOST): url.findtext(f"{SM}lastmod")
+        for url in urlset.findall(f"{SM}url")
+    }
+
+    assert lastmods == {
+        "/archives/2023/": "2023-11-03",
+        "/en/archives/2023/": "2023-11-03",
+        "/archives/2023/11/": "2023-11-03",
+        "/en/archives/2023/11/": "2023-11-03",
+        "/archives/2024/": "2024-03-02",
+        "/en/archives/2024/": "2024-03-02",
+        "/archives/2024/02/": "2024-03-02",
+        "/en/archives/2024/02/": "2024-03-02",
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers; PostgreSQL keeps its own")
+def test_date_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(client):
+    """A later migration that rebuilds the articles' table on SQLite drops its triggers with it."""
+    article = make_article(title="Étiqueté", tags=["Oncologie"], published_at=day(1, 10))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER articles_article_tags_date_modified")
+    Article.objects.filter(pk=article.pk).update(published_at=day(2, 1))  # not copied: no trigger
+
+    call_command("migrate", verbosity=0)
+    assert tag_lastmods(client)[f"{HOST}/tags/oncologie/"] == "2024-02-01"  # copied again
+
+    Article.objects.filter(pk=article.pk).update(published_at=day(3, 1))
+    assert tag_lastmods(client)[f"{HOST}/tags/oncologie/"] == "2024-03-01"
