@@ -135,7 +135,7 @@ def get_article(request, permalink: str):
     article = (
         Article.objects.published()
         .with_page_data()
-        .defer("search_document", "cited")
+        .defer("search_document", "cited", "stored_cards")
         .filter(permalink=permalink)
         .first()
     )

@@ -115,7 +115,7 @@ class LatestArticlesFeed(Feed):
         sources = SourceLink.objects.filter(article=OuterRef("pk"), kind=SourceLink.Kind.SOURCE)
         articles = list(
             self.articles(subject)
-            .defer("search_document", "body_html")
+            .defer("search_document", "body", "body_html", "rendered_with", "stored_cards", "cited")
             .with_card_data()
             .annotate(
                 source_url=Subquery(sources.values("url")[:1]),

@@ -167,8 +167,8 @@ class ArticleDetailView(DetailView):
     slug_url_kwarg = "permalink"
 
     def get_queryset(self):
-        # The search document is for the database's eyes only: no page reads it.
-        return Article.objects.published().with_page_data().defer("search_document")
+        # The search document is for the database's eyes only, the kept card for lists: this page reads neither.
+        return Article.objects.published().with_page_data().defer("search_document", "stored_cards")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
