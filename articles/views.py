@@ -167,7 +167,7 @@ class ArticleDetailView(DetailView):
     slug_url_kwarg = "permalink"
 
     def get_queryset(self):
-        # The search document is for the database's eyes only, the kept card for lists: this page reads neither.
+        # The search document is for the database's eyes only, the kept cards for lists: neither is read.
         return Article.objects.published().with_page_data().defer("search_document", "stored_cards")
 
     def get_object(self, queryset=None):
