@@ -146,7 +146,10 @@ def content_changed(sender, using=None, **kwargs):
     """
     from . import cache_scope
 
-    names = cache_scope.changed(sender, **kwargs) if enabled() else {SITE}
+    if enabled():
+        names = cache_scope.changed(sender, **kwargs)
+    else:  # no page kept (the tests' DummyCache): only what a process remembers, the identity
+        names = set() if cache_scope.is_article_scoped(sender) else {SITE}
     if names:
         forget(names, using or DEFAULT_DB_ALIAS)
 
