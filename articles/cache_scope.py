@@ -81,6 +81,8 @@ def _changed(sender, kwargs):
         changes = kwargs.get("changes")
         if changes is None:
             raise Unknown
+        if label == "articles.Tag" and all(before is None for before, _ in changes):
+            return set()  # new tags: on no public article yet
         return reach(touched_by_rows(label, changes))
     if signal is m2m_changed:
         return tags_changed(kwargs)
@@ -95,6 +97,8 @@ def _changed(sender, kwargs):
         stored = instance.__dict__.pop("stored_before_save")
         before = None if stored is None else (stored["status"], stored["story_id"])
         return reach([(instance.pk, before, state(instance), set())])
+    if label == "articles.Tag" and kwargs.get("created"):
+        return set()  # a new tag is on no public article yet (a tagging will say when it is)
     if label == "articles.LinkCheck":
         return reach(touched_parts(articles_of_links([instance.link_id])))
     if label in ARTICLE_OF:

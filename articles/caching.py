@@ -2,13 +2,16 @@
 
 ``cached_page`` wraps every public view, in one place (articles/urls.py and
 newsroom/urls.py). A page is kept in Django's cache (local memory, or Redis
-when REDIS_URL is set: newsroom/settings.py) under a key that holds the
-*generation*, a counter that any change to an article, its tags, image credit,
-links or old addresses moves on (``forget_pages``, called by ``content_changed``,
-connected in apps.py, and by the bulk writes of articles.writing): every page
-kept before a change is never read again. A page is also kept no
-longer than the next moment a scheduled article appears or a public one
-expires, so published() holds at every second without anyone saving anything.
+when REDIS_URL is set: newsroom/settings.py) with the tokens of what it shows
+(``articles.cache_scope``): every list, or, for an article's page, the article,
+its tags and its story; and under a key that holds the site-wide token. A write
+replaces the tokens of what it reaches, once committed (``content_changed``,
+connected in apps.py to every write path): a page kept under an old token is
+never read again, and a draft saved or an item ingested replaces none. A hit
+reads its tokens back in one look; the next scheduled change and the site's
+identity are kept beside the tokens, so a cold page looks up neither. A page is
+also kept no longer than the next moment a scheduled article appears or a public
+one expires, so published() holds at every second without anyone saving anything.
 
 A request with a session cookie (an editor, logged in or not yet logged out)
 is rendered for itself, marked private, and neither read from the cache nor
@@ -28,6 +31,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -89,6 +93,15 @@ def generation():
 
 def generation_store():
     return caches["generation"]
+
+
+class TokenFileCache(FileBasedCache):
+    """The tokens' store on a machine without Redis (newsroom/settings.py): Django's file cache,
+    which never culls. Its tokens are a few per article, tag and story, and must not vanish at
+    random past MAX_ENTRIES: the site-wide one gone, every page would be cold (never stale)."""
+
+    def _cull(self):
+        pass
 
 
 def bump(names):
