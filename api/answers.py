@@ -65,7 +65,7 @@ def cached_answer(view, request, *args, **kwargs):
         stored = StoredPage(response)
         if lookup is not None:
             with contextlib.suppress(CACHE_ERRORS):
-                stored = lookup.keep(response)
+                stored = lookup.keep(response, head=True)  # a HEAD was answered as a GET
     response = stored.response()
     if seconds is None:
         seconds = BROWSER_SECONDS  # no server cache (tests, DummyCache): browsers may still keep it

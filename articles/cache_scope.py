@@ -59,11 +59,6 @@ def article_page(article):
     return names
 
 
-def is_article_scoped(model):
-    """Whether a write to ``model`` reaches no more than the pages of its articles."""
-    return model._meta.label in ARTICLE_OF or model._meta.label in ("articles.Article", "articles.LinkCheck")
-
-
 def changed(sender, **kwargs):
     """The names a write changes, from the signal that told of it (apps.py connects them)."""
     try:

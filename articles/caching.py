@@ -161,8 +161,8 @@ def content_changed(sender, using=None, **kwargs):
 
     if enabled():
         names = cache_scope.changed(sender, **kwargs)
-    else:  # no page kept (the tests' DummyCache): only what a process remembers, the identity
-        names = set() if cache_scope.is_article_scoped(sender) else {SITE}
+    else:  # no page kept (the tests' DummyCache): only what each process remembers, the identity
+        names = {SITE} if sender._meta.app_label == "publication" else set()
     if names:
         forget(names, using or DEFAULT_DB_ALIAS)
 
@@ -305,8 +305,9 @@ class Lookup:
         else:
             self.seconds = self.stored.seconds_left()
 
-    def keep(self, response):
-        """The response as stored, kept when it may be (for the lifetime read before rendering)."""
+    def keep(self, response, head=False):
+        """The response as stored, kept when it may be (for the lifetime read before rendering);
+        an answer to HEAD only when ``head`` says it holds the whole answer (api.answers)."""
         names = getattr(self.request, "page_depends_on", None)
         unchanged = True
         if names is None:
@@ -316,7 +317,8 @@ class Lookup:
             # Something changed while it rendered: the page is served, not kept.
             unchanged = depends.pop(EPOCH) == self.start[EPOCH]
         stored = StoredPage(response, depends, self.seconds)
-        if unchanged and depends and self.seconds and self.request.method == "GET":
+        whole = self.request.method == "GET" or head
+        if unchanged and depends and self.seconds and whole:
             with contextlib.suppress(CACHE_ERRORS):
                 cache.set(self.key, stored, timeout=self.seconds)
         return stored
