@@ -103,6 +103,17 @@ class TokenFileCache(FileBasedCache):
     def _cull(self):
         pass
 
+    def _key_to_file(self, key, version=None):
+        # Read on every request, a few times: the file of a key is worked out once (the key's
+        # checks and hash cost as much as reading the file).
+        files = self.__dict__.setdefault("_files", {})
+        found = files.get((key, version))
+        if found is None:
+            if len(files) > 10_000:
+                files.clear()
+            found = files[key, version] = super()._key_to_file(key, version)
+        return found
+
 
 def bump(names):
     """Replace the tokens of ``names``: every page kept under the old ones is never read again."""
@@ -295,12 +306,12 @@ class Lookup:
 
     def __init__(self, prefix, request):
         self.request = request
-        self.start = tokens([SITE, LISTS])
+        self.start = tokens([SITE])
         self.key = f"newsroom:{prefix}:{self.start[SITE]}:{digest(request.build_absolute_uri())}"
         stored = cache.get(self.key)
         self.stored = stored if stored is not None and stored.is_current(self.start) else None
         if self.stored is None:
-            self.start[EPOCH] = tokens([EPOCH])[EPOCH]
+            self.start.update(tokens([LISTS, EPOCH]))
             self.seconds = lifetime(self.start)
         else:
             self.seconds = self.stored.seconds_left()
