@@ -154,7 +154,8 @@ class Pending:
 
     def note(self, names):
         self.names |= names
-        self.private.update((name, _new_token()) for name in names)
+        # The epoch too: a page whose render this change overlapped is not kept (Lookup.keep).
+        self.private.update((name, _new_token()) for name in names | {EPOCH})
 
     def __call__(self):
         bump(self.names)

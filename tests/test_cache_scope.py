@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import caching, link_checks, writing
+from articles import caching, link_checks, views, writing
 from articles.models import Article, Correction, SourceLink, Story, Tag
 from articles.notes import ArticleNote
 from articles.source_health import LinkCheck
@@ -251,3 +251,36 @@ def test_committed_changes_reach_other_readers_and_cold_pages_look_up_nothing_el
 def is_next_change(sql):
     """The look-up of the next scheduled publication or expiry (next_visibility_change)."""
     return sql.rstrip().endswith("ASC LIMIT 1") and "articles_article" in sql
+
+
+def change_while_rendering(monkeypatch, article, title):
+    """The title changes (and the change is committed, outside a transaction) after the article's
+    page has read the article and before it is rendered."""
+    read_coverage = views.coverage
+
+    def coverage(shown):
+        Article.objects.filter(pk=article.pk).update(title=title)
+        return read_coverage(shown)
+
+    monkeypatch.setattr(views, "coverage", coverage)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_whose_render_a_committed_change_overlapped_is_not_kept(client, monkeypatch):
+    article = make_article(title="Grippe : le titre lu", tags=["Santé"])
+    change_while_rendering(monkeypatch, article, "Grippe : le titre corrigé")
+
+    assert "le titre lu" in page(client, article.get_absolute_url())  # read before the change
+    monkeypatch.undo()
+
+    assert "le titre corrigé" in page(client, article.get_absolute_url())
+
+
+def test_nor_one_whose_render_this_transaction_changed_what_it_shows(client, monkeypatch):
+    article = make_article(title="Grippe : le titre lu", tags=["Santé"])
+    change_while_rendering(monkeypatch, article, "Grippe : le titre corrigé")
+
+    assert "le titre lu" in page(client, article.get_absolute_url())
+    monkeypatch.undo()
+
+    assert "le titre corrigé" in page(client, article.get_absolute_url())
