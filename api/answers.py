@@ -1,13 +1,13 @@
 """HTTP around every API address (api.urls applies ``api_answer`` to each): anonymous, read-only,
-cached under the site's generation, with ETag/304 and CORS.
+cached as the public pages are, with ETag/304 and CORS.
 
 - Read-only: GET and HEAD answer; OPTIONS is a CORS preflight; every other method is a 405 that
   says which are allowed. No CSRF check is needed, for nothing is written.
 - Anonymous: no answer depends on who asks, so none reads the session or sets a cookie, and a
   reader logged in to the site gets the same, cacheable answer (no ``Vary: Cookie``).
-- Cached as the public pages are (articles.caching): under the generation that every public write
-  replaces, and no longer than the next moment a scheduled article appears or one expires. A
-  draft published or an article unpublished changes the answer at once.
+- Cached as the public pages are (articles.caching): under the tokens of what each answer shows
+  (every list, unless the view declares less), and no longer than the next moment a scheduled
+  article appears or one expires. A draft published or an article unpublished changes the answer at once.
 - ETag (a hash of the answer) and Last-Modified on every 200, cache or no cache: a repeat request
   with If-None-Match gets 304.
 - CORS: ``Access-Control-Allow-Origin: *`` on GET, HEAD and OPTIONS, never with credentials; the
@@ -21,21 +21,11 @@ import contextlib
 import logging
 from functools import wraps
 
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 
-from articles.caching import (
-    BROWSER_SECONDS,
-    CACHE_ERRORS,
-    SHARED_SECONDS,
-    StoredPage,
-    digest,
-    enabled,
-    generation,
-    lifetime,
-)
+from articles.caching import BROWSER_SECONDS, CACHE_ERRORS, SHARED_SECONDS, Lookup, StoredPage, enabled
 
 logger = logging.getLogger(__name__)
 
@@ -74,26 +64,24 @@ unknown_address.csrf_exempt = True
 
 
 def cached_answer(view, request, *args, **kwargs):
-    """The view's answer, from the cache when it holds one for this generation, with its validators."""
-    key = seconds = stored = None
+    """The view's answer, from the cache when it holds a current one, with its validators."""
+    lookup = seconds = stored = None
     if enabled():
         try:
-            current = generation()
-            key = f"newsroom:api:{current}:{digest(request.build_absolute_uri())}"
-            stored = cache.get(key)
-            seconds = lifetime(current)
+            lookup = Lookup("api", request)
+            stored, seconds = lookup.stored, lookup.seconds
         except CACHE_ERRORS:
             logger.exception("The cache does not answer: %s answered without it", request.path)
-            key = None
+            lookup = None
     if stored is None:
         response = as_get(view, request, *args, **kwargs)
         if response.status_code != 200:
             patch_cache_control(response, no_cache=True)
             return response
         stored = StoredPage(response)
-        if key and seconds:
+        if lookup is not None:
             with contextlib.suppress(CACHE_ERRORS):
-                cache.set(key, stored, timeout=seconds)
+                stored = lookup.keep(response, head=True)  # a HEAD was answered as a GET
     response = stored.response()
     if seconds is None:
         seconds = BROWSER_SECONDS  # no server cache (tests, DummyCache): browsers may still keep it

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
-# What a public page shows: a change to any of these forgets every cached page (articles.caching).
+# What a public page shows: a change to any of these forgets the cached pages it reaches
+# (articles.caching, articles.cache_scope).
 PUBLIC_MODELS = (
     "Article",
     "Tag",

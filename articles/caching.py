@@ -2,13 +2,16 @@
 
 ``cached_page`` wraps every public view, in one place (articles/urls.py and
 newsroom/urls.py). A page is kept in Django's cache (local memory, or Redis
-when REDIS_URL is set: newsroom/settings.py) under a key that holds the
-*generation*, a counter that any change to an article, its tags, image credit,
-links or old addresses moves on (``forget_pages``, called by ``content_changed``,
-connected in apps.py, and by the bulk writes of articles.writing): every page
-kept before a change is never read again. A page is also kept no
-longer than the next moment a scheduled article appears or a public one
-expires, so published() holds at every second without anyone saving anything.
+when REDIS_URL is set: newsroom/settings.py) with the tokens of what it shows
+(``articles.cache_scope``): every list, or, for an article's page, the article,
+its tags and its story; and under a key that holds the site-wide token. A write
+replaces the tokens of what it reaches, once committed (``content_changed``,
+connected in apps.py to every write path): a page kept under an old token is
+never read again, and a draft saved or an item ingested replaces none. A hit
+reads its tokens back in one look; the next scheduled change and the site's
+identity are kept beside the tokens, so a cold page looks up neither. A page is
+also kept no longer than the next moment a scheduled article appears or a public
+one expires, so published() holds at every second without anyone saving anything.
 
 A request with a session cookie (an editor, logged in or not yet logged out)
 is rendered for itself, marked private, and neither read from the cache nor
@@ -28,7 +31,8 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.core.cache.backends.filebased import FileBasedCache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -39,39 +43,96 @@ logger = logging.getLogger(__name__)
 # A shared cache that does not answer costs speed, never a page or a save.
 CACHE_ERRORS = (RedisError, OSError)
 GENERATION_KEY = "newsroom:generation"
+# Replaced before any other token on every change: a page whose render it overlapped is not kept.
+EPOCH_KEY = "newsroom:epoch"
+NEXT_CHANGE_KEY = "newsroom:next-change"
 PAGE_SECONDS = 600  # how long the server keeps a page, at most
 BROWSER_SECONDS = 30  # Cache-Control max-age
 SHARED_SECONDS = 60  # Cache-Control s-maxage, for a CDN or proxy in front
+# The names pages depend on (cache_scope): everything, every list, and the one that moves with any.
+SITE, LISTS, EPOCH = "site", "lists", "epoch"
+
+
+def key_of(name):
+    if name == SITE:
+        return GENERATION_KEY
+    if name == EPOCH:
+        return EPOCH_KEY
+    return f"newsroom:token:{name}"
+
+
+def tokens(names, db=None):
+    """The current token of each name (cache_scope), as every process of the site sees it.
+
+    Tokens live in the ``generation`` cache (a file every process on the machine reads, or
+    Redis), each replaced after a committed change; a name never seen gets one. Inside a
+    transaction that has changed content, this connection sees its own uncommitted rows: the
+    names it changed then have tokens of its own (``Pending``), which no other connection reads.
+    """
+    store = generation_store()
+    keys = {name: key_of(name) for name in names}
+    found = store.get_many(list(keys.values()))
+    values = {}
+    for name, key in keys.items():
+        value = found.get(key)
+        if value is None:
+            # Never the value of a name before: a page kept under an old one is never read again.
+            store.add(key, _new_token(), timeout=None)
+            value = store.get(key) or _new_token()
+        values[name] = value
+    pending = _pending(db or connection)
+    if pending is not None:
+        values.update((name, value) for name, value in pending.private.items() if name in values)
+    return values
 
 
 def generation():
-    """The current generation, as every process of the site sees it.
-
-    It is a token in the ``generation`` cache (a file every process on the machine
-    reads, or Redis), replaced after each committed change. Inside a transaction that
-    has changed content, this connection sees its own uncommitted rows: it then reads
-    pages under a key of its own, which no other connection ever reads.
-    """
-    token = generation_store().get(GENERATION_KEY)
-    if token is None:
-        token = _new_token()
-        generation_store().add(GENERATION_KEY, token, timeout=None)
-        token = generation_store().get(GENERATION_KEY) or token
-    if _pending(connection):
-        return f"{token}.{_uncommitted}"
-    return token
+    """The site-wide token: moved by a change to what every page shows (people, tags, the identity)."""
+    return tokens([SITE])[SITE]
 
 
 def generation_store():
     return caches["generation"]
 
 
-def bump_generation():
-    """Replace the generation: every page kept before now is never read again."""
+class TokenFileCache(FileBasedCache):
+    """The tokens' store on a machine without Redis (newsroom/settings.py): Django's file cache,
+    which never culls. Its tokens are a few per article, tag and story, and must not vanish at
+    random past MAX_ENTRIES: the site-wide one gone, every page would be cold (never stale)."""
+
+    def _cull(self):
+        pass
+
+    def _key_to_file(self, key, version=None):
+        # Read on every request, a few times: the file of a key is worked out once (the key's
+        # checks and hash cost as much as reading the file).
+        files = self.__dict__.setdefault("_files", {})
+        found = files.get((key, version))
+        if found is None:
+            if len(files) > 10_000:
+                files.clear()
+            found = files[key, version] = super()._key_to_file(key, version)
+        return found
+
+
+def bump(names):
+    """Replace the tokens of ``names``: every page kept under the old ones is never read again."""
     try:
-        generation_store().set(GENERATION_KEY, _new_token(), timeout=None)
+        store = generation_store()
+        store.set(EPOCH_KEY, _new_token(), timeout=None)
+        store.set_many({key_of(name): _new_token() for name in names}, timeout=None)
     except CACHE_ERRORS:
         logger.exception("The cache does not answer: pages kept before this change live out their time")
+        return
+    if names & {SITE, LISTS} and enabled():
+        # Looked up once per change, not by every cold page.
+        with contextlib.suppress(*CACHE_ERRORS, DatabaseError):
+            next_change(tokens([SITE, LISTS]))
+
+
+def bump_generation():
+    """Replace the site-wide token: every page kept before now is never read again."""
+    bump({SITE})
 
 
 def _new_token():
@@ -80,63 +141,95 @@ def _new_token():
     return uuid.uuid4().hex
 
 
-_uncommitted = 0
+class Pending:
+    """The names an open transaction has changed: replaced for every process once it commits.
+
+    Registered with transaction.on_commit (dropped, with the rows, by a rollback). Until then its
+    own connection reads them under private tokens, new at each change."""
+
+    def __init__(self):
+        self.names = set()
+        self.private = {}
+        self.next_change = None
+
+    def note(self, names):
+        self.names |= names
+        # The epoch too: a page whose render this change overlapped is not kept (Lookup.keep).
+        self.private.update((name, _new_token()) for name in names | {EPOCH})
+
+    def __call__(self):
+        bump(self.names)
 
 
 def content_changed(sender, using=None, **kwargs):
-    """Receiver of every write to what readers see (apps.py): forget every page once committed.
+    """Receiver of every write to what readers see (apps.py): forget the pages it reaches once committed.
 
     Connected to post_save, post_delete, m2m_changed and managers.rows_written, so that
     a save, a deletion, a change of tags, ``loaddata`` and a queryset's ``update()``,
-    ``delete()``, ``bulk_create()`` or ``bulk_update()`` all reach readers. A transaction
-    replaces the shared generation once, on commit; until then its own connection reads
-    pages under a private key that moves on with each change (``generation()``).
+    ``delete()``, ``bulk_create()`` or ``bulk_update()`` all reach readers. What a write
+    reaches is cache_scope's answer; a transaction replaces those tokens once, on commit.
     """
-    global _uncommitted
-    alias = using or DEFAULT_DB_ALIAS
-    if not connections[alias].in_atomic_block:
-        bump_generation()
+    from . import cache_scope
+
+    if enabled():
+        names = cache_scope.changed(sender, **kwargs)
+    else:  # no page kept (the tests' DummyCache): only what each process remembers, the identity
+        names = {SITE} if sender._meta.app_label == "publication" else set()
+    if names:
+        forget(names, using or DEFAULT_DB_ALIAS)
+
+
+def forget(names, alias=DEFAULT_DB_ALIAS):
+    db = connections[alias]
+    if not db.in_atomic_block:
+        bump(names)
         return
-    _uncommitted += 1
-    if not _pending(connections[alias]):
-        transaction.on_commit(bump_generation, using=alias)
+    pending = _pending(db)
+    if pending is None:
+        pending = Pending()
+        transaction.on_commit(pending, using=alias)
+    pending.note(names)
 
 
 def _pending(db):
-    """Whether this connection's open transaction has changed content (its bump still to come)."""
-    return any(callback is bump_generation for _, callback, _ in db.run_on_commit)
+    """This connection's open transaction's changes (Pending), or None."""
+    return next((callback for _, callback, _ in db.run_on_commit if isinstance(callback, Pending)), None)
 
 
-def next_change(current_generation):
-    """When published() will next answer differently by itself, or None: cached with the generation."""
+def next_change(current):
+    """When published() will next answer differently by itself, or None: kept with the site and
+    lists tokens (``current``), beside them, looked up again once the moment named has passed."""
     from .models import Article
 
-    key = f"newsroom:next-change:{current_generation}"
     now = timezone.now()
-    found = cache.get(key)
-    if found is None or (found[0] is not None and found[0] <= now):
-        found = (Article.objects.next_visibility_change(now),)
-        timeout = PAGE_SECONDS if found[0] is None else min(PAGE_SECONDS, (found[0] - now).total_seconds())
-        if timeout >= 1:
-            cache.set(key, found, timeout=int(timeout))
-    return found[0]
+    under = (current[SITE], current[LISTS])
+    pending = _pending(connection)
+    private = pending is not None and (pending.private.keys() & {SITE, LISTS})
+    found = pending.next_change if private else generation_store().get(NEXT_CHANGE_KEY)
+    if found is None or found[0] != under or (found[1] is not None and found[1] <= now):
+        found = (under, Article.objects.next_visibility_change(now))
+        if private:
+            pending.next_change = found
+        else:
+            generation_store().set(NEXT_CHANGE_KEY, found, timeout=None)
+    return found[1]
 
 
-def lifetime(current_generation):
+def lifetime(current):
     """How many seconds a page rendered now stays true, at most PAGE_SECONDS."""
-    moment = next_change(current_generation)
+    moment = next_change(current)
     if moment is None:
         return PAGE_SECONDS
     return max(0, min(PAGE_SECONDS, math.floor((moment - timezone.now()).total_seconds())))
 
 
 def cached_count(name, queryset):
-    """queryset.count(), kept with the generation: the sitemap index counts a million rows once per change."""
+    """queryset.count(), kept with the lists: the sitemap index counts a million rows once per change."""
     if not enabled():
         return queryset.count()
     try:
-        current = generation()
-        key = f"newsroom:count:{current}:{digest(name)}"
+        current = tokens([SITE, LISTS])
+        key = f"newsroom:count:{current[SITE]}:{current[LISTS]}:{digest(name)}"
         count = cache.get(key)
         if count is None:
             count = queryset.count()
@@ -146,6 +239,12 @@ def cached_count(name, queryset):
     except CACHE_ERRORS:
         return queryset.count()
     return count
+
+
+def depends_on(request, names):
+    """Declare what the page being rendered shows (cache_scope): without it, a page depends on
+    every list."""
+    request.page_depends_on = set(names)
 
 
 def digest(text):
@@ -166,13 +265,16 @@ def is_private(request):
 
 
 class StoredPage:
-    """What the cache keeps of a response: its bytes, headers, validator and time."""
+    """What the cache keeps of a response: its bytes, headers, validator and time, the tokens it
+    was rendered under and the moment it stops being true."""
 
-    def __init__(self, response):
+    def __init__(self, response, depends=None, seconds=0):
         self.content = response.content
         self.headers = dict(response.headers)
         self.etag = f'"{hashlib.md5(self.content, usedforsecurity=False).hexdigest()}"'
         self.last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
+        self.depends = depends or {}
+        self.until = time.time() + seconds
 
     def response(self):
         response = HttpResponse(self.content)
@@ -181,6 +283,57 @@ class StoredPage:
         response["ETag"] = self.etag
         response["Last-Modified"] = http_date(self.last_modified)
         return response
+
+    def is_current(self, known):
+        """Whether every token the page was rendered under is still current (one read for those
+        not in ``known``)."""
+        depends = getattr(self, "depends", None)
+        if not depends:
+            return False
+        missing = [name for name in depends if name not in known]
+        current = {**known, **tokens(missing)} if missing else known
+        return all(current[name] == value for name, value in depends.items())
+
+    def seconds_left(self):
+        return max(0, math.floor(self.until - time.time()))
+
+
+class Lookup:
+    """One request's look into the cache (``prefix`` names the kind of answer): the page kept for
+    its address if still current, else what ``keep`` needs to store the one rendered now.
+
+    The tokens a page depends on are read before the view reads the database: a change
+    committed while it renders makes the page kept unreadable."""
+
+    def __init__(self, prefix, request):
+        self.request = request
+        self.start = tokens([SITE])
+        self.key = f"newsroom:{prefix}:{self.start[SITE]}:{digest(request.build_absolute_uri())}"
+        stored = cache.get(self.key)
+        self.stored = stored if stored is not None and stored.is_current(self.start) else None
+        if self.stored is None:
+            self.start.update(tokens([LISTS, EPOCH]))
+            self.seconds = lifetime(self.start)
+        else:
+            self.seconds = self.stored.seconds_left()
+
+    def keep(self, response, head=False):
+        """The response as stored, kept when it may be (for the lifetime read before rendering);
+        an answer to HEAD only when ``head`` says it holds the whole answer (api.answers)."""
+        names = getattr(self.request, "page_depends_on", None)
+        unchanged = True
+        if names is None:
+            depends = {LISTS: self.start[LISTS]}
+        else:
+            depends = tokens([*names, EPOCH])
+            # Something changed while it rendered: the page is served, not kept.
+            unchanged = depends.pop(EPOCH) == self.start[EPOCH]
+        stored = StoredPage(response, depends, self.seconds)
+        whole = self.request.method == "GET" or head
+        if unchanged and depends and self.seconds and whole:
+            with contextlib.suppress(CACHE_ERRORS):
+                cache.set(self.key, stored, timeout=self.seconds)
+        return stored
 
 
 def cached_page(view):
@@ -196,23 +349,21 @@ def cached_page(view):
         if request.method not in ("GET", "HEAD") or not enabled():
             return view(request, *args, **kwargs)
         try:
-            current = generation()
-            key = f"newsroom:page:{current}:{digest(request.build_absolute_uri())}"
-            stored = cache.get(key)
-            seconds = lifetime(current)
+            lookup = Lookup("page", request)
         except CACHE_ERRORS:
             logger.exception("The cache does not answer: %s rendered without it", request.path)
             return view(request, *args, **kwargs)
+        stored, seconds = lookup.stored, lookup.seconds
         if stored is None:
             response = view(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
                 response = response.render()
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
-            stored = StoredPage(response)
-            if seconds and request.method == "GET":
-                with contextlib.suppress(CACHE_ERRORS):
-                    cache.set(key, stored, timeout=seconds)
+            try:
+                stored = lookup.keep(response)
+            except CACHE_ERRORS:
+                stored = StoredPage(response)
         response = stored.response()
         patch_cache_control(
             response,

@@ -199,8 +199,14 @@ def write(results, token):
     with transaction.atomic():
         for check, fields in results:
             LinkCheck.objects.filter(pk=check.pk, claim=token).update(**fields, claim="", claimed_until=None)
-    if any((fields["dead_since"] is None) != (check.dead_since is None) for check, fields in results):
-        rows_written.send(sender=LinkCheck, using=LinkCheck.objects.db)
+    links = [
+        {"link_id": check.link_id}
+        for check, fields in results
+        if (fields["dead_since"] is None) != (check.dead_since is None)
+    ]
+    if links:
+        changes = [(link, link) for link in links]
+        rows_written.send(sender=LinkCheck, using=LinkCheck.objects.db, changes=changes)
 
 
 def interval():

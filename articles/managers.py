@@ -9,35 +9,102 @@ which sends ``rows_written`` after such a write, so that whoever must know (the 
 cache, articles.caching) hears of every write path but raw SQL through one signal.
 """
 
+import contextvars
+
 from django.db import models
 from django.dispatch import Signal
 from django.utils import timezone
 
-# Sent with sender=<model class> and using=<database alias> after a bulk write.
+# Sent with sender=<model class>, using=<database alias> and ``changes`` after a bulk write:
+# the rows written, as (before, after) pairs of their WRITE_SCOPE columns (a dict, or the
+# instance written; None for a row created or deleted), or None when not known (more than
+# SCOPE_LIMIT rows, a value computed by the database, a model with no scope): the page cache
+# (articles.cache_scope) then forgets everything.
 rows_written = Signal()
+
+# The columns that say which public pages a row is on, by model: the article's status and story,
+# or the article (and tag) a part belongs to. Read before a write, in one small query.
+WRITE_SCOPE = {
+    "articles.Article": ("pk", "status", "story_id"),
+    "articles.TaggedArticle": ("content_object_id", "tag_id"),
+    "articles.ImageCredit": ("article_id",),
+    "articles.SourceLink": ("article_id",),
+    "articles.PermalinkRedirect": ("article_id",),
+    "articles.Correction": ("article_id",),
+    "articles.ArticleAuthor": ("article_id",),
+    "articles.SourceUpdate": ("article_id",),
+}
+SCOPE_LIMIT = 100
+# Set while bulk_update() runs its update()s: it sends one signal for the lot.
+_quiet = contextvars.ContextVar("rows_written_quiet", default=False)
+
+
+def is_computed(value):
+    return hasattr(value, "resolve_expression")
 
 
 class ContentQuerySet(models.QuerySet):
+    def scope_rows(self):
+        """The WRITE_SCOPE columns of the rows this queryset matches, or None: more than SCOPE_LIMIT."""
+        fields = WRITE_SCOPE.get(self.model._meta.label)
+        if not fields:
+            return None
+        rows = list(self.order_by().values(*fields)[: SCOPE_LIMIT + 1])
+        return rows if len(rows) <= SCOPE_LIMIT else None
+
     def update(self, **kwargs):
+        before = None if _quiet.get() else self.scope_rows()
         count = super().update(**kwargs)
-        if count:
-            rows_written.send(sender=self.model, using=self.db)
+        if count and not _quiet.get():
+            changes = None
+            values = {self.model._meta.get_field(name).attname: value for name, value in kwargs.items()}
+            if before is not None and not any(is_computed(value) for value in values.values()):
+                values = {name: getattr(value, "pk", value) for name, value in values.items()}
+                changes = [(row, {**row, **{k: v for k, v in values.items() if k in row}}) for row in before]
+            rows_written.send(sender=self.model, using=self.db, changes=changes)
         return count
 
     update.alters_data = True
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        before = self.filter(pk__in=[obj.pk for obj in objs]).scope_rows()
+        token = _quiet.set(True)
+        try:
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
+        finally:
+            _quiet.reset(token)
+        if count:
+            changes = None
+            attnames = {self.model._meta.get_field(name).attname for name in fields}
+            if before is not None:
+                by_pk = {obj.pk: obj for obj in objs}
+                changes = [
+                    (row, {**row, **{name: getattr(by_pk[row["pk"]], name) for name in attnames & set(row)}})
+                    for row in before
+                ]
+                if any(is_computed(value) for _, after in changes for value in after.values()):
+                    changes = None
+            rows_written.send(sender=self.model, using=self.db, changes=changes)
+        return count
+
+    bulk_update.alters_data = True
+
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            rows_written.send(sender=self.model, using=self.db)
+            changes = [(None, obj) for obj in created] if len(created) <= SCOPE_LIMIT * 10 else None
+            rows_written.send(sender=self.model, using=self.db, changes=changes)
         return created
 
     bulk_create.alters_data = True
 
     def delete(self):
+        before = self.scope_rows()
         deleted = super().delete()
         if deleted[0]:
-            rows_written.send(sender=self.model, using=self.db)
+            changes = None if before is None else [(row, None) for row in before]
+            rows_written.send(sender=self.model, using=self.db, changes=changes)
         return deleted
 
     delete.alters_data = True

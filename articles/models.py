@@ -263,6 +263,8 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         stored = self.stored_state()
+        # What readers could see before this save: the page cache (articles.cache_scope) reads it.
+        self.stored_before_save = stored
         self.derive_fields(stored)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "origin"} & set(update_fields):
@@ -393,7 +395,7 @@ class Article(models.Model):
         if self.pk is None:
             return None
         fields = ("title", "permalink", "slug", "published_at", "status", "first_published_at")
-        fields += ("reviewed_on", "next_review_on")
+        fields += ("reviewed_on", "next_review_on", "story_id")
         return Article.objects.filter(pk=self.pk).values(*fields).first()
 
     def note_first_publication(self):

@@ -17,7 +17,9 @@ from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthAr
 
 from publication.identity import publisher_data
 
+from . import caching
 from .bylines import person_data
+from .cache_scope import article_page
 from .grouping import coverage
 from .models import Article, PermalinkRedirect, SourceUpdate, Tag, TaggedArticle
 from .pagination import ArticlePaginator, anchor_from, is_page_number
@@ -206,6 +208,8 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # Its cached page lives until it, its tags or its story change, not with every list.
+        caching.depends_on(self.request, article_page(article))
         canonical_url = self.request.build_absolute_uri(article.get_absolute_url())
         image = getattr(article, "image", None)
         image_src = shared_image_url(image) if image else ""

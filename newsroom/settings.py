@@ -224,7 +224,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
         "generation": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "articles.caching.TokenFileCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
         },
     }

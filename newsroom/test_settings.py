@@ -46,7 +46,7 @@ atexit.register(shutil.rmtree, _generation_dir, ignore_errors=True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     "generation": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "articles.caching.TokenFileCache",
         "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or _generation_dir,
     },
 }

@@ -14,7 +14,7 @@ class PublicationConfig(AppConfig):
     def ready(self):
         from articles.caching import content_changed
 
-        from .identity import forget, identity_changed
+        from .identity import forget_everywhere, identity_changed
 
         for name in PUBLIC_MODELS:
             model = self.get_model(name)
@@ -22,4 +22,6 @@ class PublicationConfig(AppConfig):
                 signal.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{kind}-{name}")
                 signal.connect(identity_changed, sender=model, dispatch_uid=f"identity-{kind}-{name}")
         # A flush (as tests do between them) or a migration sends no save or delete: read it again.
-        post_migrate.connect(lambda **kwargs: forget(), weak=False, dispatch_uid="identity-migrate")
+        post_migrate.connect(
+            lambda **kwargs: forget_everywhere(), weak=False, dispatch_uid="identity-migrate"
+        )

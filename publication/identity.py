@@ -2,11 +2,11 @@
 
 ``current(request)`` gives an ``Identity``: the record of ``SiteIdentity`` (or the defaults
 of the settings when there is none) with the links to the published pages of the site, in
-both languages. A write to the identity or a page moves the page cache's generation on
-(articles.caching, publication/apps.py), so readers see it at once. Each process remembers it under the token
-of its last committed change (``CHANGE_KEY``, kept where the page cache keeps its generation,
-which every process reads): until the next change, a page rendered costs no query for it,
-whatever else changed. Within one request it is read once.
+both languages. A write to the identity or a page moves the page cache's site-wide token on
+(articles.caching, publication/apps.py), so readers see it at once. Each process remembers it under
+that token (which every process reads, and which a page rendered reads anyway): until the next
+site-wide change, a page rendered costs no query for it, whatever article changed. Within one
+request it is read once.
 
 Templates read it as ``publication`` (publication/context.py): the defaults as a Jinja2
 global, for the pages rendered without a request (the 500 page), and the current identity
@@ -14,7 +14,6 @@ for every page rendered with one.
 """
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -150,9 +149,8 @@ def current(request=None):
     return found
 
 
-# This process's copy of the identity, under the token of the last committed change (one entry).
+# This process's copy of the identity, under the page cache's site-wide token (one entry).
 _memory = {}
-CHANGE_KEY = "newsroom:publication"
 
 
 def _remembered():
@@ -160,7 +158,7 @@ def _remembered():
         if _changed_here():
             return load()  # this transaction's own, uncommitted identity: never remembered
         try:
-            token = _token()
+            token = caching.generation()
         except caching.CACHE_ERRORS:
             return load()
         found = _memory.get(token)
@@ -175,24 +173,16 @@ def _remembered():
         return defaults()
 
 
-def _token():
-    """The token of the identity's last committed change, as every process of the site sees it
-    (beside the page cache's generation: a file on this machine, or Redis)."""
-    store = caching.generation_store()
-    token = store.get(CHANGE_KEY)
-    if token is None:
-        store.add(CHANGE_KEY, uuid.uuid4().hex, timeout=None)
-        token = store.get(CHANGE_KEY)
-    return token
-
-
 def forget():
-    """Every process reads the identity again: after a committed change, a flush or a migration."""
+    """This process reads the identity again (others read it again when the site-wide token moves,
+    as a committed change to the identity moves it: publication/apps.py)."""
     _memory.clear()
-    try:
-        caching.generation_store().set(CHANGE_KEY, uuid.uuid4().hex, timeout=None)
-    except caching.CACHE_ERRORS:
-        logger.exception("The cache does not answer: other processes keep the identity they read")
+
+
+def forget_everywhere():
+    """Every process reads the identity again: after a flush or a migration, which send no save."""
+    forget()
+    caching.bump_generation()
 
 
 def identity_changed(sender, using=None, **kwargs):

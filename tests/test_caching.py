@@ -394,14 +394,15 @@ def test_other_processes_see_a_change_when_it_is_committed_not_before():
     from articles import caching
 
     shared = caching.generation_store()
-    before = caching.generation()
+    key = caching.key_of(caching.LISTS)
+    before = caching.tokens([caching.LISTS])[caching.LISTS]
 
     with transaction.atomic():
         make_article(title="Premier")
         make_article(title="Second")
-        assert shared.get(caching.GENERATION_KEY) == before  # another process still reads the old pages
-        assert caching.generation() != before  # this transaction reads its own
+        assert shared.get(key) == before  # another process still reads the old pages
+        assert caching.tokens([caching.LISTS])[caching.LISTS] != before  # this transaction reads its own
 
-    after = shared.get(caching.GENERATION_KEY)
+    after = shared.get(key)
     assert after != before
-    assert caching.generation() == after
+    assert caching.tokens([caching.LISTS])[caching.LISTS] == after
