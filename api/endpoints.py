@@ -18,7 +18,8 @@ from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from articles import reversing
+from articles import caching, reversing
+from articles.cache_scope import article_page
 from articles.grouping import coverage
 from articles.models import Article, PermalinkRedirect, SourceLink, Tag
 from articles.rendering import absolute_addresses, web_url
@@ -142,6 +143,8 @@ def get_article(request, permalink: str):
     if article is None:
         return moved_or_gone(request, permalink)
     article.unpack_page_data()
+    # Kept until this article, one of its tags or its story changes, as its page (articles.cache_scope).
+    caching.depends_on(request, article_page(article))
     return article_detail(request, article)
 
 

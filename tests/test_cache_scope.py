@@ -140,6 +140,17 @@ class TestAPublicChangeReachesWhatShowsIt:
         assert "L’âge était faux." in page(client, flu.get_absolute_url())
         assert_from_the_cache(client, apart.get_absolute_url())
 
+    def test_an_api_answer_follows_its_article_and_outlives_an_unrelated_one(self, client, public):
+        flu, figures, apart = public
+        flu_url, apart_url = (f"/api/v1/articles/{article.permalink}" for article in (flu, apart))
+        warm(client, flu_url, apart_url)
+
+        flu.title = "Grippe : la vaccination recommandée dès 65 ans"
+        flu.save()
+
+        assert "dès 65 ans" in page(client, flu_url)
+        assert_from_the_cache(client, apart_url)
+
     def test_a_related_article_title_shows_on_the_page_that_lists_it(self, client, public):
         flu, figures, apart = public
         assert "les chiffres de la semaine" in page(client, flu.get_absolute_url())
