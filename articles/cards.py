@@ -175,10 +175,13 @@ def tags_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs)
             cards_changed([instance.pk], kwargs.get("using"))
 
 
-def shared_part_saved(sender, instance, **kwargs):
-    """A tag renamed or a person's name corrected: every article whose card shows them."""
+def shared_part_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A tag renamed or a person's name corrected: every article whose card shows them (a new
+    one is on no card yet: an import creating tags asks nothing more)."""
     from .models import Article
 
+    if created or raw:
+        return
     relation = "tags" if sender._meta.model_name == "tag" else "authors"
     shown = Article.objects.filter(status=Article.Status.PUBLISHED, **{relation: instance})
     cards_changed(list(shown.values_list("pk", flat=True)), kwargs.get("using"))

@@ -51,6 +51,13 @@ def test_index_lists_the_sections(client, content):
     index = get_xml(client, "/sitemap.xml")
 
     sitemaps = [sitemap.findtext(f"{SM}loc") for sitemap in index.findall(f"{SM}sitemap")]
+    # Articles and tags are paged by ranges of ids: on PostgreSQL, whose sequences go on from
+    # test to test, three rows may straddle two ranges, and the index then lists a second page.
+    for section in ("articles", "tags"):
+        second = f"{HOST}/sitemap-{section}.xml?p=2"
+        if second in sitemaps:
+            assert sitemaps[sitemaps.index(second) - 1] == f"{HOST}/sitemap-{section}.xml"
+            sitemaps.remove(second)
     assert sitemaps == [
         f"{HOST}/sitemap-articles.xml",
         f"{HOST}/sitemap-tags.xml",
