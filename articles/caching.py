@@ -33,7 +33,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -51,6 +51,8 @@ BROWSER_SECONDS = 30  # Cache-Control max-age
 SHARED_SECONDS = 60  # Cache-Control s-maxage, for a CDN or proxy in front
 # The names pages depend on (cache_scope): everything, every list, and the one that moves with any.
 SITE, LISTS, EPOCH = "site", "lists", "epoch"
+# What a cached page answers: it only reads (OPTIONS says so).
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def key_of(name):
@@ -341,6 +343,10 @@ def cached_page(view):
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
+        if request.method not in READ_METHODS:
+            # Every cached page only reads: a function view (the sitemaps, the API's documentation)
+            # would otherwise answer TRACE or any made-up method with the whole page.
+            return HttpResponseNotAllowed(READ_METHODS)
         if is_private(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)

@@ -5,11 +5,11 @@ article, its tags, its authors and its image. The card is the same on every page
 the article, so it is rendered when the article changes, in each language, and kept in
 ``Article.stored_cards`` with a *fingerprint* of everything it was drawn from: the row's
 columns a card shows, its tags and authors as the page's query read them (articles.embedded),
-its image, the language, and the card template's own text. A page serves the kept card only
-when the fingerprint of what it has just read is the same; anything else (a tag renamed, an
-author's name corrected, a new template, a row nobody rendered yet) is drawn as before, so a
-kept card is never stale. Kept cards are written after each change by the task
-``render_stored_cards`` and by ``manage.py render_articles`` (articles.management).
+its image, the language, and the card template's own text and words as translated. A page
+serves the kept card only when the fingerprint of what it has just read is the same; anything
+else (a tag renamed, an author's name corrected, a new template or translation, a row nobody
+rendered yet) is drawn as before, so a kept card is never stale. Kept cards are written after
+each change by the task ``render_stored_cards`` and by ``manage.py render_articles`` (articles.management).
 
 A card is kept in three parts, so that one rendering serves every page's variant: the part
 before its tags, its tags, and the part after; a page asks for an ``h2`` or ``h3`` heading,
@@ -18,6 +18,7 @@ with or without tags, its image loaded lazily or not. The lead card « À la une
 
 import functools
 import hashlib
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.template import engines
 from django.utils import translation
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django_tasks import task
 
@@ -34,10 +36,31 @@ LAZY = ' loading="lazy"'
 
 @functools.cache
 def template_version():
-    """What the cards' drawing depends on beyond the article: the template's text, the media
-    address and the time zone (a card shows its day there)."""
+    """What the cards' drawing depends on beyond the article: the template's text, its words as
+    each language's catalog translates them, the media address and the time zone (a card shows
+    its day there). A deploy that changes any of them draws every card again (render_articles)."""
     source = (Path(settings.BASE_DIR) / "templates" / "jinja2" / CARD_TEMPLATE).read_bytes()
-    return hashlib.sha256(source + f"|{settings.MEDIA_URL}|{settings.TIME_ZONE}".encode()).hexdigest()[:16]
+    translated = "|".join(words(language) for language, _name in settings.LANGUAGES)
+    context = f"|{settings.MEDIA_URL}|{settings.TIME_ZONE}|{translated}"
+    return hashlib.sha256(source + context.encode()).hexdigest()[:16]
+
+
+@functools.cache
+def template_words():
+    """The words the card template translates (its ``_("…")``): a card shows them as the language's
+    catalog says, and a deploy may change the catalog without touching the template."""
+    source = (Path(settings.BASE_DIR) / "templates" / "jinja2" / CARD_TEMPLATE).read_text()
+    return tuple(sorted(set(re.findall(r"""_\(\s*(?:"([^"]*)"|'([^']*)')\s*\)""", source))))
+
+
+@functools.cache
+def words(language):
+    """The template's words and the date's format in ``language``, as its cards show them."""
+    with translation.override(language):
+        return "\x1e".join(
+            [translation.gettext(double or single) for double, single in template_words()]
+            + [str(get_format("DATE_FORMAT"))]
+        )
 
 
 def fingerprint(article, language):
