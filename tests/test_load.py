@@ -63,7 +63,9 @@ pytestmark = pytest.mark.slow
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 READERS = int(os.environ.get("LOAD_READERS", "50"))
 EDITORS = int(os.environ.get("LOAD_EDITORS", "4"))
-SAVE_SECONDS = float(os.environ.get("LOAD_SAVE_SECONDS", "1"))  # each editor, at most one save per
+# The editors together save about once a second (each once every EDITORS seconds), as they did
+# when this test was first run without pacing them (80 saves in 61 s).
+SAVES_PER_SECOND = float(os.environ.get("LOAD_SAVES_PER_SECOND", "1"))
 CORRECTION_SECONDS = float(os.environ.get("LOAD_CORRECTION_SECONDS", "3"))
 INGEST_SECONDS = float(os.environ.get("LOAD_INGEST_SECONDS", "5"))
 FEEDS = 2
@@ -80,6 +82,8 @@ editors = Group.objects.get(name="Editors")
 for number in range({editors}):
     user = User.objects.create_user(f"editeur{{number}}", password={password!r}, is_staff=True)
     user.groups.add(editors)
+# Only this run's feeds are fetched: the demo's sources name hosts that do not exist.
+Source.objects.update(is_active=False)
 for number, url in enumerate({feeds!r}):
     Source.objects.create(name=f"Flux de charge {{number}}", feed_url=url)
 from reversion.models import Version
@@ -92,7 +96,7 @@ print(json.dumps({{
         pk: Version.objects.get_for_object_reference(Article, pk).count()
         for pk in Article.objects.values_list("pk", flat=True)
     }},
-    "tags": list(Tag.objects.values_list("slug", flat=True)),
+    "tags": list(Tag.objects.public().values_list("slug", flat=True)),
 }}))
 """
 RESULT = """
@@ -114,15 +118,14 @@ from io import StringIO
 from django.core.management import call_command
 from articles.models import Article
 deadline = time.monotonic() + {seconds}
-runs, failed = [], 0
+runs, failed = [], []
 before = Article.objects.filter(origin="ingested").count()
 while time.monotonic() < deadline:
     out, err = StringIO(), StringIO()
     try:
         call_command("ingest_feeds", "--force", stdout=out, stderr=err)
     except Exception as error:
-        failed += 1
-        print(repr(error), err.getvalue())
+        failed.append(f"{{error!r}} {{err.getvalue()}}")
     runs.append(out.getvalue().strip().splitlines()[-1] if out.getvalue().strip() else "")
     time.sleep({pause})
 print(json.dumps({{"runs": len(runs), "failed": failed, "last": runs[-1:],
@@ -263,7 +266,7 @@ def save(browser, article_id, tally, change):
 
 
 def edit(base_url, number, article_ids, tally, deadline):
-    """An editor saving the articles ``article_ids`` at random, at most once every SAVE_SECONDS."""
+    """An editor saving ``article_ids`` at random, once every EDITORS / SAVES_PER_SECOND seconds."""
     browser = log_in(base_url, f"editeur{number}")
     saves = 0
     while time.monotonic() < deadline:
@@ -274,7 +277,7 @@ def edit(base_url, number, article_ids, tally, deadline):
             with tally.lock:
                 tally.accepted[article_id].append(mark)
             saves += 1
-        time.sleep(max(0, started + SAVE_SECONDS - time.monotonic()))
+        time.sleep(max(0, started + EDITORS / SAVES_PER_SECOND - time.monotonic()))
 
 
 def correct(base_url, article_id, tally, deadline):
@@ -377,6 +380,7 @@ def run(env, urls, workers, corrected_path=None):
     """Readers and the given workers (target, args) through gunicorn for SECONDS; the tally."""
     tally = Tally()
     with gunicorn(env, workers=2, threads=8) as url:
+        warm_up(url, urls)
         deadline = time.monotonic() + SECONDS
         threads = [
             threading.Thread(target=read, args=(url, urls, corrected_path, tally, deadline))
@@ -393,6 +397,14 @@ def run(env, urls, workers, corrected_path=None):
         tally.elapsed = time.monotonic() - started
         tally.load = os.getloadavg()
     return tally
+
+
+def warm_up(base_url, urls):
+    """Both workers started and each page asked for once or twice: the run measures a site that was
+    already running, not gunicorn's start."""
+    reader = Reader(base_url)
+    for _kind, path in urls * 2:
+        reader.get(path)
 
 
 def lost_saves(env, content, tally):
@@ -487,9 +499,9 @@ def test_drafts_ingestion_and_corrections_leave_no_stale_page(site):
         tally,
         lost,
         f"; {tally.corrected} corrections; ingest_feeds ran {ingestion['runs']} times "
-        f"({ingestion['failed']} failed), {ingestion['ingested']} items ingested",
+        f"({len(ingestion['failed'])} failed), {ingestion['ingested']} items ingested",
     )
 
     check(tally, lost)
     assert drafts and tally.corrected >= 2 and tally.corrections_checked > 0
-    assert ingestion["failed"] == 0 and ingestion["ingested"] > 0
+    assert ingestion["failed"] == [] and ingestion["ingested"] > 0
