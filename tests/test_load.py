@@ -217,24 +217,27 @@ class Page:
 def read(base_url, urls, corrected_path, tally, deadline):
     reader = Reader(base_url)
     while time.monotonic() < deadline:
-        kind, path = random.choice(urls)
-        required = tally.corrected  # every correction answered before this request asks for it
-        start = time.perf_counter()
-        try:
-            status, body = reader.get(path)
-        except (OSError, http.client.HTTPException) as error:
-            status, body = f"no answer ({type(error).__name__})", b""
-        tally.record(kind, status, time.perf_counter() - start)
-        if status != 200:
-            with tally.lock:
-                tally.failures.append((path, status))
-        elif path == corrected_path and required:
-            found = CORRECTION.search(body.decode())
-            shown = int(found[1]) if found else 0
-            with tally.lock:
-                tally.corrections_checked += 1
-                if shown < required:
-                    tally.stale.append((path, f"correction {shown} shown after {required} was saved"))
+        read_one(reader, *random.choice(urls), corrected_path, tally)
+
+
+def read_one(reader, kind, path, corrected_path, tally):
+    required = tally.corrected  # every correction answered before this request asks for it
+    start = time.perf_counter()
+    try:
+        status, body = reader.get(path)
+    except (OSError, http.client.HTTPException) as error:
+        status, body = f"no answer ({type(error).__name__})", b""
+    tally.record(kind, status, time.perf_counter() - start)
+    if status != 200:
+        with tally.lock:
+            tally.failures.append((path, status))
+    elif path == corrected_path and required:
+        found = CORRECTION.search(body.decode())
+        shown = int(found[1]) if found else 0
+        with tally.lock:
+            tally.corrections_checked += 1
+            if shown < required:
+                tally.stale.append((path, f"correction {shown} shown after {required} was saved"))
 
 
 def log_in(base_url, username):
@@ -398,7 +401,7 @@ def run(env, urls, workers, corrected_path=None):
         tally.load = os.getloadavg()
         if corrected_path:
             # And once more after everyone stopped: the last correction, whenever it was saved.
-            read(url, [("after the run", corrected_path)], corrected_path, tally, time.monotonic() + 0.001)
+            read_one(Reader(url), "after the run", corrected_path, corrected_path, tally)
     return tally
 
 
