@@ -405,12 +405,20 @@ def run(env, urls, workers, corrected_path=None):
     return tally
 
 
-def warm_up(base_url, urls):
-    """Both workers started and each page asked for once or twice: the run measures a site that was
-    already running, not gunicorn's start."""
-    reader = Reader(base_url)
-    for _kind, path in urls * 2:
-        reader.get(path)
+def warm_up(base_url, urls, connections=4):
+    """Each page asked for over a few connections at once, so that both workers have started and
+    kept it: the run measures a site that was already running, not gunicorn's start."""
+
+    def ask_each():
+        reader = Reader(base_url)
+        for _kind, path in urls:
+            reader.get(path)
+
+    threads = [threading.Thread(target=ask_each) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def lost_saves(env, content, tally):
