@@ -95,8 +95,10 @@ test-sqlite: install-test
 test-postgres: install-test
 	$(BIN)/python -m tests.pgcluster $(BIN)/pytest $(PYTEST_ARGS)
 
-# Fifty readers and four editors for a minute, through gunicorn, on a throwaway PostgreSQL
-# (tests/test_load.py; LOAD_SECONDS, LOAD_READERS, LOAD_EDITORS change that). Not part of `make test`.
+# Fifty readers and four editors for a minute, twice (editors saving public articles; saving drafts
+# while feeds are ingested and a public article is corrected), through gunicorn with the production
+# caches (Redis when REDIS_URL is set), on a throwaway PostgreSQL (tests/test_load.py; LOAD_SECONDS,
+# LOAD_READERS, LOAD_EDITORS change that). Not part of `make test`.
 test-load: install-test
 	$(BIN)/pytest -m slow -s -p no:cacheprovider tests/test_load.py
 
