@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run serve test test-sqlite test-postgres test-load lint install install-test messages bench bench-ingest clean
+.PHONY: run serve test test-sqlite test-postgres test-load lint install install-test messages bench bench-growth bench-ingest clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,11 +59,15 @@ serve: install
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn newsroom.wsgi --bind $(BIND) --workers $(WORKERS) --threads $(THREADS) --access-logfile -
 
-# The public pages' benchmark (not part of `make test`): make bench SIZE=10000 DB=sqlite|postgres
+# The public pages' benchmark (not part of `make test`): make bench SIZE=10000 DB=sqlite|postgres|both;
+# make bench-growth compares bench/results' PostgreSQL 10,000 run with its largest (SIZE=1000000).
 SIZE ?= 10000
 DB ?= sqlite
 bench: install
 	$(BIN)/python bench/public_pages.py --size $(SIZE) --db $(DB)
+
+bench-growth: install
+	$(BIN)/python bench/public_pages.py --growth
 
 # Feed intake's benchmark: 500 items in one feed, 5,000 in twenty, on SQLite (DB=postgres: PostgreSQL)
 bench-ingest: install
@@ -92,8 +96,10 @@ test-sqlite: install-test
 test-postgres: install-test
 	$(BIN)/python -m tests.pgcluster $(BIN)/pytest $(PYTEST_ARGS)
 
-# Fifty readers and four editors for a minute, through gunicorn, on a throwaway PostgreSQL
-# (tests/test_load.py; LOAD_SECONDS, LOAD_READERS, LOAD_EDITORS change that). Not part of `make test`.
+# Fifty readers and four editors for a minute, twice (editors saving public articles; saving drafts
+# while feeds are ingested and a public article is corrected), through gunicorn with the production
+# caches (Redis when REDIS_URL is set), on a throwaway PostgreSQL (tests/test_load.py; LOAD_SECONDS,
+# LOAD_READERS, LOAD_EDITORS change that). Not part of `make test`.
 test-load: install-test
 	$(BIN)/pytest -m slow -s -p no:cacheprovider tests/test_load.py
 

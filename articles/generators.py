@@ -123,6 +123,31 @@ COMMENTARY = (
     "À retenir : le suivi médian reste court et la population très sélectionnée.",
     "Pour les équipes françaises, la question du remboursement reste ouverte.",
 )
+# The byline: most articles are signed by one of these people, some by two, some by nobody
+# (an imported or ingested article). Chosen from the article's number, not drawn from the
+# random stream, so that adding them left every other value of a seed's files as it was.
+PEOPLE = (
+    "Anne Leroy",
+    "Marc Dubois",
+    "Claire Fontaine",
+    "Julien Morel",
+    "Sophie Garnier",
+    "Thomas Lefèvre",
+    "Camille Rousseau",
+    "Nicolas Bernard",
+    "Élodie Marchand",
+    "Hugo Lambert",
+    "Isabelle Chevalier",
+    "Antoine Girard",
+    "Léa Perrin",
+    "Mathieu Faure",
+    "Pauline Mercier",
+    "Romain Blanc",
+    "Chloé Guérin",
+    "Vincent Robin",
+    "Manon Henry",
+    "Olivier Roussel",
+)
 IMPORTANCE = ("", "", "", "", "1", "2", "2", "3", "4", "haute", "top", "normale")
 START = datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
 SPAN_SECONDS = 7 * 365 * 24 * 3600
@@ -132,6 +157,15 @@ def generate(count, seed=1):
     rng = random.Random(seed)
     for number in range(count):
         yield make_article(rng, number)
+
+
+def byline(number):
+    """Five articles in eight signed by one person, one by two, two by nobody."""
+    share = number % 8
+    if share >= 6:
+        return []
+    first = PEOPLE[number * 7 % len(PEOPLE)]
+    return [first, PEOPLE[(number * 7 + 3) % len(PEOPLE)]] if share == 5 else [first]
 
 
 def make_article(rng, number):
@@ -174,6 +208,7 @@ def make_article(rng, number):
         "permalink": permalink_path(f"{when:%Y-%m-%d}-{slug}") if rng.random() < 0.95 else "",
         "imageUrl": image_url,
         "imageCredit": credit,
+        "authors": byline(number),
     }
     blocks = []
     for _ in range(rng.choice((0, 0, 1, 2))):

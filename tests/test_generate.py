@@ -7,6 +7,7 @@ import yaml
 from django.core.management import call_command
 
 from articles.models import Article, ImageCredit
+from people.models import Person
 
 
 def generate(outdir, count, seed):
@@ -53,3 +54,7 @@ def test_generated_articles_import_and_vary_like_the_archive(tmp_path):
     assert any(isinstance(values["tags"], str) for values in front_matters)
     assert any(values["permalink"] == "" for values in front_matters)
     assert any("+02:00" in values["date"] for values in front_matters)
+    # Bylines, for the authors' pages: most articles signed by one person, some by two, some by nobody.
+    bylines = [len(article.byline) for article in Article.objects.with_bylines()]
+    assert {0, 1, 2} <= set(bylines) and bylines.count(1) > bylines.count(0) > 0
+    assert 10 <= Person.objects.count() <= 40

@@ -1,0 +1,20 @@
+"""Settings of the load test (tests/test_load.py): the test settings, with production's caches.
+
+The test settings keep no page (a DummyCache: each test's rows are rolled back); under load the
+site is measured as it runs: pages in each worker's memory and the generation in a file every
+process reads (DJANGO_CACHE_DIR), or both in Redis when REDIS_URL is set (newsroom/settings.py).
+LOAD_CACHE_PREFIX keeps one run's keys apart from anything else a shared Redis holds.
+"""
+
+import importlib
+import os
+
+from newsroom.test_settings import *  # noqa: F403
+
+# Production's module, as the test settings imported it (they set the environment it reads first).
+PRODUCTION_CACHES = importlib.import_module("newsroom.settings").CACHES
+CACHES = {alias: dict(options) for alias, options in PRODUCTION_CACHES.items()}
+if os.environ.get("LOAD_CACHE_PREFIX"):
+    for options in CACHES.values():
+        if "KEY_PREFIX" in options:
+            options["KEY_PREFIX"] = f"{options['KEY_PREFIX']}-{os.environ['LOAD_CACHE_PREFIX']}"
