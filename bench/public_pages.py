@@ -113,6 +113,10 @@ def prepare(size, env, tmp):
     run(["migrate", "--no-input", "--verbosity", "0"], env)
     elapsed, cpu, peak, summary = run(["import_markdown", str(corpus)], env)
     print(f"imported in {elapsed:.0f} s (CPU {cpu:.0f} s, peak RSS {peak:.0f} MiB): {summary}", flush=True)
+    # What a deploy does (make serve) and the task worker does after an import: the cards kept
+    # on the rows are drawn; the bodies were rendered by the import itself.
+    rendered, _, _, drawn = run(["render_articles"], env)
+    print(f"render_articles in {rendered:.0f} s: {drawn}", flush=True)
     run(["collectstatic", "--no-input", "--verbosity", "0"], env)
     shutil.rmtree(corpus)
     return {
@@ -122,6 +126,7 @@ def prepare(size, env, tmp):
         "import_files_per_second": round(size / elapsed),
         "import_peak_rss_mib": round(peak),
         "import_summary": summary,
+        "render_seconds": round(rendered, 1),
     }
 
 
@@ -226,12 +231,17 @@ def mean(values):
     return statistics.fmean(values) if values else 0.0
 
 
-def empty_caches():
-    """Every cache of the settings emptied: the pages, and whatever is kept with the generation."""
+def empty_caches(keep_tokens=False):
+    """Every cache of the settings emptied: the pages, and whatever is kept with the generation;
+    with keep_tokens, the pages only, when the tokens of what each page shows (articles/caching.py)
+    live in a store of their own, as on one machine without Redis: a page nobody asked for since
+    the last change finds its article's, tags' and story's tokens there."""
     from django.conf import settings
     from django.core.cache import caches
 
-    for alias in settings.CACHES:
+    for alias, options in settings.CACHES.items():
+        if keep_tokens and alias == "generation" and options != settings.CACHES["default"]:
+            continue
         caches[alias].clear()
 
 
@@ -278,7 +288,7 @@ def measure(client, url, state):
         # else the shared cores are doing.
         timed_get(client, "/healthz", baseline, baseline_cpu, baseline_server)
         if state != "warm":
-            empty_caches()
+            empty_caches(keep_tokens=state == "cold")
         if state == "cold":
             client.get(PRIMER)
         with CaptureQueriesContext(connection) as captured:
@@ -492,8 +502,9 @@ def markdown(report):
     met = sum(figures["verdict"] == "met" for figures in pages)
     lines += [
         "",
-        "Cold: the page not in the cache, what the site keeps per generation there (a reader asking "
-        f"for a page nobody asked for since the last change; {PRIMER} requested first). After a "
+        "Cold: the page not in the cache, what the site keeps per generation there and the tokens "
+        "of what the page shows (a reader asking for a page nobody asked for since the last change; "
+        f"{PRIMER} requested first). After a "
         "change: every cache emptied (the first reader after a write pays for the generation's "
         "state too). × /healthz: the median against /healthz's, requested next to each request; CPU: "
         "the same in CPU time, of the measuring thread (Django, SQLite) plus the PostgreSQL backend's "

@@ -79,6 +79,24 @@ def gunicorn(env, timeout=30, workers=1, threads=1):
         process.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def task_worker(env):
+    """`manage.py db_worker` beside the site, as production runs it (README, "Running"): the
+    tasks its requests queue (cards drawn again, link checks) run while the site serves."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay"],
+        cwd=PROJECT,
+        env=process_env(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None

@@ -55,7 +55,7 @@ import pytest
 
 from .admin_forms import form_data
 from .feed_server import FeedServer
-from .servers import gunicorn, manage
+from .servers import gunicorn, manage, task_worker
 from .test_outage import postgres  # noqa: F401 -- the throwaway server fixture
 
 pytestmark = pytest.mark.slow
@@ -360,6 +360,7 @@ def site(postgres, tmp_path):  # noqa: F811
         feeds = [server.serve(f"/charge-{number}.xml", feed(number, 0, 0)) for number in range(FEEDS)]
         manage("migrate", "-v0", env=env)
         manage("loaddemo", env=env)
+        manage("render_articles", env=env)  # as make serve does: the cards kept on the rows
         script = SETUP.format(editors=EDITORS + 1, password=PASSWORD, feeds=feeds)
         content = json.loads(manage("shell", "--no-imports", "-c", script, env=env).stdout)
         yield env, content, server
@@ -382,7 +383,7 @@ def reader_urls(content):
 def run(env, urls, workers, corrected_path=None):
     """Readers and the given workers (target, args) through gunicorn for SECONDS; the tally."""
     tally = Tally()
-    with gunicorn(env, workers=2, threads=8) as url:
+    with gunicorn(env, workers=2, threads=8) as url, task_worker(env):
         warm_up(url, urls)
         deadline = time.monotonic() + SECONDS
         threads = [
