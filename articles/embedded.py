@@ -17,7 +17,8 @@ from operator import itemgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models.base import ModelState
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import RawSQL, Subquery
+from django.db.models.functions import JSONObject
 
 
 def embed(model, article_field, fields, **condition):
@@ -68,6 +69,27 @@ def subquery_sql(vendor, model, article_field, fields, condition=None, values=0)
         placeholders = ", ".join(["%s"] * values)
         where += f" AND {table}.{quote(model._meta.get_field(condition).column)} IN ({placeholders})"
     return f"SELECT {aggregate} FROM {table} {' '.join(joins.values())} WHERE {where}"  # noqa: S608
+
+
+class Rows(Subquery):
+    """An expression for any queryset's annotate(): the rows of ``queryset`` (correlated by an
+    OuterRef, ordered and sliced as it says), each as a JSON object of ``fields``, as the text of
+    a JSON array, or NULL; ``instances`` reads them back (the array's order is not promised:
+    name it there). A person's page reads the person and the articles they reviewed this way, in
+    one query."""
+
+    output_field = models.TextField()
+
+    def __init__(self, queryset, fields):
+        super().__init__(queryset.values(embedded_row=JSONObject(**{name: name for name in fields})))
+
+    def as_sql(self, compiler, connection, template=None, **extra):
+        sql, params = super().as_sql(compiler, connection, template, **extra)
+        row = connection.ops.quote_name("embedded_row")
+        if connection.vendor == "postgresql":
+            return f"(SELECT JSON_AGG(rows.{row})::text FROM {sql} rows)", params  # noqa: S608 -- the ORM's SQL, values as parameters
+        # JSON(): the object came out of a subquery as text, which JSON_GROUP_ARRAY would quote.
+        return f"(SELECT JSON_GROUP_ARRAY(JSON(rows.{row})) FROM {sql} rows)", params  # noqa: S608 -- as above
 
 
 def fields_of(model, prefix=""):

@@ -6,11 +6,14 @@ shows there. The articles are those of ``PublishedArticleMixin``, paginated as a
 person reviewed follow, the latest few.
 """
 
+from operator import attrgetter
+
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.bylines import person_data
+from articles.embedded import Rows, instances
 from articles.models import Article
 from articles.views import PublishedArticleMixin
 
@@ -18,34 +21,42 @@ from .models import Person
 
 # A reviewer's page lists the latest public articles they reviewed, below those they signed.
 REVIEWED_COUNT = 20
+REVIEWED_FIELDS = ("id", "title", "permalink", "published_at", "reviewed_on")
 
 
 class PersonArticleListView(PublishedArticleMixin, ListView):
     template_name = "people/person_detail.html"
 
     def get_queryset(self):
-        self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
+        # The person and the articles they reviewed, in one query.
+        people = Person.objects.annotate(reviewed=Rows(reviewed_by(OuterRef("pk")), REVIEWED_FIELDS))
+        self.person = get_object_or_404(people, slug=self.kwargs["slug"])
         return super().get_queryset().filter(authors=self.person)
 
     def get_context_data(self, **kwargs):
         url = self.request.build_absolute_uri(self.person.get_absolute_url())
+        reviewed = instances(Article, self.person.reviewed)
+        reviewed.sort(key=attrgetter("reviewed_on", "published_at"), reverse=True)
         return super().get_context_data(
             person=self.person,
-            reviewed=(
-                # A review is a reviewer and a day, as the article's page and the format say: a
-                # reviewer named without a day reviewed nothing readers are told of.
-                # Walked from the reviewer down their reviews' index (article_reviews_idx), each
-                # checked public by its id: a planner left to choose (SQLite without statistics)
-                # sorts every public article instead.
-                Article.objects.filter(reviewed_by=self.person, reviewed_on__isnull=False)
-                .filter(Exists(Article.objects.published().filter(pk=OuterRef("pk"))))
-                .only("title", "permalink", "published_at", "reviewed_on")
-                .order_by("-reviewed_on", "-published_at")[:REVIEWED_COUNT]
-            ),
+            reviewed=reviewed,
             canonical_url=url,
             structured_data=profile_data(self.person, self.request),
             **kwargs,
         )
+
+
+def reviewed_by(person):
+    """The latest public articles ``person`` reviewed. A review is a reviewer and a day, as the
+    article's page and the format say: a reviewer named without a day reviewed nothing readers
+    are told of. Walked from the reviewer down their reviews' index (article_reviews_idx), each
+    checked public by its id: a planner left to choose (SQLite without statistics) sorts every
+    public article instead."""
+    return (
+        Article.objects.filter(reviewed_by=person, reviewed_on__isnull=False)
+        .filter(Exists(Article.objects.published().filter(pk=OuterRef("pk"))))
+        .order_by("-reviewed_on", "-published_at")[:REVIEWED_COUNT]
+    )
 
 
 def profile_data(person, request):

@@ -7,6 +7,7 @@ due and nothing else; bylines cost the same number of queries for one author or 
 """
 
 import datetime
+import re
 from datetime import timedelta
 
 import pytest
@@ -197,6 +198,35 @@ class TestMedicalReview:
         assertNotContains(reviewer_page, "Sans date de relecture")
         assertNotContains(reviewer_page, "Articles relus")
 
+    def test_a_reviewers_page_lists_the_latest_twenty_public_reviews_newest_first(self, client):
+        reviewer = make_person("Anne Leroy", honorific="Dr")
+        first_day = datetime.date(2026, 1, 1)
+        for number in range(22):
+            make_article(
+                title=f"Relu {number:02d}",
+                reviewed_by=reviewer,
+                reviewed_on=first_day + timedelta(days=number),
+                published_at=timezone.now() - timedelta(days=30 - number),
+            )
+        make_article(
+            title="Brouillon relu",
+            reviewed_by=reviewer,
+            reviewed_on=first_day + timedelta(days=40),
+            status=Article.Status.DRAFT,
+        )
+        make_article(
+            title="Relu demain",
+            reviewed_by=reviewer,
+            reviewed_on=first_day + timedelta(days=41),
+            published_at=timezone.now() + timedelta(days=1),
+        )
+
+        page = client.get(reviewer.get_absolute_url()).content.decode()
+        reviewed = re.findall(r">(Relu \d\d|Brouillon relu|Relu demain)</a>", page)
+
+        assert reviewed == [f"Relu {number:02d}" for number in range(21, 1, -1)]
+        assert "relu le 22 janvier 2026" in page  # the newest review's day, as the reader reads it
+
     def test_the_next_review_is_due_a_setting_later_unless_set(self, settings):
         article = make_article(reviewed_by=make_person(), reviewed_on=datetime.date(2026, 1, 31))
         assert article.next_review_on == datetime.date(2027, 1, 31)
@@ -335,8 +365,8 @@ class TestQueryCounts:
         many = {url: queries_for(client, url) for url in few}
 
         assert many == few
-        # the person; their page of articles with its tags and bylines; the articles they reviewed
-        assert many["/authors/personne-0/"] == 3
+        # the person with the articles they reviewed; their page of articles with its tags and bylines
+        assert many["/authors/personne-0/"] == 2
 
     def test_the_article_page_costs_the_same_for_one_author_or_five(self, client):
         people = [make_person(f"Personne {number}") for number in range(5)]

@@ -37,7 +37,7 @@ PAGES = {
     "/archives/": (1, 2),
     "/archives/{year}/": (2, 2),
     "/archives/{year}/{month}/": (2, 2),
-    "/authors/anne-leroy/": (3, 3),  # the person, their articles, those they reviewed
+    "/authors/anne-leroy/": (2, 2),  # the person with those they reviewed, their articles
     "/digest/": (1, 2),  # the weeks that have articles, an index probe each
     "/digest/{week}/": (1, 2),
     "/digest/feed/": (2, 2),  # the weeks, then their articles
