@@ -60,15 +60,22 @@ def subquery_sql(vendor, model, article_field, fields, condition=None, values=0)
     outer = model._meta.get_field(article_field)
     articles = outer.related_model._meta
     pairs_sql = ", ".join(pairs)
-    if vendor == "postgresql":
-        aggregate = f"JSON_AGG(JSON_BUILD_OBJECT({pairs_sql}))::text"
-    else:
-        aggregate = f"JSON_GROUP_ARRAY(JSON_OBJECT({pairs_sql}))"
     where = f"{table}.{quote(outer.column)} = {quote(articles.db_table)}.{quote(articles.pk.column)}"
     if condition:
         placeholders = ", ".join(["%s"] * values)
         where += f" AND {table}.{quote(model._meta.get_field(condition).column)} IN ({placeholders})"
-    return f"SELECT {aggregate} FROM {table} {' '.join(joins.values())} WHERE {where}"  # noqa: S608
+    rows = f"FROM {table} {' '.join(joins.values())} WHERE {where}"
+    # In the order of the rows' ids, whatever index the planner walks (it may change its mind
+    # after ANALYZE): the text is part of a kept card's fingerprint (articles.cards).
+    order = f"ORDER BY {table}.{quote(model._meta.pk.column)}"
+    if vendor == "postgresql":
+        return f"SELECT JSON_AGG(JSON_BUILD_OBJECT({pairs_sql}) {order})::text {rows}"  # noqa: S608
+    # SQLite 3.40 has no ORDER BY inside an aggregate: an ordered subquery, which an aggregate
+    # query never flattens; JSON() keeps each object an object, not a quoted string.
+    return (
+        "SELECT JSON_GROUP_ARRAY(JSON(embedded.object)) "  # noqa: S608
+        f"FROM (SELECT JSON_OBJECT({pairs_sql}) AS object {rows} {order}) embedded"
+    )
 
 
 class Rows(Subquery):

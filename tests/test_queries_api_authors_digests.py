@@ -30,8 +30,8 @@ PAGES = {
     # the same, through the tag's slug
     "/api/v1/articles?tag=cardiologie&limit=100": 1,
     "/api/v1/tags": 1,
-    # the person; their page of articles with their tags and bylines; the articles they reviewed
-    AUTHOR: 3,
+    # the person with the articles they reviewed; their page of articles with their tags and bylines
+    AUTHOR: 2,
     # the weeks that have articles, this one's included
     "/digest/": 1,
     # the weeks that have articles; the articles of the feed's weeks, with their tags and bylines

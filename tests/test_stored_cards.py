@@ -1,11 +1,12 @@
 """Cards drawn once and kept on the article's row (articles.cards): served only while still true."""
 
+import json
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from articles import cards
 from articles.models import Article, Tag
@@ -114,6 +115,27 @@ def test_a_kept_card_that_no_longer_matches_is_never_served(client):
 
     html = page(client, "/")
     assert "Le titre corrigé" in html and "Un titre d’avant" not in html and "Le vrai titre" not in html
+
+
+def test_a_kept_card_is_served_whatever_index_the_database_walks(client):
+    """The card's fingerprint holds the tags as the page's query reads them: in the order of the
+    taggings, not in whichever index's order the planner chose (it changes its mind after
+    ANALYZE, and every kept card then went unserved)."""
+    later, earlier = Tag.objects.create(name="Zona"), Tag.objects.create(name="Asthme")
+    article = make_article(title="Un article étiqueté")
+    article.tags.add(earlier)  # the first tagging names the second tag
+    article.tags.add(later)
+    stored = kept(article)
+    # Marked, so that the page says whether it served the kept card or drew one.
+    stored["fr"][1] = stored["fr"][1].replace("Un article étiqueté", "Carte gardée")
+    Article._base_manager.filter(pk=article.pk).update(stored_cards=stored)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    listed = Article.objects.filter(pk=article.pk).cards().get()
+
+    assert [tag["tag.name"] for tag in json.loads(listed.embedded_tags)] == ["Asthme", "Zona"]
+    assert "Carte gardée" in page(client, "/")
 
 
 def test_a_transaction_of_many_changes_queues_one_drawing(queued):
