@@ -39,6 +39,9 @@ import json
 import os
 import random
 import re
+import shutil
+import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -62,6 +65,11 @@ pytestmark = pytest.mark.slow
 
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 READERS = int(os.environ.get("LOAD_READERS", "50"))
+# The readers' requests come from wrk (Debian's package, a load generator in C) when it is
+# installed: fifty Python threads in this process spent the two cores' time the site needed,
+# and measured the client. A few Python readers still read every page's text for the stale check.
+WRK = shutil.which("wrk") if os.environ.get("LOAD_TOOL", "wrk") == "wrk" else None
+CHECKING_READERS = 4
 EDITORS = int(os.environ.get("LOAD_EDITORS", "4"))
 # The editors together save about once a second (each once every EDITORS seconds), as they did
 # when this test was first run without pacing them (80 saves in 61 s).
@@ -145,6 +153,7 @@ class Tally:
     corrected: int = 0
     corrections_checked: int = 0
     stale: list = field(default_factory=list)
+    wrk: dict = field(default_factory=dict)  # what wrk counted, when it asked
 
     def record(self, kind, status, elapsed):
         with self.lock:
@@ -386,10 +395,13 @@ def run(env, urls, workers, corrected_path=None):
     with gunicorn(env, workers=2, threads=8) as url, task_worker(env):
         warm_up(url, urls)
         deadline = time.monotonic() + SECONDS
+        readers = CHECKING_READERS if WRK else READERS
         threads = [
             threading.Thread(target=read, args=(url, urls, corrected_path, tally, deadline))
-            for _ in range(READERS)
+            for _ in range(readers)
         ]
+        if WRK:
+            threads.append(threading.Thread(target=wrk_readers, args=(url, urls, tally)))
         threads += [
             threading.Thread(target=target, args=(url, *args, tally, deadline)) for target, args in workers
         ]
@@ -404,6 +416,61 @@ def run(env, urls, workers, corrected_path=None):
             # And once more after everyone stopped: the last correction, whenever it was saved.
             read_one(Reader(url), "after the run", corrected_path, corrected_path, tally)
     return tally
+
+
+WRK_SCRIPT = """
+paths = {paths}
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("number", threads)
+end
+init = function(args)
+  math.randomseed(os.time() * 100 + number)
+end
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)], {{["X-Forwarded-Proto"] = "https"}})
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    "WRK %d %d %d %d %d %d %d %.3f %.3f\\n", summary.requests, summary.duration,
+    errors.connect, errors.read, errors.write, errors.status, errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def wrk_readers(base_url, urls, tally):
+    """READERS kept-alive connections from wrk for SECONDS, each asking for the readers' pages at
+    random; what it counted goes to the tally (as one kind, "wrk": it times no page apart)."""
+    lua = lambda values: "{" + ", ".join(f"[[{value}]]" for value in values) + "}"  # noqa: E731
+    script = WRK_SCRIPT.format(paths=lua(path for _, path in urls))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
+        file.write(script)
+        file.flush()
+        command = [WRK, "-t", "2", "-c", str(READERS), "-d", f"{SECONDS:.0f}s", "--timeout", "30s"]
+        finished = subprocess.run(
+            [*command, "-s", file.name, base_url], capture_output=True, text=True, check=False
+        )
+    output = finished.stdout + finished.stderr
+    line = next((line for line in output.splitlines() if line.startswith("WRK ")), None)
+    with tally.lock:
+        if line is None:
+            tally.failures.append(("wrk", output))
+            return
+        requests, _, connect, read, write, status, timeout, median, p99 = line.split()[1:]
+        tally.wrk = {"requests": int(requests), "median_ms": float(median), "p99_ms": float(p99)}
+        for name, count in {
+            "a status not 2xx or 3xx": status,
+            "no answer (connect)": connect,
+            "no answer (read)": read,
+            "no answer (write)": write,
+            "no answer (timeout)": timeout,
+        }.items():
+            if int(count):
+                tally.statuses[f"wrk: {name}"] += int(count)
+                tally.failures.append(("wrk", f"{count} × {name}"))
 
 
 def warm_up(base_url, urls, connections=4):
@@ -442,7 +509,7 @@ def lost_saves(env, content, tally):
 
 def report(scenario, tally, lost, extra=""):
     read_kinds = [kind for kind in tally.times if kind not in ("admin save", "after the run")]
-    reads = sum(len(tally.times[kind]) for kind in read_kinds)
+    reads = sum(len(tally.times[kind]) for kind in read_kinds) + tally.wrk.get("requests", 0)
     read_times = [time for kind in read_kinds for time in tally.times[kind]]
     saves = sum(len(marks) for marks in tally.accepted.values())
     errors = sum(count for status, count in tally.statuses.items() if status not in (200, 302))
@@ -452,10 +519,15 @@ def report(scenario, tally, lost, extra=""):
         f"\n[{scenario}] {READERS} readers, {EDITORS} editors, {tally.elapsed:.0f} s, cache: {cache}, "
         f"load average {load}"
     )
+    if tally.wrk:
+        median, p99 = tally.wrk["median_ms"], tally.wrk["p99_ms"]
+        readers = f"wrk ({READERS} connections) and {CHECKING_READERS} checking readers"
+    else:
+        median, p99 = percentile(read_times, 0.5), percentile(read_times, 0.99)
+        readers = f"{READERS} reader threads"
     print(
-        f"  {reads} pages read, {reads / tally.elapsed:.0f} pages/s, "
-        f"median {percentile(read_times, 0.5):.0f} ms, p99 {percentile(read_times, 0.99):.0f} ms; "
-        f"errors {errors}; statuses {dict(tally.statuses)}"
+        f"  {reads} pages read by {readers}, {reads / tally.elapsed:.0f} pages/s, "
+        f"median {median:.0f} ms, p99 {p99:.0f} ms; errors {errors}; statuses {dict(tally.statuses)}"
     )
     for kind, times in sorted(tally.times.items()):
         print(
