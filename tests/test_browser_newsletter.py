@@ -10,6 +10,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from newsletter.models import Subscriber
 from newsletter.weeks import Week
@@ -65,7 +66,8 @@ def test_subscribing_in_the_browser(reader, smtp_server, settings):
     page.get_by_label("Adresse électronique").fill("nouvelle.lectrice@example.net")
     page.get_by_label("Oncologie").check()
     page.get_by_role("button", name="S’abonner").click()
-    assert page.get_by_role("heading", name="Consultez votre messagerie").is_visible()
+    # The answer is the next page: waited for, as a reader would (is_visible() asks only once).
+    expect(page.get_by_role("heading", name="Consultez votre messagerie")).to_be_visible()
     assert "nouvelle.lectrice" not in page.content()
     reader_row = Subscriber.objects.get(email="nouvelle.lectrice@example.net")
     assert reader_row.status == Subscriber.Status.PENDING
@@ -74,7 +76,7 @@ def test_subscribing_in_the_browser(reader, smtp_server, settings):
     link = next(word for word in Mailbox.text(message).split() if "/newsletter/confirm/" in word)
     page.goto(base_url + link.removeprefix("https://veille.example.org"))
     page.get_by_role("button", name="Confirmer mon abonnement").click()
-    assert page.get_by_role("heading", name="Vous êtes abonné").is_visible()
+    expect(page.get_by_role("heading", name="Vous êtes abonné")).to_be_visible()
     reader_row.refresh_from_db()
     assert reader_row.status == Subscriber.Status.CONFIRMED
 
