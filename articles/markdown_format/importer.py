@@ -54,13 +54,17 @@ class People:
         )
         self.known = {key: person for key, person in self.known.items() if person.pk in kept}
 
+    def byline(self, article, names):
+        """The article's bylines for these names, not yet written."""
+        return [
+            ArticleAuthor(article=article, person=self.get(name), position=position)
+            for position, name in enumerate(names, start=1)
+        ]
+
     def set_byline(self, article, names, *, new=False):
         if not new:
             ArticleAuthor.objects.filter(article=article).delete()
-        ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=article, person=self.get(name), position=position)
-            for position, name in enumerate(names, start=1)
-        )
+        ArticleAuthor.objects.bulk_create(self.byline(article, names))
 
 
 class Importer:
@@ -162,9 +166,12 @@ class Importer:
                 for data in batch
             ]
             writing.create_articles(rows, tag_ids=self.tag_ids)
-            for row, data in zip(rows, batch, strict=True):
-                if data.authors:
-                    self.people.set_byline(row.article, data.authors, new=True)
+            # The batch's bylines in one insert (one per article cost a tenth of an import).
+            ArticleAuthor.objects.bulk_create(
+                byline
+                for row, data in zip(rows, batch, strict=True)
+                for byline in self.people.byline(row.article, data.authors)
+            )
             if self.dry_run:
                 transaction.set_rollback(True)
 
