@@ -40,7 +40,22 @@ def anchor_from(query):
     return None
 
 
-class ArticlePaginator(Paginator):
+class BoundedPaginator(Paginator):
+    """Page numbers in ASCII digits from 1 to MAX_PAGE: anything else is no page (a 404), never
+    an error or a walk to a page no reader reaches."""
+
+    def validate_number(self, number):
+        if not isinstance(number, int) and not is_page_number(number):
+            raise PageNotAnInteger(self.error_messages["invalid_page"])
+        number = int(number)
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:
+            raise EmptyPage(self.error_messages["no_results"])
+        return number
+
+
+class ArticlePaginator(BoundedPaginator):
     """Pages without a count, read from an anchor article when the address gives one.
 
     With ``anchored`` pages, ``object_list`` must be ordered newest first (published_at,
@@ -53,16 +68,6 @@ class ArticlePaginator(Paginator):
         self.anchored = anchored
         self.anchor = anchor if anchored else None
         self.deep_offset = DEEP_OFFSET if deep_offset is None else deep_offset
-
-    def validate_number(self, number):
-        if not isinstance(number, int) and not is_page_number(number):
-            raise PageNotAnInteger(self.error_messages["invalid_page"])
-        number = int(number)
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        if number > MAX_PAGE:
-            raise EmptyPage(self.error_messages["no_results"])
-        return number
 
     def page(self, number):
         number = self.validate_number(number)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import ImproperlyConfigured
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connections
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -29,7 +29,7 @@ from django.utils.functional import cached_property
 from markupsafe import Markup, escape
 
 from .models import Article, Tag, TaggedArticle
-from .pagination import MAX_PAGE, is_page_number
+from .pagination import BoundedPaginator, is_page_number
 
 NEWS_DAYS = 2
 # An article's last significant change, as a column: Article.date_modified (the publication, or a
@@ -200,7 +200,7 @@ class OnePagePaginator(Paginator):
         return Page(list(self.items()[: self.per_page]), number, self)
 
 
-class IdRangePaginator(Paginator):
+class IdRangePaginator(BoundedPaginator):
     """Pages of a queryset by ranges of ids: page k holds the rows whose id is in the k-th range
     of ``per_page`` ids, from the first of ``ids`` rounded down to a multiple of ``per_page`` (so
     that the pages stay put when the first row goes).
@@ -228,16 +228,6 @@ class IdRangePaginator(Paginator):
 
     def base(self, first_id):
         return (first_id - 1) // self.per_page * self.per_page
-
-    def validate_number(self, number):
-        if not isinstance(number, int) and not is_page_number(number):
-            raise PageNotAnInteger(self.error_messages["invalid_page"])
-        number = int(number)
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        if number > MAX_PAGE:
-            raise EmptyPage(self.error_messages["no_results"])
-        return number
 
     def page(self, number):
         number = self.validate_number(number)

@@ -74,29 +74,26 @@ class TaggedArticle(TaggedItemBase):
         return self.tag.name
 
 
-# The triggers of migration 0020 on SQLite, which keep TaggedArticle.date_modified equal to its
+# The triggers of migration 0023 on SQLite, which keep TaggedArticle.date_modified equal to its
 # article's. A migration that rebuilds a table on SQLite (most AlterField, an AddField without
 # null=True) drops its triggers with it: they are made again after every migrate
 # (``restore_sqlite_triggers``, apps.py), and the dates copied again.
+ARTICLE_DATE = """(SELECT MAX(published_at, COALESCE(modified_at, published_at))
+            FROM articles_article WHERE id = NEW.content_object_id)"""
 SQLITE_TRIGGERS = [
-    """CREATE TRIGGER IF NOT EXISTS articles_taggedarticle_date_modified_insert
+    f"""CREATE TRIGGER IF NOT EXISTS articles_taggedarticle_date_modified_insert
     AFTER INSERT ON articles_taggedarticle
     BEGIN
-        UPDATE articles_taggedarticle SET date_modified = (
-            SELECT MAX(published_at, COALESCE(modified_at, published_at))
-            FROM articles_article WHERE id = NEW.content_object_id)
+        UPDATE articles_taggedarticle SET date_modified = {ARTICLE_DATE}
         WHERE id = NEW.id;
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS articles_taggedarticle_date_modified_update
+    END""",  # noqa: S608 -- constant text, no value from outside
+    f"""CREATE TRIGGER IF NOT EXISTS articles_taggedarticle_date_modified_update
     AFTER UPDATE OF content_object_id, date_modified ON articles_taggedarticle
-    WHEN NEW.date_modified IS NOT (SELECT MAX(published_at, COALESCE(modified_at, published_at))
-        FROM articles_article WHERE id = NEW.content_object_id)
+    WHEN NEW.date_modified IS NOT {ARTICLE_DATE}
     BEGIN
-        UPDATE articles_taggedarticle SET date_modified = (
-            SELECT MAX(published_at, COALESCE(modified_at, published_at))
-            FROM articles_article WHERE id = NEW.content_object_id)
+        UPDATE articles_taggedarticle SET date_modified = {ARTICLE_DATE}
         WHERE id = NEW.id;
-    END""",
+    END""",  # noqa: S608 -- as above
     """CREATE TRIGGER IF NOT EXISTS articles_article_tags_date_modified
     AFTER UPDATE OF published_at, modified_at ON articles_article
     WHEN OLD.published_at IS NOT NEW.published_at OR OLD.modified_at IS NOT NEW.modified_at

@@ -6,7 +6,6 @@ tests/test_caching.py); a page served from the cache costs no query.
 """
 
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -20,20 +19,10 @@ from articles.notes import ArticleNote
 from articles.source_health import LinkCheck
 
 from .factories import make_article
+from .test_caching import page_cache  # noqa: F401 -- autouse: a fresh local-memory cache for each test
 from .test_ingest import SEED_TAGS, WORDPRESS, ingest, make_source
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": str(uuid.uuid4()),
-        },
-    }
 
 
 def get(client, url):
