@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -20,7 +20,9 @@ from publication.identity import current as current_identity
 
 from .models import Article, SourceLink, Tag
 from .normalize import without_tracking
+from .prepared import Prepared
 from .rendering import web_url, xml_text
+from .views import public_tag
 
 FEED_LENGTH = 30
 # What a browser opening a feed shows: an XSLT page saying what a feed is and how to subscribe,
@@ -124,20 +126,11 @@ class LatestArticlesFeed(Feed):
     def link(self, subject):
         return reverse("articles:list")
 
-    def articles(self, subject):
-        return Article.objects.published()
-
     def items(self, subject):
-        sources = SourceLink.objects.filter(article=OuterRef("pk"), kind=SourceLink.Kind.SOURCE)
-        articles = list(
-            self.articles(subject)
-            .defer("search_document", "body", "body_html", "rendered_with", "stored_cards", "cited")
-            .with_card_data()
-            .annotate(
-                source_url=Subquery(sources.values("url")[:1]),
-                source_publisher=Subquery(sources.values("publisher")[:1]),
-            )[:FEED_LENGTH]
-        )
+        if subject.tag is None:
+            articles = LATEST(now=timezone.now())
+        else:
+            articles = TAGGED(now=timezone.now(), tag=subject.tag.pk)
         for article in articles:
             # Enclosures must be absolute, and syndication leaves them as they are given.
             image = getattr(article, "image", None)
@@ -191,7 +184,7 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return FeedSubject(request, get_object_or_404(Tag.objects.public(), slug=slug))
+        return FeedSubject(request, public_tag(slug))
 
     def title(self, subject):
         site = current_identity(subject.request).name
@@ -200,5 +193,23 @@ class TagFeed(LatestArticlesFeed):
     def link(self, subject):
         return subject.tag.get_absolute_url()
 
-    def articles(self, subject):
-        return super().articles(subject).filter(tags=subject.tag)
+
+def items(now, tag=None):
+    """A feed's articles at ``now``, the latest first, those of ``tag`` when given."""
+    sources = SourceLink.objects.filter(article=OuterRef("pk"), kind=SourceLink.Kind.SOURCE)
+    articles = Article.objects.published(now)
+    if tag is not None:
+        articles = articles.filter(tags=tag)
+    return (
+        articles.defer("search_document", "body", "body_html", "rendered_with", "stored_cards", "cited")
+        .with_card_data()
+        .annotate(
+            source_url=Subquery(sources.values("url")[:1]),
+            source_publisher=Subquery(sources.values("publisher")[:1]),
+        )[:FEED_LENGTH]
+    )
+
+
+# The feeds' query, compiled once per thread (articles.prepared).
+LATEST = Prepared(items, now=Article._meta.get_field("published_at"))
+TAGGED = Prepared(items, now=Article._meta.get_field("published_at"), tag=Tag._meta.get_field("id"))

@@ -115,13 +115,14 @@ ContentManager = models.Manager.from_queryset(ContentQuerySet)
 
 
 class ArticleQuerySet(ContentQuerySet):
-    def published(self):
+    def published(self, now=None):
         """What the public may see: the one rule every public page goes through.
 
         Published, its publication time reached and its expiry time (if any) not yet:
-        a scheduled article appears, and an expiring one disappears, by itself.
+        a scheduled article appears, and an expiring one disappears, by itself. ``now``, when
+        given, is the moment (articles.prepared builds the query with a stand-in).
         """
-        now = timezone.now()
+        now = now or timezone.now()
         return self.filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
             status=self.model.Status.PUBLISHED,
@@ -234,13 +235,13 @@ class TagQuerySet(ContentQuerySet):
         """Tags readers may be shown at all: not the newsroom's internal ones."""
         return self.filter(is_internal=False)
 
-    def public(self):
+    def public(self, now=None):
         """Tags readers may see: not internal, and those of at least one public article
-        (ArticleQuerySet.published()). A tag typed on a draft stays unknown to the public until
-        an article using it is public; an internal tag stays unknown for good."""
+        (ArticleQuerySet.published(), at ``now`` when given). A tag typed on a draft stays unknown
+        to the public until an article using it is public; an internal tag stays unknown for good."""
         from .models import Article
 
-        return self.for_readers().used_by(Article.objects.published())
+        return self.for_readers().used_by(Article.objects.published(now))
 
 
 class TagManager(models.Manager.from_queryset(TagQuerySet)):

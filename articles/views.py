@@ -3,11 +3,11 @@
 Every list shares ``PublishedArticleMixin``; every page reads ``Article.objects.published()``.
 """
 
+import functools
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -24,6 +24,7 @@ from .grouping import coverage
 from .models import Article, PermalinkRedirect, SourceUpdate, Tag, TaggedArticle
 from .pagination import ArticlePaginator, anchor_from, is_page_number
 from .plain_text import shorten
+from .prepared import Prepared
 from .rendering import link_rel, web_url
 from .search import search
 from .source_health import archived_copy_url
@@ -35,16 +36,30 @@ FEATURED_COUNT = 3
 RELATED_COUNT = 4
 # Related articles are chosen among the latest articles sharing a tag, so that
 # their cost does not grow with the archive.
-RELATED_CANDIDATES = 200
+RELATED_CANDIDATES = 100
 SEARCH_COUNT_LIMIT = 1000
 
 
 class PublishedArticleMixin:
-    """What readers may see, with what a page of articles shows, in fixed queries."""
+    """What readers may see, with what a page of articles shows, in fixed queries.
+
+    A list's articles are ``listed(now, **list_values())``; its first page, the cold page readers
+    ask for most, is read by that query compiled once per thread (``first_page``, articles.prepared).
+    """
 
     paginate_by = 20
     paginator_class = ArticlePaginator
     anchored_pages = True  # newest first: "older" and "newer" links start from an article
+    first_page = None  # a Prepared of listed(now, **list_values())'s first page, where a list has one
+    list_fields = {}  # the field each of list_values() is compared with, as Prepared takes them
+
+    @staticmethod
+    def listed(now=None):
+        return Article.objects.published(now).cards()
+
+    def list_values(self):
+        """What names this list's articles beside the time (a tag, a person), as listed() takes them."""
+        return {}
 
     def paginate_queryset(self, queryset, page_size):
         """Pages are numbered in ASCII digits: "last" (a count of the whole list), "𝟙" or
@@ -55,32 +70,30 @@ class PublishedArticleMixin:
 
     def get_paginator(self, queryset, per_page, **kwargs):
         anchor = anchor_from(self.request.GET)
+        first_rows = None
+        if self.first_page is not None:
+            first_rows = functools.partial(self.first_page, now=timezone.now(), **self.list_values())
         return super().get_paginator(
-            queryset, per_page, anchored=self.anchored_pages, anchor=anchor, **kwargs
+            queryset, per_page, anchored=self.anchored_pages, anchor=anchor, first_rows=first_rows, **kwargs
         )
 
     def get_queryset(self):
-        return Article.objects.published().cards()
+        return self.listed(None, **self.list_values())
+
+
+def first_page(view):
+    """A Prepared of ``view``'s first page: listed()'s articles, one more than a page shows (a page
+    reads one row more to know whether an older one exists: articles.pagination)."""
+    fields = {"now": ARTICLE_FIELD("published_at"), **view.list_fields}
+    return Prepared(lambda now, **values: view.listed(now, **values)[: view.paginate_by + 1], **fields)
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            # Chosen in a subquery first, so that only the chosen few are read with their cards'
-            # tags and bylines, not every article of the week the sort went through.
-            chosen = (
-                Article.objects.published()
-                .filter(
-                    importance__gte=FEATURED_IMPORTANCE,
-                    published_at__gte=timezone.now() - timedelta(days=FEATURED_DAYS),
-                )
-                .order_by("-importance", "-published_at", "-id")
-                .values("pk")[:FEATURED_COUNT]
-            )
-            featured = list(
-                Article.objects.filter(pk__in=chosen).cards().order_by("-importance", "-published_at", "-id")
-            )
+            now = timezone.now()
+            featured = FEATURED(now=now, since=now - timedelta(days=FEATURED_DAYS))
             # A story « À la une » is not told twice on the page: the list below leaves it out
             # (the pages that follow start after this one's last article, as before).
             shown = {article.pk for article in featured}
@@ -91,10 +104,18 @@ class ArticleListView(PublishedArticleMixin, ListView):
 
 class TagArticleListView(PublishedArticleMixin, ListView):
     template_name = "articles/tag_article_list.html"
+    list_fields = {"tag": Tag._meta.get_field("id")}
+
+    @staticmethod
+    def listed(now=None, tag=None):
+        return PublishedArticleMixin.listed(now).filter(tags=tag)
+
+    def list_values(self):
+        return {"tag": self.tag.pk}
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        self.tag = public_tag(self.kwargs["slug"])
+        return super().get_queryset()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -168,12 +189,15 @@ class ArticleDetailView(DetailView):
     slug_field = "permalink"
     slug_url_kwarg = "permalink"
 
-    def get_queryset(self):
+    def get_queryset(self, now=None):
         # The search document is for the database's eyes only, the kept cards for lists: neither is read.
-        return Article.objects.published().with_page_data().defer("search_document", "stored_cards")
+        return Article.objects.published(now).with_page_data().defer("search_document", "stored_cards")
 
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
+        found = ARTICLE_PAGE(now=timezone.now(), permalink=self.kwargs[self.slug_url_kwarg])
+        if not found:
+            raise Http404("No such article")
+        article = found[0]
         article.unpack_page_data()
         return article
 
@@ -237,23 +261,74 @@ class ArticleDetailView(DetailView):
     def related_articles(self):
         """Of the latest public articles sharing a tag with this one, those sharing the most tags,
         the newest first among equals."""
-        tag_ids = [tag.pk for tag in self.object.tags_by_name]
+        tag_ids = sorted(tag.pk for tag in self.object.tags_by_name)
         if not tag_ids:
             return []
-        sharing = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
-        candidates = (
-            Article.objects.published()
-            .filter(Exists(sharing))
-            .exclude(pk=self.object.pk)
-            .order_by("-published_at", "-id")
-            .values("pk")[:RELATED_CANDIDATES]
-        )
-        return (
-            Article.objects.filter(pk__in=candidates)
-            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
-            .only("title", "permalink", "published_at")
-            .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
-        )
+        return RELATED(now=timezone.now(), article=self.object.pk, tags=tag_ids)
+
+
+def related_to(now, article, tags):
+    """RELATED's queryset: ``article``'s related articles, those with ``tags``."""
+    sharing = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tags)
+    candidates = (
+        Article.objects.published(now)
+        .filter(Exists(sharing))
+        .exclude(pk=article)
+        .order_by("-published_at", "-id")
+        .values("pk")[:RELATED_CANDIDATES]
+    )
+    return (
+        Article.objects.filter(pk__in=candidates)
+        .annotate(shared_tags=Count("tags", filter=Q(tags__in=tags)))
+        .only("title", "permalink", "published_at")
+        .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
+    )
+
+
+ARTICLE_FIELD = Article._meta.get_field
+# The article page's two queries, compiled once per thread (articles.prepared).
+ARTICLE_PAGE = Prepared(
+    lambda now, permalink: ArticleDetailView().get_queryset(now).filter(permalink=permalink)[:1],
+    now=ARTICLE_FIELD("published_at"),
+    permalink=ARTICLE_FIELD("permalink"),
+)
+
+PUBLIC_TAG = Prepared(
+    lambda now, slug: Tag.objects.public(now).filter(slug=slug)[:1],
+    now=ARTICLE_FIELD("published_at"),
+    slug=Tag._meta.get_field("slug"),
+)
+
+
+def public_tag(slug):
+    """The public tag at ``slug`` (Tag.objects.public()), or a 404."""
+    found = PUBLIC_TAG(now=timezone.now(), slug=slug)
+    if not found:
+        raise Http404("No such tag")
+    return found[0]
+
+
+def featured(now, since):
+    """FEATURED's queryset: the stories « À la une » at ``now``, published ``since``.
+
+    Chosen in a subquery first, so that only the chosen few are read with their cards' tags and
+    bylines, not every article of the week the sort went through."""
+    chosen = (
+        Article.objects.published(now)
+        .filter(importance__gte=FEATURED_IMPORTANCE, published_at__gte=since)
+        .order_by("-importance", "-published_at", "-id")
+        .values("pk")[:FEATURED_COUNT]
+    )
+    return Article.objects.filter(pk__in=chosen).cards().order_by("-importance", "-published_at", "-id")
+
+
+FEATURED = Prepared(featured, now=ARTICLE_FIELD("published_at"), since=ARTICLE_FIELD("published_at"))
+RELATED = Prepared(
+    related_to,
+    now=ARTICLE_FIELD("published_at"),
+    article=ARTICLE_FIELD("id"),
+    tags=Tag._meta.get_field("id"),
+)
 
 
 def shared_image_url(image):
@@ -328,3 +403,7 @@ def coverage_data(link):
     if link.publisher:
         data["publisher"] = {"@type": "Organization", "name": link.publisher}
     return data
+
+
+ArticleListView.first_page = first_page(ArticleListView)
+TagArticleListView.first_page = first_page(TagArticleListView)

@@ -9,13 +9,15 @@ person reviewed follow, the latest few.
 from operator import attrgetter
 
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.utils import timezone
 from django.views.generic import ListView
 
 from articles.bylines import person_data
 from articles.embedded import Rows, instances
 from articles.models import Article
-from articles.views import PublishedArticleMixin
+from articles.prepared import Prepared
+from articles.views import PublishedArticleMixin, first_page
 
 from .models import Person
 
@@ -26,12 +28,21 @@ REVIEWED_FIELDS = ("id", "title", "permalink", "published_at", "reviewed_on")
 
 class PersonArticleListView(PublishedArticleMixin, ListView):
     template_name = "people/person_detail.html"
+    list_fields = {"person": Person._meta.get_field("id")}
+
+    @staticmethod
+    def listed(now=None, person=None):
+        return PublishedArticleMixin.listed(now).filter(authors=person)
+
+    def list_values(self):
+        return {"person": self.person.pk}
 
     def get_queryset(self):
-        # The person and the articles they reviewed, in one query.
-        people = Person.objects.annotate(reviewed=Rows(reviewed_by(OuterRef("pk")), REVIEWED_FIELDS))
-        self.person = get_object_or_404(people, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(authors=self.person)
+        found = PERSON(now=timezone.now(), slug=self.kwargs["slug"])
+        if not found:
+            raise Http404("No such person")
+        self.person = found[0]
+        return super().get_queryset()
 
     def get_context_data(self, **kwargs):
         url = self.request.build_absolute_uri(self.person.get_absolute_url())
@@ -46,7 +57,7 @@ class PersonArticleListView(PublishedArticleMixin, ListView):
         )
 
 
-def reviewed_by(person):
+def reviewed_by(person, now=None):
     """The latest public articles ``person`` reviewed. A review is a reviewer and a day, as the
     article's page and the format say: a reviewer named without a day reviewed nothing readers
     are told of. Walked from the reviewer down their reviews' index (article_reviews_idx), each
@@ -54,9 +65,22 @@ def reviewed_by(person):
     public article instead."""
     return (
         Article.objects.filter(reviewed_by=person, reviewed_on__isnull=False)
-        .filter(Exists(Article.objects.published().filter(pk=OuterRef("pk"))))
+        .filter(Exists(Article.objects.published(now).filter(pk=OuterRef("pk"))))
         .order_by("-reviewed_on", "-published_at")[:REVIEWED_COUNT]
     )
+
+
+def person_page(now, slug):
+    """PERSON's queryset: the person at ``slug`` and, in the same query, the articles they reviewed."""
+    reviewed = Rows(reviewed_by(OuterRef("pk"), now), REVIEWED_FIELDS)
+    return Person.objects.annotate(reviewed=reviewed).filter(slug=slug)[:1]
+
+
+# The page's queries, compiled once per thread (articles.prepared).
+PERSON = Prepared(
+    person_page, now=Article._meta.get_field("published_at"), slug=Person._meta.get_field("slug")
+)
+PersonArticleListView.first_page = first_page(PersonArticleListView)
 
 
 def profile_data(person, request):

@@ -1,0 +1,117 @@
+"""A public page's queries, built and compiled to SQL once per thread, run again with new values.
+
+A cold article page spent more time in Django building its two querysets and compiling them to
+SQL than the database spent answering them (the article's query: 2.0 ms against 0.17 ms). Their
+shape is the same on every request; only a few values change: the time now, the permalink, the
+article's tags. ``Prepared`` builds the queryset once with stand-in values, compiles it, finds
+where each stand-in landed among the SQL's parameters, and then runs the same SQL with the real
+values, reading the rows into instances as the queryset would (its select_related, only() and
+annotations). It checks its own work on first use: compiled again with other stand-ins, the
+parameters must differ exactly where it found them, or it refuses to run.
+
+The values are compared with columns by exact, ``lt``/``lte``/``gt``/``gte`` or ``in`` lookups
+(a list: one SQL per length, so a list of three tags and one of four are two compiled queries).
+A value that changes the SQL itself (None, which becomes ``IS NULL``) is refused.
+"""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.query import ModelIterable
+
+
+class Prepared:
+    """``build(**values)`` -> a queryset of model instances; ``fields`` name the model field each
+    value is compared with (``now=Article._meta.get_field("published_at")``)."""
+
+    def __init__(self, build, **fields):
+        self.build = build
+        self.fields = fields
+        self.local = threading.local()
+
+    def __call__(self, using=DEFAULT_DB_ALIAS, **values):
+        """The instances the queryset built from ``values`` would give, as a list."""
+        if values.keys() != self.fields.keys():
+            raise TypeError(f"Prepared query takes {sorted(self.fields)}, got {sorted(values)}")
+        shape = (
+            using,
+            *(len(value) if isinstance(value, list | tuple) else None for value in values.values()),
+        )
+        compiled = self.local.__dict__.get(shape)
+        if compiled is None:
+            compiled = self.local.__dict__[shape] = self.compile(using, shape[1:])
+        queryset, compiler, sql, slots = compiled
+        adapted = self.adapt(values, connections[using])
+        params = tuple(constant if key is None else adapted[key] for key, constant in slots)
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        return list(ModelIterable(queryset))
+
+    def compile(self, using, lengths):
+        connection = connections[using]
+        first, second = (self.stand_ins(lengths, turn) for turn in (1, 2))
+        queryset = self.build(**first).using(using)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        where = self.adapt(first, connection)
+        slots = []
+        for param in params:
+            matches = [key for key, value in where.items() if _same(value, param)]
+            slots.append((matches[0], None) if matches else (None, param))
+        # Checked: compiled with other stand-ins, the same SQL with the parameters changed just there.
+        other_sql, other_params = self.build(**second).using(using).query.get_compiler(using=using).as_sql()
+        other = self.adapt(second, connection)
+        expected = [constant if key is None else other[key] for key, constant in slots]
+        found = {key for key, _constant in slots if key is not None}
+        if other_sql != sql or list(other_params) != expected or found != set(where):
+            raise ValueError(f"Values that change the SQL itself cannot be prepared: {self.build}")
+        # (key, None) for a parameter that takes a value, (None, the parameter) for one that stays.
+        # Every later run reads through this compiler, its select and converters worked out once.
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+        compiler.get_converters = lambda expressions: converters
+        return queryset, compiler, sql, slots
+
+    def stand_ins(self, lengths, turn):
+        values = {}
+        for number, ((name, field), length) in enumerate(zip(self.fields.items(), lengths, strict=True)):
+            if length is None:
+                values[name] = stand_in(field, turn * 1000 + number)
+            else:
+                values[name] = [
+                    stand_in(field, turn * 1000 + number * 100 + index) for index in range(length)
+                ]
+        return values
+
+    def adapt(self, values, connection):
+        """Each value (each element of a list, keyed (name, index)) as the SQL's parameter."""
+        adapted = {}
+        for name, value in values.items():
+            field = self.fields[name]
+            if isinstance(value, list | tuple):
+                adapted.update(
+                    ((name, index), _db_value(field, item, connection)) for index, item in enumerate(value)
+                )
+            else:
+                adapted[name] = _db_value(field, value, connection)
+        return adapted
+
+
+def _db_value(field, value, connection):
+    if value is None:
+        raise ValueError("None changes the SQL (IS NULL): it cannot be a prepared value")
+    return field.get_db_prep_value(value, connection, prepared=False)
+
+
+def _same(a, b):
+    return type(a) is type(b) and a == b
+
+
+def stand_in(field, number):
+    """A value of ``field``'s kind that no real one will be mistaken for."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return datetime(1901, 2, 3, tzinfo=UTC) + timedelta(seconds=number)
+    if kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField"):
+        return -7_000_000_000 - number
+    return f"\x1fprepared\x1f{number}"
