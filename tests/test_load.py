@@ -2,6 +2,7 @@
 
     make test-load        (LOAD_SECONDS=60 LOAD_READERS=50 LOAD_EDITORS=4 by default)
     REDIS_URL=redis://127.0.0.1:6379/0 make test-load     (pages and generation in Redis)
+    LOAD_CACHE=none make test-load     (no page kept: the figure to compare with, on the same machine)
 
 Marked slow: `make test` leaves it out. A throwaway PostgreSQL server holds the
 demo articles; gunicorn (2 workers of 8 threads) serves them on 127.0.0.1 with
@@ -514,6 +515,8 @@ def report(scenario, tally, lost, extra=""):
     saves = sum(len(marks) for marks in tally.accepted.values())
     errors = sum(count for status, count in tally.statuses.items() if status not in (200, 302))
     cache = "Redis" if os.environ.get("REDIS_URL") else "local memory + generation file"
+    if os.environ.get("LOAD_CACHE") == "none":
+        cache = "none (every page rendered)"
     load = ", ".join(f"{value:.1f}" for value in tally.load)
     print(
         f"\n[{scenario}] {READERS} readers, {EDITORS} editors, {tally.elapsed:.0f} s, cache: {cache}, "
