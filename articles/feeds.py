@@ -210,6 +210,6 @@ def items(now, tag=None):
     )
 
 
-# The feeds' query, compiled once per thread (articles.prepared).
+# The feeds' query, compiled once per database connection (articles.prepared).
 LATEST = Prepared(items, now=Article._meta.get_field("published_at"))
 TAGGED = Prepared(items, now=Article._meta.get_field("published_at"), tag=Tag._meta.get_field("id"))

@@ -44,7 +44,7 @@ class PublishedArticleMixin:
     """What readers may see, with what a page of articles shows, in fixed queries.
 
     A list's articles are ``listed(now, **list_values())``; its first page, the cold page readers
-    ask for most, is read by that query compiled once per thread (``first_page``, articles.prepared).
+    ask for most, is read by that query compiled once per connection (``first_page``, articles.prepared).
     """
 
     paginate_by = 20
@@ -286,7 +286,7 @@ def related_to(now, article, tags):
 
 
 ARTICLE_FIELD = Article._meta.get_field
-# The article page's two queries, compiled once per thread (articles.prepared).
+# The article page's two queries, compiled once per database connection (articles.prepared).
 ARTICLE_PAGE = Prepared(
     lambda now, permalink: ArticleDetailView().get_queryset(now).filter(permalink=permalink)[:1],
     now=ARTICLE_FIELD("published_at"),

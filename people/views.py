@@ -76,7 +76,7 @@ def person_page(now, slug):
     return Person.objects.annotate(reviewed=reviewed).filter(slug=slug)[:1]
 
 
-# The page's queries, compiled once per thread (articles.prepared).
+# The page's queries, compiled once per database connection (articles.prepared).
 PERSON = Prepared(
     person_page, now=Article._meta.get_field("published_at"), slug=Person._meta.get_field("slug")
 )
