@@ -43,23 +43,26 @@ SEARCH_COUNT_LIMIT = 1000
 class PublishedArticleMixin:
     """What readers may see, with what a page of articles shows, in fixed queries.
 
-    A list's articles are ``listed(now, **list_values())``; its first page, the cold page readers
-    ask for most, is read by that query compiled once per connection (``first_page``, articles.prepared).
+    A list's articles are ``listed(now, **list_values())``: the public ones, narrowed by what
+    ``list_filters`` names (a tag's page: its tag, kept as ``self.tag``). Its first page, the cold
+    page readers ask for most, is read by that query compiled once per connection (``first_page``,
+    articles.prepared).
     """
 
     paginate_by = 20
     paginator_class = ArticlePaginator
     anchored_pages = True  # newest first: "older" and "newer" links start from an article
     first_page = None  # a Prepared of listed(now, **list_values())'s first page, where a list has one
-    list_fields = {}  # the field each of list_values() is compared with, as Prepared takes them
+    list_filters = {}  # the view's attribute -> the relation of Article it narrows the list by
 
-    @staticmethod
-    def listed(now=None):
-        return Article.objects.published(now).cards()
+    @classmethod
+    def listed(cls, now=None, **values):
+        """The list's articles at ``now``; ``values``: the primary key of each of list_filters'."""
+        articles = Article.objects.published(now).cards()
+        return articles.filter(**{cls.list_filters[name]: value for name, value in values.items()})
 
     def list_values(self):
-        """What names this list's articles beside the time (a tag, a person), as listed() takes them."""
-        return {}
+        return {name: getattr(self, name).pk for name in self.list_filters}
 
     def paginate_queryset(self, queryset, page_size):
         """Pages are numbered in ASCII digits: "last" (a count of the whole list), "𝟙" or
@@ -84,7 +87,10 @@ class PublishedArticleMixin:
 def first_page(view):
     """A Prepared of ``view``'s first page: listed()'s articles, one more than a page shows (a page
     reads one row more to know whether an older one exists: articles.pagination)."""
-    fields = {"now": ARTICLE_FIELD("published_at"), **view.list_fields}
+    narrowing = {
+        name: ARTICLE_FIELD(relation).related_model._meta.pk for name, relation in view.list_filters.items()
+    }
+    fields = {"now": ARTICLE_FIELD("published_at"), **narrowing}
     return Prepared(lambda now, **values: view.listed(now, **values)[: view.paginate_by + 1], **fields)
 
 
@@ -104,14 +110,7 @@ class ArticleListView(PublishedArticleMixin, ListView):
 
 class TagArticleListView(PublishedArticleMixin, ListView):
     template_name = "articles/tag_article_list.html"
-    list_fields = {"tag": Tag._meta.get_field("id")}
-
-    @staticmethod
-    def listed(now=None, tag=None):
-        return PublishedArticleMixin.listed(now).filter(tags=tag)
-
-    def list_values(self):
-        return {"tag": self.tag.pk}
+    list_filters = {"tag": "tags"}
 
     def get_queryset(self):
         self.tag = public_tag(self.kwargs["slug"])

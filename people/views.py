@@ -28,14 +28,7 @@ REVIEWED_FIELDS = ("id", "title", "permalink", "published_at", "reviewed_on")
 
 class PersonArticleListView(PublishedArticleMixin, ListView):
     template_name = "people/person_detail.html"
-    list_fields = {"person": Person._meta.get_field("id")}
-
-    @staticmethod
-    def listed(now=None, person=None):
-        return PublishedArticleMixin.listed(now).filter(authors=person)
-
-    def list_values(self):
-        return {"person": self.person.pk}
+    list_filters = {"person": "authors"}
 
     def get_queryset(self):
         found = PERSON(now=timezone.now(), slug=self.kwargs["slug"])
