@@ -15,12 +15,13 @@ A value that changes the SQL itself (None, which becomes ``IS NULL``) is refused
 """
 
 import copy
-import threading
-import weakref
 from datetime import UTC, datetime, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.query import ModelIterable
+
+# The attribute of a connection (Django's DatabaseWrapper) that holds the queries compiled on it.
+KEPT_ON_CONNECTION = "prepared_queries"
 
 
 class Prepared:
@@ -30,10 +31,6 @@ class Prepared:
     def __init__(self, build, **fields):
         self.build = build
         self.fields = fields
-        # Compiled for each connection (a thread's, or a context's): its SQL is that database's,
-        # and its compiler runs on that connection. Dropped with the connection.
-        self.compiled = weakref.WeakKeyDictionary()
-        self.lock = threading.Lock()
 
     def __call__(self, using=DEFAULT_DB_ALIAS, **values):
         """The instances the queryset built from ``values`` would give, as a list."""
@@ -41,11 +38,12 @@ class Prepared:
             raise TypeError(f"Prepared query takes {sorted(self.fields)}, got {sorted(values)}")
         connection = connections[using]
         shape = tuple(len(value) if isinstance(value, list | tuple) else None for value in values.values())
-        compiled = self.compiled.get(connection, {}).get(shape)
+        # Kept on the connection (a thread's, or a context's): its SQL is that database's, its
+        # compiler runs on it, and both go with it (a thread per request must not keep them open).
+        kept = connection.__dict__.setdefault(KEPT_ON_CONNECTION, {})
+        compiled = kept.get((self, shape))
         if compiled is None:
-            compiled = self.compile(connection, shape)
-            with self.lock:
-                self.compiled.setdefault(connection, {})[shape] = compiled
+            compiled = kept[self, shape] = self.compile(connection, shape)
         compiler, sql, slots = compiled
         adapted = self.adapt(values, connection)
         params = tuple(constant if key is None else adapted[key] for key, constant in slots)

@@ -5,12 +5,17 @@ Each page below is asked for once before the change, so that its queries are com
 values than those of the request that must see the change.
 """
 
+import gc
+import threading
 import time
+import weakref
 from datetime import timedelta
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from articles import views
 from articles.models import Article, ArticleAuthor
 from articles.prepared import Prepared
 from people.models import Person
@@ -89,3 +94,25 @@ def test_a_value_that_changes_the_sql_is_refused():
         exact(words=None)
     with pytest.raises(TypeError):
         exact(title="Grippe")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finished_threads_connection_is_not_kept():
+    """A server that starts a thread per request (runserver) gives each its own connection: the
+    queries compiled on it must not keep it, open, once the thread is gone."""
+    make_article(title="Un article", tags=["Cardiologie"])
+    kept = []
+
+    def request():
+        views.ARTICLE_PAGE(now=timezone.now(), permalink=Article.objects.get().permalink)
+        kept.append(weakref.ref(connections[DEFAULT_DB_ALIAS]))
+        connections[DEFAULT_DB_ALIAS].close()  # as Django does at the end of a request
+
+    for _ in range(3):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+    gc.collect()
+
+    assert len(kept) == 3
+    assert [ref() for ref in kept] == [None, None, None]
