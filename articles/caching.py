@@ -347,6 +347,9 @@ def cached_page(view):
             # Every cached page only reads: a function view (the sitemaps, the API's documentation)
             # would otherwise answer TRACE or any made-up method with the whole page.
             return HttpResponseNotAllowed(READ_METHODS)
+        if request.method == "OPTIONS":
+            # What it allows, and no page: as a class-based view answers (a feed gave its items).
+            return HttpResponse(headers={"Allow": ", ".join(READ_METHODS), "Content-Length": "0"})
         if is_private(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)

@@ -7,13 +7,13 @@ from .factories import make_article
 
 pytestmark = pytest.mark.django_db
 
-ADDRESSES = ["/sitemap.xml", "/sitemap-articles.xml", "/api/v1/docs", "/", "/feed/"]
+ADDRESSES = ["/sitemap.xml", "/sitemap-articles.xml", "/api/v1/docs", "/", "/feed/", "/tags/sante/feed/"]
 
 
 @pytest.mark.parametrize("url", ADDRESSES)
 @pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "FOO"])
 def test_a_public_page_refuses_other_methods(client, url, method):
-    make_article(title="Une page publique")
+    make_article(title="Une page publique", tags=["Santé"])
     response = client.generic(method, url)
     assert response.status_code == 405
     assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
@@ -22,6 +22,15 @@ def test_a_public_page_refuses_other_methods(client, url, method):
 
 @pytest.mark.parametrize("url", ADDRESSES)
 def test_a_public_page_still_answers_get_and_head(client, url):
-    make_article(title="Une page publique")
+    make_article(title="Une page publique", tags=["Santé"])
     assert client.get(url).status_code == 200
     assert client.head(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ADDRESSES)
+def test_options_says_what_is_allowed_without_the_page(client, url):
+    make_article(title="Une page publique", tags=["Santé"])
+    response = client.options(url)
+    assert response.status_code == 200
+    assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert response.content == b""
