@@ -151,12 +151,25 @@ PEOPLE = (
 IMPORTANCE = ("", "", "", "", "1", "2", "2", "3", "4", "haute", "top", "normale")
 START = datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
 SPAN_SECONDS = 7 * 365 * 24 * 3600
+MAX_DRAWS = 1000  # an article drawn again while its address is taken (generate), at most
 
 
 def generate(count, seed=1):
+    """``count`` files as (name, text). Two never claim the same address: a title cut at the slug's
+    length loses its cohort number, and from about 50,000 articles two of the same day met (one
+    imported as an update of the other, or refused); such an article is drawn again."""
     rng = random.Random(seed)
+    taken = set()
     for number in range(count):
-        yield make_article(rng, number)
+        name, text, addresses = make_article(rng, number)
+        for _ in range(MAX_DRAWS):
+            if taken.isdisjoint(addresses):
+                break
+            name, text, addresses = make_article(rng, number)
+        else:
+            raise ValueError(f"no free address for article {number} in {MAX_DRAWS} draws")
+        taken |= addresses
+        yield name, text
 
 
 def byline(number):
@@ -226,4 +239,7 @@ def make_article(rng, number):
         body="\n\n".join(blocks),
         source_url=source_url,
     )
-    return f"{number:07d}-{slug[:60]}.md", text
+    # The addresses the import may give it: its permalink (its day in UTC), or, without one, the
+    # address its title and its day in Paris make (Article.permalink_for).
+    addresses = {f"{when:%Y-%m-%d}-{slug}", Article.permalink_for(slug, when)}
+    return f"{number:07d}-{slug[:60]}.md", text, addresses
