@@ -190,6 +190,25 @@ def test_the_index_costs_the_same_queries_for_few_and_many_articles(client):
     assert queries_for(client, "/sitemap.xml") == few <= 2
 
 
+def test_a_million_ids_make_two_thousand_pages_each_dated_by_its_section(client):
+    """The index of a site whose ids run to 1,000,000 lists 2,000 pages of 500 articles, each
+    with the date of the section's latest change, to the second and in the site's time zone."""
+    older = make_article(pk=1, tags=["Ancien"], published_at=timezone.make_aware(datetime(2025, 3, 1, 8)))
+    bastille_day = timezone.make_aware(datetime(2026, 7, 14, 9, 30, 5, 999))
+    latest = make_article(pk=1_000_000, published_at=bastille_day)
+
+    index = get_xml(client, "/sitemap.xml")
+
+    entries = [(sitemap.findtext(f"{SM}loc"), sitemap.findtext(f"{SM}lastmod")) for sitemap in index]
+    articles = [entry for entry in entries if entry[0].startswith(f"{HOST}/sitemap-articles.xml")]
+    assert [location for location, _lastmod in articles] == [f"{HOST}/sitemap-articles.xml"] + [
+        f"{HOST}/sitemap-articles.xml?p={n}" for n in range(2, 2001)
+    ]
+    assert {lastmod for _location, lastmod in articles} == {"2026-07-14T09:30:05+02:00"}
+    assert older.published_at < latest.published_at
+    assert dict(entries)[f"{HOST}/sitemap-tags.xml"] == "2026-07-14T09:30:05+02:00"
+
+
 def test_every_section_of_the_index_answers(client, content):
     make_article(title="Étiqueté", tags=["Cardiologie"])
     index = get_xml(client, "/sitemap.xml")
