@@ -62,14 +62,15 @@ class ArticlePaginator(BoundedPaginator):
     then id), as every list of articles is but search results: those are read by number.
     ``anchor`` is what anchor_from() found in the page's address. ``first_rows``, when given,
     returns the first page's rows as ``object_list[: per_page + 1]`` would, faster
-    (articles.prepared).
+    (articles.prepared). With ``ids_first``, every page finds its rows' ids before reading
+    them (``ids_first()``), not only deep ones: a list narrowed by a join (a tag's, a person's).
     """
 
-    def __init__(self, *args, anchored=False, anchor=None, deep_offset=None, first_rows=None, **kwargs):
+    def __init__(self, *args, anchored=False, anchor=None, ids_first=False, first_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.anchored = anchored
         self.anchor = anchor if anchored else None
-        self.deep_offset = DEEP_OFFSET if deep_offset is None else deep_offset
+        self.read_ids_first = ids_first
         self.first_rows = first_rows
 
     def page(self, number):
@@ -89,8 +90,8 @@ class ArticlePaginator(BoundedPaginator):
             return self.first_rows()
         bottom = (number - 1) * self.per_page
         rows = self.object_list[bottom : bottom + self.per_page + 1]
-        if bottom >= self.deep_offset:
-            rows = self.object_list.filter(pk__in=rows.values("pk"))
+        if self.read_ids_first or bottom >= DEEP_OFFSET:
+            rows = ids_first(self.object_list, rows)
         return list(rows)
 
     def _rows_from_anchor(self):
@@ -100,9 +101,21 @@ class ArticlePaginator(BoundedPaginator):
         moment = Subquery(self.object_list.filter(pk=pk).prefetch_related(None).values("published_at")[:1])
         if direction == "before":
             rows = self.object_list.filter(published_at__lte=moment).exclude(published_at=moment, pk__gte=pk)
-            return list(rows[: self.per_page + 1])
-        rows = self.object_list.filter(published_at__gte=moment).exclude(published_at=moment, pk__lte=pk)
-        return list(rows.order_by("published_at", "id")[: self.per_page])[::-1]
+            rows = rows[: self.per_page + 1]
+        else:
+            rows = self.object_list.filter(published_at__gte=moment).exclude(published_at=moment, pk__lte=pk)
+            rows = rows.order_by("published_at", "id")[: self.per_page]
+        if self.read_ids_first:
+            return list(ids_first(self.object_list, rows))
+        return list(rows) if direction == "before" else list(rows)[::-1]
+
+
+def ids_first(articles, rows):
+    """``rows`` (a slice of ``articles``) read as two steps of one query: their ids, from the
+    index and the join alone, then only those rows' cards (``articles`` in its order). On SQLite
+    with statistics a tag's page walked the tag's index and drew the card of each of its
+    articles (828 for « France » at 10,000 articles) before sorting them for the first 21."""
+    return articles.filter(pk__in=rows.values("pk"))
 
 
 class ArticlePage(Page):

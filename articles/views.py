@@ -22,7 +22,7 @@ from .bylines import person_data
 from .cache_scope import article_page
 from .grouping import coverage
 from .models import Article, PermalinkRedirect, SourceUpdate, Tag, TaggedArticle
-from .pagination import ArticlePaginator, anchor_from, is_page_number
+from .pagination import ArticlePaginator, anchor_from, ids_first, is_page_number
 from .plain_text import shorten
 from .prepared import Prepared
 from .rendering import link_rel, web_url
@@ -52,7 +52,7 @@ class PublishedArticleMixin:
     paginate_by = 20
     paginator_class = ArticlePaginator
     anchored_pages = True  # newest first: "older" and "newer" links start from an article
-    first_page = None  # a Prepared of listed(now, **list_values())'s first page, where a list has one
+    first_page = None  # a FirstPage of listed(now, **list_values()), where a list has one
     list_filters = {}  # the view's attribute -> the relation of Article it narrows the list by
 
     @classmethod
@@ -75,23 +75,49 @@ class PublishedArticleMixin:
         anchor = anchor_from(self.request.GET)
         first_rows = None
         if self.first_page is not None:
-            first_rows = functools.partial(self.first_page, now=timezone.now(), **self.list_values())
+            first_rows = functools.partial(
+                self.first_page, per_page, now=timezone.now(), **self.list_values()
+            )
         return super().get_paginator(
-            queryset, per_page, anchored=self.anchored_pages, anchor=anchor, first_rows=first_rows, **kwargs
+            queryset,
+            per_page,
+            anchored=self.anchored_pages,
+            anchor=anchor,
+            ids_first=bool(self.list_filters),
+            first_rows=first_rows,
+            **kwargs,
         )
 
     def get_queryset(self):
         return self.listed(None, **self.list_values())
 
 
-def first_page(view):
-    """A Prepared of ``view``'s first page: listed()'s articles, one more than a page shows (a page
-    reads one row more to know whether an older one exists: articles.pagination)."""
-    narrowing = {
-        name: ARTICLE_FIELD(relation).related_model._meta.pk for name, relation in view.list_filters.items()
-    }
-    fields = {"now": ARTICLE_FIELD("published_at"), **narrowing}
-    return Prepared(lambda now, **values: view.listed(now, **values)[: view.paginate_by + 1], **fields)
+class FirstPage:
+    """``view``'s first page, compiled once per connection and page size (articles.prepared):
+    listed()'s articles, one more than a page shows (a page reads one row more to know whether
+    an older one exists: articles.pagination), their ids first when the list is narrowed by a
+    join, as its other pages are (ids_first). A page size is part of the SQL (its LIMIT): each
+    size has its own compiled query, so that a view given another page size never reads a stale one."""
+
+    def __init__(self, view):
+        self.view = view
+        narrowing = {
+            name: ARTICLE_FIELD(relation).related_model._meta.pk
+            for name, relation in view.list_filters.items()
+        }
+        self.fields = {"now": ARTICLE_FIELD("published_at"), **narrowing}
+        self.by_size = {}
+
+    def __call__(self, size, **values):
+        prepared = self.by_size.get(size)
+        if prepared is None:
+            prepared = self.by_size[size] = Prepared(functools.partial(self.build, size), **self.fields)
+        return prepared(**values)
+
+    def build(self, size, now, **values):
+        articles = self.view.listed(now, **values)
+        rows = articles[: size + 1]
+        return ids_first(articles, rows) if self.view.list_filters else rows
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
@@ -404,5 +430,5 @@ def coverage_data(link):
     return data
 
 
-ArticleListView.first_page = first_page(ArticleListView)
-TagArticleListView.first_page = first_page(TagArticleListView)
+ArticleListView.first_page = FirstPage(ArticleListView)
+TagArticleListView.first_page = FirstPage(TagArticleListView)

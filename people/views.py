@@ -17,7 +17,7 @@ from articles.bylines import person_data
 from articles.embedded import Rows, instances
 from articles.models import Article
 from articles.prepared import Prepared
-from articles.views import PublishedArticleMixin, first_page
+from articles.views import FirstPage, PublishedArticleMixin
 
 from .models import Person
 
@@ -73,7 +73,7 @@ def person_page(now, slug):
 PERSON = Prepared(
     person_page, now=Article._meta.get_field("published_at"), slug=Person._meta.get_field("slug")
 )
-PersonArticleListView.first_page = first_page(PersonArticleListView)
+PersonArticleListView.first_page = FirstPage(PersonArticleListView)
 
 
 def profile_data(person, request):

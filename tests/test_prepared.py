@@ -69,6 +69,20 @@ def test_each_tag_and_person_gets_its_own_articles(client):
     assert client.get("/authors/personne-inconnue/").status_code == 404
 
 
+def test_a_first_page_read_at_one_size_then_another_shows_the_second_size(client, monkeypatch):
+    """The page size is in the compiled SQL (its LIMIT): a list read with 2 articles a page, then
+    with 20, on the same connection, shows 20 (it showed 2 when the first compile was kept)."""
+    anne = Person.objects.create(name="Anne Leroy")
+    for number in range(25):
+        sign(make_article(title=f"Cardio {number}", tags=["Cardiologie"]), anne)
+    pages = ["/", "/tags/cardiologie/", anne.get_absolute_url()]
+
+    monkeypatch.setattr(views.PublishedArticleMixin, "paginate_by", 2)
+    assert [len(listed_titles(client.get(url))) for url in pages] == [2, 2, 2]
+    monkeypatch.setattr(views.PublishedArticleMixin, "paginate_by", 20)
+    assert [len(listed_titles(client.get(url))) for url in pages] == [20, 20, 20]
+
+
 def test_related_articles_for_one_tag_then_three(client):
     """One query per number of tags: an article with three tags is not read with one tag's SQL."""
     one = make_article(title="Un seul tag", tags=["Cardiologie"])
