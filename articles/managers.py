@@ -162,13 +162,16 @@ class ArticleQuerySet(ContentQuerySet):
 
     def with_card_data(self):
         """Everything a list of articles shows, in the rows' own query: the image by a join, the
-        tags as JSON (articles.embedded, read back by Article.tags_by_name)."""
+        tags as JSON (with_tags)."""
+        return self.select_related("image").with_tags()
+
+    def with_tags(self):
+        """The tags of every article as JSON in the rows' own query (articles.embedded, read back by
+        Article.tags_by_name)."""
         from .embedded import embed
 
         tagged = self.model._meta.get_field("tags").remote_field.through
-        return self.select_related("image").annotate(
-            embedded_tags=embed(tagged, "content_object", TAG_FIELDS)
-        )
+        return self.annotate(embedded_tags=embed(tagged, "content_object", TAG_FIELDS))
 
     def cards(self, *fields):
         """with_card_data() and the bylines, reading only the columns a card shows (CARD_FIELDS, the

@@ -6,18 +6,25 @@ the top stories (importance high or top) first, by importance then date, and the
 others grouped under a tag each: the first of their public tags by name, so that each
 article appears once. A reader who chose tags gets the top stories and the groups of
 their tags only (``for_reader``).
+
+A digest holds at most ``DIGEST_LENGTH`` articles, the top stories first, then the latest:
+a letter is read in a few minutes, and a week of several hundred articles made a page and an
+e-mail nobody reads to the end (mail readers cut a long message) that cost as much to draw as
+the week had articles. A week with more says so and links to its months' archives (``more``).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import F, Q
 
 from articles.models import Article, Tag
 
 from .weeks import Week
 
 TOP_IMPORTANCE = Article.Importance.HIGH
+DIGEST_LENGTH = 50
 WEEK = datetime.timedelta(days=7)
 YEAR_OF_WEEKS = 52
 
@@ -34,6 +41,7 @@ class DigestContent:
     top_stories: list
     groups: list  # TagGroup, by tag name, the untagged last
     others: list = field(default_factory=list)  # the articles of the groups
+    more: bool = False  # the week has more public articles than the digest holds (DIGEST_LENGTH)
 
     @property
     def count(self):
@@ -46,33 +54,60 @@ class DigestContent:
         """The digest a reader who chose ``tag_ids`` receives: all of it when they chose none."""
         if not tag_ids:
             return self
-        return DigestContent(self.week, self.top_stories, group(self.others, set(tag_ids)), self.others)
+        return DigestContent(
+            self.week, self.top_stories, group(self.others, set(tag_ids)), self.others, self.more
+        )
+
+    @property
+    def months(self):
+        """The first day of each month the week falls in (one, or two): their archives hold
+        every article of the week, where the digest holds DIGEST_LENGTH."""
+        return sorted({self.week.monday.replace(day=1), self.week.sunday.replace(day=1)})
 
 
-def week_articles(week, last=None):
-    """The week's public articles (or those of the weeks from ``week`` to ``last``), with what their
-    cards show, newest first (fixed queries)."""
+def week_articles(weeks):
+    """The articles of ``weeks`` each of their digests holds, newest first, in one query: for each
+    week, the ids of its most important then latest articles (DIGEST_LENGTH, and one more to tell
+    a week that has more; ``held_first``), found from the index before those rows alone are read."""
+    held = Q()
+    for week in weeks:
+        in_week = Article.objects.published().filter(published_at__gte=week.start, published_at__lt=week.end)
+        held |= Q(pk__in=in_week.order_by(*HELD_FIRST).values("pk")[: DIGEST_LENGTH + 1])
+    return Article.objects.filter(held).order_by("-published_at", "-pk")
+
+
+# Which articles a digest holds when its week has more than DIGEST_LENGTH: the most important
+# first (an article without an importance last), then the latest. ``held_first`` is the same in Python.
+HELD_FIRST = (F("importance").desc(nulls_last=True), "-published_at", "-pk")
+
+
+def held_first(article):
     return (
-        Article.objects.published()
-        .filter(published_at__gte=week.start, published_at__lt=(last or week).end)
-        .with_card_data()
-        .with_bylines()
-        .defer("body", "body_html", "search_document", "cited")
-        .order_by("-published_at", "-pk")
+        article.importance is None,
+        -(article.importance or 0),
+        -article.published_at.timestamp(),
+        -article.pk,
     )
 
 
 def build(week):
-    return digest_of(week, list(week_articles(week)))
+    """The digest of ``week``, with what the cards of its page and e-mails show."""
+    articles = (
+        week_articles([week])
+        .with_card_data()
+        .with_bylines()
+        .defer("body", "body_html", "search_document", "cited")
+    )
+    return digest_of(week, list(articles))
 
 
 def build_weeks(weeks):
-    """The digests of ``weeks`` (newest first, as weeks_with_articles gives them), read in one go:
-    the articles from the oldest week's start to the newest's end, each given to its week."""
+    """The digests of ``weeks`` (newest first, as weeks_with_articles gives them), read in one go,
+    each week's articles given to it: their titles, dates and tags, what the feed shows of them."""
     if not weeks:
         return []
     by_week = {week: [] for week in weeks}
-    for article in week_articles(Week(min(weeks).monday), Week(max(weeks).monday)):
+    for article in week_articles(weeks).with_tags().only("title", "permalink", "published_at", "importance"):
         found = by_week.get(Week.current(article.published_at))
         if found is not None:
             found.append(article)
@@ -80,12 +115,18 @@ def build_weeks(weeks):
 
 
 def digest_of(week, articles):
+    """The digest of ``week`` from its ``articles`` (newest first, as week_articles gives them):
+    DIGEST_LENGTH of them at most, the top stories by importance then date, the others by tag."""
+    more = len(articles) > DIGEST_LENGTH
+    if more:  # the one read past the length, to know
+        dropped = max(articles, key=held_first)
+        articles = [article for article in articles if article is not dropped]
     top = sorted(
         (article for article in articles if is_top(article)),
         key=lambda article: (-article.importance, -article.published_at.timestamp()),
     )
     others = [article for article in articles if not is_top(article)]
-    return DigestContent(week, top, group(others), others)
+    return DigestContent(week, top, group(others), others, more)
 
 
 def is_top(article):

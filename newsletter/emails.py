@@ -19,7 +19,7 @@ from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from publication import identity as publication_identity
 from publication.models import SiteIdentity
@@ -27,6 +27,11 @@ from publication.models import SiteIdentity
 from . import tokens
 
 LOGO_CID = "logo"
+# What a digest says when its week had more articles than it holds (newsletter.content.DIGEST_LENGTH).
+MORE = gettext_noop(
+    "This week had more articles than a digest holds: here are the most important and the latest. "
+    "All of them are in the archives:"
+)
 
 
 def site_url():
@@ -96,6 +101,11 @@ class Logo:
         message.attach(image)
 
 
+def archive_month(month):
+    """The address of the archive of ``month`` (a date)."""
+    return reverse("articles:archive-month", kwargs={"year": month.year, "month": f"{month.month:02d}"})
+
+
 def week_range(week):
     """The week's Monday to its Sunday, in the active language."""
     return language_week_range(week, translation.get_language())
@@ -149,6 +159,12 @@ def digest_text(context):
     for group in content.groups:
         lines += [group.tag.name if group.tag else gettext("Other news"), ""]
         entries(group.articles)
+    if content.more:
+        lines += [
+            gettext(MORE),
+            *(f"  {context['absolute'](archive_month(month))}" for month in content.months),
+            "",
+        ]
     lines += [
         gettext("Read it on the site: %(url)s") % {"url": context["page"]},
         "",

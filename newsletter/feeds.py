@@ -5,6 +5,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles import templating
 from articles.feeds import LatestArticlesFeed
 from publication.identity import current as current_identity
 
@@ -34,7 +35,11 @@ class DigestFeed(LatestArticlesFeed):
 
     def item_description(self, built):
         titles = [article.title for article in built.top_stories + built.others]
-        return "<ul>" + "".join(f"<li>{escape(title)}</li>" for title in titles) + "</ul>"
+        more = f"<p>{escape(gettext(emails.MORE))} {escape(self.months(built))}</p>" if built.more else ""
+        return "<ul>" + "".join(f"<li>{escape(title)}</li>" for title in titles) + "</ul>" + more
+
+    def months(self, built):
+        return ", ".join(templating.date(month, "F Y") for month in built.months) + "."
 
     def item_pubdate(self, built):
         return built.week.end

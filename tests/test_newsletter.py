@@ -5,6 +5,7 @@ per-tag preferences, rate limits, and the admin's export and deletion.
 A run of ``send_digest`` killed halfway, and two runs at once, are in test_newsletter_sending.py.
 """
 
+import datetime
 import json
 import logging
 import re
@@ -19,7 +20,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from newsletter import limits, tokens
+from newsletter import content, limits, tokens
 from newsletter.models import Delivery, Digest, Subscriber
 from newsletter.weeks import Week
 
@@ -346,6 +347,62 @@ class TestDigestPages:
         response = client.get(f"/digest/{weeks[0].label}/")
         assert "style=" not in response.content.decode()
         assert "<script" not in response.content.decode()
+
+
+class TestALongWeek:
+    """A digest holds DIGEST_LENGTH articles (here 3 of the week's 4): the most important, then the
+    latest; the page, the e-mail and the feed say the week had more and where all of them are."""
+
+    @pytest.fixture(autouse=True)
+    def three(self, monkeypatch):
+        monkeypatch.setattr(content, "DIGEST_LENGTH", 3)
+
+    def test_the_page_holds_the_most_important_then_the_latest_and_links_the_archives(self, client, weeks):
+        before, _last = weeks
+        page = client.get(f"/digest/{before.label}/").content.decode()
+
+        assert "Vaccin : la une" in page and "Un essai en cardiologie" in page and "Dimanche soir" in page
+        assert "Une étude en oncologie" not in page  # no importance, and older than « Dimanche soir »
+        assert "Cette semaine a compté plus d’articles qu’une lettre n’en tient" in page
+        months = {(before.monday.year, before.monday.month), (before.sunday.year, before.sunday.month)}
+        for year, month in months:
+            assert f'href="/archives/{year}/{month:02d}/"' in page
+            assert client.get(f"/archives/{year}/{month:02d}/").status_code == 200
+
+    def test_a_week_across_two_months_links_both(self, client):
+        week = Week.of(datetime.date(2025, 6, 30))  # Monday 30 June to Sunday 6 July
+        make_article(title="Fin juin", published_at=during(week, 0))
+        make_article(title="Début juillet", published_at=during(week, 4))
+        make_article(title="Encore juillet", published_at=during(week, 5))
+        make_article(title="Dimanche de juillet", published_at=during(week, 6))
+
+        page = client.get(f"/digest/{week.label}/").content.decode()
+
+        assert "Fin juin" not in page and "Dimanche de juillet" in page
+        assert (
+            '<a href="/archives/2025/06/">juin 2025</a>, <a href="/archives/2025/07/">juillet 2025</a>.'
+            in page
+        )
+
+    def test_a_week_of_exactly_the_length_says_nothing_more(self, client, weeks):
+        before, _last = weeks
+        Article.objects.filter(title="Une étude en oncologie").update(status=Article.Status.DRAFT)
+
+        page = client.get(f"/digest/{before.label}/").content.decode()
+
+        assert "Dimanche soir" in page and "plus d’articles qu’une lettre" not in page
+
+    def test_the_e_mail_and_the_feed_say_it_too(self, client, smtp_server, weeks):
+        before, _last = weeks
+        Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
+        call_command("send_digest", "--week", before.label, stdout=_Out())
+
+        text = smtp_server.text(smtp_server.to(READER)[0])
+        assert "Une étude en oncologie" not in text and "Dimanche soir" in text
+        assert "plus d’articles qu’une lettre n’en tient" in text
+        assert f"{SITE}/archives/{before.monday.year}/{before.monday.month:02d}/" in links_in(text)
+        feed = client.get("/digest/feed/").content.decode()
+        assert "Une étude en oncologie" not in feed and "plus d’articles qu’une lettre" in feed
 
 
 class TestSubscription:
