@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import F, Q
+from django.utils import timezone
 
 from articles.models import Article, Tag
 
@@ -42,6 +43,9 @@ class DigestContent:
     groups: list  # TagGroup, by tag name, the untagged last
     others: list = field(default_factory=list)  # the articles of the groups
     more: bool = False  # the week has more public articles than the digest holds (DIGEST_LENGTH)
+    # When it has: the first day of each month of the week that holds a public article, whose
+    # archive then lists them all (archive_months).
+    months: list = field(default_factory=list)
 
     @property
     def count(self):
@@ -55,14 +59,8 @@ class DigestContent:
         if not tag_ids:
             return self
         return DigestContent(
-            self.week, self.top_stories, group(self.others, set(tag_ids)), self.others, self.more
+            self.week, self.top_stories, group(self.others, set(tag_ids)), self.others, self.more, self.months
         )
-
-    @property
-    def months(self):
-        """The first day of each month the week falls in (one, or two): their archives hold
-        every article of the week, where the digest holds DIGEST_LENGTH."""
-        return sorted({self.week.monday.replace(day=1), self.week.sunday.replace(day=1)})
 
 
 def week_articles(weeks):
@@ -126,7 +124,24 @@ def digest_of(week, articles):
         key=lambda article: (-article.importance, -article.published_at.timestamp()),
     )
     others = [article for article in articles if not is_top(article)]
-    return DigestContent(week, top, group(others), others, more)
+    months = archive_months(week, articles) if more else []
+    return DigestContent(week, top, group(others), others, more, months)
+
+
+def archive_months(week, articles):
+    """The first day of each month of ``week`` that holds a public article, so that its archive
+    answers: those of ``articles`` (some of the week's), and the other month of a week across two
+    when it holds none of them but another public article (one query, then only)."""
+    months = {timezone.localtime(article.published_at).date().replace(day=1) for article in articles}
+    first, second = week.monday.replace(day=1), week.sunday.replace(day=1)
+    turn = datetime.datetime.combine(second, datetime.time(), tzinfo=week.start.tzinfo)
+    parts = {first: (week.start, turn), second: (turn, week.end)} if first != second else {}
+    for month, (start, end) in parts.items():
+        if month not in months:
+            public = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+            if public.exists():
+                months.add(month)
+    return sorted(months)
 
 
 def is_top(article):

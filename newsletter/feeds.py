@@ -25,7 +25,16 @@ class DigestFeed(LatestArticlesFeed):
         return reverse("newsletter:digests")
 
     def items(self, subject):
-        return content.build_weeks(content.weeks_with_articles(Week.current(), count=FEED_LENGTH))
+        digests = content.build_weeks(content.weeks_with_articles(Week.current(), count=FEED_LENGTH))
+        for built in digests:  # what item_description links to, as absolute addresses
+            built.archives = [
+                (
+                    templating.date(month, "F Y"),
+                    subject.request.build_absolute_uri(emails.archive_month(month)),
+                )
+                for month in built.months
+            ]
+        return digests
 
     def item_title(self, built):
         return gettext("The week of %(range)s") % {"range": emails.week_range(built.week)}
@@ -35,11 +44,11 @@ class DigestFeed(LatestArticlesFeed):
 
     def item_description(self, built):
         titles = [article.title for article in built.top_stories + built.others]
-        more = f"<p>{escape(gettext(emails.MORE))} {escape(self.months(built))}</p>" if built.more else ""
+        more = ""
+        if built.more:
+            links = ", ".join(f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in built.archives)
+            more = f"<p>{escape(gettext(emails.MORE))} {links}.</p>"
         return "<ul>" + "".join(f"<li>{escape(title)}</li>" for title in titles) + "</ul>" + more
-
-    def months(self, built):
-        return ", ".join(templating.date(month, "F Y") for month in built.months) + "."
 
     def item_pubdate(self, built):
         return built.week.end

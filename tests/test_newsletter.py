@@ -384,6 +384,19 @@ class TestALongWeek:
             in page
         )
 
+    def test_a_month_of_the_week_without_a_public_article_is_not_linked(self, client):
+        """Its archive answers 404: the week in progress when a month begins, a site's first week."""
+        week = Week.of(datetime.date(2025, 6, 30))  # Monday 30 June to Sunday 6 July
+        for day in (3, 4, 5, 6):
+            make_article(title=f"Juillet {day}", published_at=during(week, day))
+        make_article(title="Brouillon de juin", published_at=during(week, 0), status=Article.Status.DRAFT)
+
+        page = client.get(f"/digest/{week.label}/").content.decode()
+
+        assert "Juillet 3" not in page and "Juillet 6" in page
+        assert '<a href="/archives/2025/07/">juillet 2025</a>.' in page and "/archives/2025/06/" not in page
+        assert client.get("/archives/2025/06/").status_code == 404
+
     def test_a_week_of_exactly_the_length_says_nothing_more(self, client, weeks):
         before, _last = weeks
         Article.objects.filter(title="Une étude en oncologie").update(status=Article.Status.DRAFT)
@@ -403,6 +416,8 @@ class TestALongWeek:
         assert f"{SITE}/archives/{before.monday.year}/{before.monday.month:02d}/" in links_in(text)
         feed = client.get("/digest/feed/").content.decode()
         assert "Une étude en oncologie" not in feed and "plus d’articles qu’une lettre" in feed
+        month = f"http://testserver/archives/{before.monday.year}/{before.monday.month:02d}/"
+        assert f'&lt;a href="{month}"&gt;' in feed  # the description is HTML, escaped in the XML
 
 
 class TestSubscription:
