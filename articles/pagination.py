@@ -64,8 +64,9 @@ class ArticlePaginator(BoundedPaginator):
     then id), as every list of articles is but search results: those are read by number.
     ``anchor`` is what anchor_from() found in the page's address. ``first_rows``, when given,
     returns the first page's rows as ``object_list[: per_page + 1]`` would, faster
-    (articles.prepared). With ``ids_first``, every page finds its rows' ids before reading
-    them (``ids_first()``), not only deep ones: a list narrowed by a join (a tag's, a person's).
+    (articles.prepared). A page by number after the first finds its rows' ids before reading
+    them (``ids_first()``); with ``ids_first``, so do the pages read from an anchor: a list
+    narrowed by a join (a tag's, a person's), whose compiled first page does the same.
     """
 
     def __init__(self, *args, anchored=False, anchor=None, ids_first=False, first_rows=None, **kwargs):
