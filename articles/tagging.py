@@ -1,5 +1,7 @@
 """Tags (django-taggit, one model of our own) and which article has which; exported by articles.models."""
 
+from importlib import import_module
+
 from django.db import connections, models
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -45,10 +47,12 @@ class Tag(TagBase):
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey("articles.Article", on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
-    # The article's Article.date_modified, copied by database triggers (migration
-    # 0020_tagged_article_date_modified) whatever writes the article or the tagging: a tag's
-    # latest change is then one step into an index (the tags' sitemap), not a sort of its articles.
+    # The article's Article.date_modified and published_at, copied by database triggers
+    # (migrations 0023 and 0024) whatever writes the article or the tagging: a tag's latest change
+    # is then one step into an index (the tags' sitemap), and a tag's list of articles a walk down
+    # another in its order (ArticleQuerySet.narrowed), not a sort of the tag's every article.
     date_modified = models.DateTimeField(null=True, editable=False, serialize=False)
+    published_at = models.DateTimeField(null=True, editable=False, serialize=False)
 
     objects = TaggedArticleManager()
 
@@ -62,6 +66,7 @@ class TaggedArticle(TaggedItemBase):
         indexes = [
             models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx"),
             models.Index(fields=["tag", "-date_modified"], name="tagged_article_lastmod_idx"),
+            models.Index(fields=["tag", "-published_at", "-content_object"], name="tagged_article_list_idx"),
         ]
 
     def natural_key(self):
@@ -74,55 +79,26 @@ class TaggedArticle(TaggedItemBase):
         return self.tag.name
 
 
-# The triggers of migration 0023 on SQLite, which keep TaggedArticle.date_modified equal to its
-# article's. A migration that rebuilds a table on SQLite (most AlterField, an AddField without
-# null=True) drops its triggers with it: they are made again after every migrate
-# (``restore_sqlite_triggers``, apps.py), and the dates copied again.
-ARTICLE_DATE = """(SELECT MAX(published_at, COALESCE(modified_at, published_at))
-            FROM articles_article WHERE id = NEW.content_object_id)"""
-SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER IF NOT EXISTS articles_taggedarticle_date_modified_insert
-    AFTER INSERT ON articles_taggedarticle
-    BEGIN
-        UPDATE articles_taggedarticle SET date_modified = {ARTICLE_DATE}
-        WHERE id = NEW.id;
-    END""",  # noqa: S608 -- constant text, no value from outside
-    f"""CREATE TRIGGER IF NOT EXISTS articles_taggedarticle_date_modified_update
-    AFTER UPDATE OF content_object_id, date_modified ON articles_taggedarticle
-    WHEN NEW.date_modified IS NOT {ARTICLE_DATE}
-    BEGIN
-        UPDATE articles_taggedarticle SET date_modified = {ARTICLE_DATE}
-        WHERE id = NEW.id;
-    END""",  # noqa: S608 -- as above
-    """CREATE TRIGGER IF NOT EXISTS articles_article_tags_date_modified
-    AFTER UPDATE OF published_at, modified_at ON articles_article
-    WHEN OLD.published_at IS NOT NEW.published_at OR OLD.modified_at IS NOT NEW.modified_at
-    BEGIN
-        UPDATE articles_taggedarticle
-        SET date_modified = MAX(NEW.published_at, COALESCE(NEW.modified_at, NEW.published_at))
-        WHERE content_object_id = NEW.id;
-    END""",
-]
-SQLITE_FILL = """UPDATE articles_taggedarticle SET date_modified = (
-    SELECT MAX(published_at, COALESCE(modified_at, published_at))
-    FROM articles_article WHERE articles_article.id = articles_taggedarticle.content_object_id)"""
+# On SQLite a migration that rebuilds a table (most AlterField, an AddField without null=True)
+# drops its triggers with it: those that keep TaggedArticle's and ArticleAuthor's copies of their
+# article's dates (migration 0024) are made again after every migrate (apps.py), and the dates copied.
+LIST_DATES = "articles.migrations.0024_list_dates"
 
 
 def restore_sqlite_triggers(using="default", **kwargs):
-    """post_migrate receiver: on SQLite, make any missing date_modified trigger again, and copy the dates."""
+    """post_migrate receiver: on SQLite, make any missing trigger of LIST_DATES again, and copy the dates."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
         table = connection.introspection.get_table_description(cursor, "articles_taggedarticle")
-        if "date_modified" not in {column.name for column in table}:  # before migration 0020
+        if "published_at" not in {column.name for column in table}:  # before migration 0024
             return
-        cursor.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-            ["articles_%date_modified%"],
-        )
-        if cursor.fetchone()[0] == len(SQLITE_TRIGGERS):
+        list_dates = import_module(LIST_DATES)
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+        missing = [sql for sql in list_dates.SQLITE if list_dates.trigger_name(sql) not in present]
+        if not missing:
             return
-        for statement in SQLITE_TRIGGERS:
+        for statement in [*missing, *list_dates.fill(connection.vendor)]:
             cursor.execute(statement)
-        cursor.execute(SQLITE_FILL)

@@ -268,7 +268,7 @@ def tag_lastmods(client):
 
 def test_a_tags_lastmod_follows_its_articles_whatever_writes_them(client):
     """Each tagging keeps its article's latest significant change (database triggers, migration
-    0020): a save, a queryset's update(), a tag added through the m2m, an article unpublished."""
+    0023, 0024): a save, a queryset's update(), a tag added through the m2m, an article unpublished."""
     tag = f"{HOST}/tags/oncologie/"
     make_article(title="Ancien", tags=["Oncologie"], published_at=day(1, 10))
     newer = make_article(title="Récent", tags=["Oncologie"], published_at=day(3, 5))
@@ -329,7 +329,7 @@ def test_date_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(client
     """A later migration that rebuilds the articles' table on SQLite drops its triggers with it."""
     article = make_article(title="Étiqueté", tags=["Oncologie"], published_at=day(1, 10))
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER articles_article_tags_date_modified")
+        cursor.execute("DROP TRIGGER articles_article_list_dates")
     Article.objects.filter(pk=article.pk).update(published_at=day(2, 1))  # not copied: no trigger
 
     call_command("migrate", verbosity=0)
