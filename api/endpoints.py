@@ -11,6 +11,7 @@ from functools import wraps
 from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
 from django.utils.translation import gettext_noop
@@ -21,6 +22,7 @@ from ninja.renderers import JSONRenderer
 from articles import caching, reversing
 from articles.cache_scope import article_page
 from articles.grouping import coverage
+from articles.managers import NARROWED_ORDER
 from articles.models import Article, PermalinkRedirect, SourceLink, Tag
 from articles.rendering import absolute_addresses, web_url
 from articles.urls import PermalinkConverter
@@ -86,12 +88,17 @@ def list_articles(
     ),
     limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="How many articles a page holds."),
 ):
-    articles = Article.objects.published().cards("first_published_at", "modified_at")
+    now = timezone.now()
+    articles = Article.objects.published(now).cards("first_published_at", "modified_at")
+    date, key = "published_at", "pk"
     if tag is not None:
         slug = parameters.read_tag_slug(tag)
-        # Through the tag's slug, in the list's own query; the tag is looked up only when the page
-        # is empty (a public tag has a public article, but maybe none since ``since``).
-        articles = articles.filter(tags__slug=slug, tags__is_internal=False)
+        # Through the tag's slug, in the list's own query, down the tag's own index in the list's
+        # order (ArticleQuerySet.narrowed); the tag is looked up only when the page is empty (a
+        # public tag has a public article, but maybe none since ``since``).
+        tagged = {"taggedarticle__tag__slug": slug, "taggedarticle__tag__is_internal": False}
+        articles = articles.narrowed(now, **tagged)
+        date, key = NARROWED_ORDER
     if since is not None:
         moment = parameters.read_since(since)
         articles = articles.filter(Q(published_at__gte=moment) | Q(modified_at__gte=moment))
@@ -99,10 +106,10 @@ def list_articles(
         published_at, pk = parameters.read_cursor(cursor)
         # (published_at, id) < the cursor's, written so that the first condition bounds the walk
         # of the list's index (article_public_idx) and the second only sorts out equal times.
-        articles = articles.filter(published_at__lte=published_at).filter(
-            Q(published_at__lt=published_at) | Q(pk__lt=pk)
+        articles = articles.filter(**{f"{date}__lte": published_at}).filter(
+            Q(**{f"{date}__lt": published_at}) | Q(**{f"{key}__lt": pk})
         )
-    page = list(articles.order_by("-published_at", "-pk")[: limit + 1])
+    page = list(articles.order_by(f"-{date}", f"-{key}")[: limit + 1])
     if tag is not None and not page and not Tag.objects.public().filter(slug=slug).exists():
         raise HttpError(404, f"No public tag has the slug “{slug}”.")
     items, more = page[:limit], len(page) > limit

@@ -199,7 +199,7 @@ def items(now, tag=None):
     sources = SourceLink.objects.filter(article=OuterRef("pk"), kind=SourceLink.Kind.SOURCE)
     articles = Article.objects.published(now)
     if tag is not None:
-        articles = articles.filter(tags=tag)
+        articles = articles.narrowed(now, taggedarticle__tag=tag)
     return (
         articles.defer("search_document", "body", "body_html", "rendered_with", "stored_cards", "cited")
         .with_card_data()

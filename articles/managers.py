@@ -113,6 +113,9 @@ class ContentQuerySet(models.QuerySet):
 
 ContentManager = models.Manager.from_queryset(ContentQuerySet)
 
+# The order of a list narrowed() by a join, newest first: the names its anchors filter by.
+NARROWED_ORDER = ("list_date", "list_key")
+
 
 class ArticleQuerySet(ContentQuerySet):
     def published(self, now=None):
@@ -127,6 +130,25 @@ class ArticleQuerySet(ContentQuerySet):
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
             status=self.model.Status.PUBLISHED,
             published_at__lte=now,
+        )
+
+    def narrowed(self, now, **lookups):
+        """Articles of a list narrowed by a join, newest first by the join's own copy of their
+        ``published_at`` and id: ``narrowed(now, taggedarticle__tag=tag)``, or
+        ``bylines__person=person``; lookups through one join, whose rows hold their article's
+        publication time (kept by the database, migration 0024). The database walks that join's
+        index (tag, -published_at, -article) from ``now`` down, and stops at a page's rows;
+        ordered by the article's own columns, SQLite read and sorted the tag's every article.
+        One filter() call, so that the order, its anchors (NARROWED_ORDER) and the narrowing are
+        the same row of the join."""
+        (join,) = {path.partition("__")[0] for path in lookups}
+        through = self.model._meta.get_field(join).related_model
+        article = next(field for field in through._meta.concrete_fields if field.related_model is self.model)
+        date, key = NARROWED_ORDER
+        return (
+            self.filter(**lookups, **{f"{join}__published_at__lte": now})
+            .alias(**{date: models.F(f"{join}__published_at"), key: models.F(f"{join}__{article.attname}")})
+            .order_by(f"-{date}", f"-{key}")
         )
 
     def withdrawn(self):

@@ -60,8 +60,10 @@ class BoundedPaginator(Paginator):
 class ArticlePaginator(BoundedPaginator):
     """Pages without a count, read from an anchor article when the address gives one.
 
-    With ``anchored`` pages, ``object_list`` must be ordered newest first (published_at,
-    then id), as every list of articles is but search results: those are read by number.
+    With ``anchored`` pages, ``object_list`` must be ordered newest first by ``order``, the
+    names of a date equal to the article's published_at and of its id (by default those
+    columns; a list narrowed by a join, their copies there: ArticleQuerySet.narrowed), as every
+    list of articles is but search results: those are read by number.
     ``anchor`` is what anchor_from() found in the page's address. ``first_rows``, when given,
     returns the first page's rows as ``object_list[: per_page + 1]`` would, faster
     (articles.prepared). A page by number after the first finds its rows' ids before reading
@@ -69,8 +71,11 @@ class ArticlePaginator(BoundedPaginator):
     narrowed by a join (a tag's, a person's), whose compiled first page does the same.
     """
 
-    def __init__(self, *args, anchored=False, anchor=None, ids_first=False, first_rows=None, **kwargs):
+    def __init__(
+        self, *args, anchored=False, anchor=None, ids_first=False, first_rows=None, order=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.order = order or ("published_at", "id")
         self.anchored = anchored
         self.anchor = anchor if anchored else None
         self.read_ids_first = ids_first
@@ -101,13 +106,18 @@ class ArticlePaginator(BoundedPaginator):
         """The page just older (before) or just newer (after) than the anchor article, in one
         query: the index is entered at the anchor's date."""
         direction, pk = self.anchor
+        date, key = self.order
         moment = Subquery(self.object_list.filter(pk=pk).prefetch_related(None).values("published_at")[:1])
         if direction == "before":
-            rows = self.object_list.filter(published_at__lte=moment).exclude(published_at=moment, pk__gte=pk)
+            rows = self.object_list.filter(**{f"{date}__lte": moment}).exclude(
+                **{date: moment, f"{key}__gte": pk}
+            )
             rows = rows[: self.per_page + 1]
         else:
-            rows = self.object_list.filter(published_at__gte=moment).exclude(published_at=moment, pk__lte=pk)
-            rows = rows.order_by("published_at", "id")[: self.per_page]
+            rows = self.object_list.filter(**{f"{date}__gte": moment}).exclude(
+                **{date: moment, f"{key}__lte": pk}
+            )
+            rows = rows.order_by(date, key)[: self.per_page]
         if self.read_ids_first:
             return list(ids_first(self.object_list, rows))
         return list(rows) if direction == "before" else list(rows)[::-1]

@@ -21,6 +21,7 @@ from . import caching
 from .bylines import person_data
 from .cache_scope import article_page
 from .grouping import coverage
+from .managers import NARROWED_ORDER
 from .models import Article, PermalinkRedirect, SourceUpdate, Tag, TaggedArticle
 from .pagination import ArticlePaginator, anchor_from, ids_first, is_page_number
 from .plain_text import shorten
@@ -44,22 +45,26 @@ class PublishedArticleMixin:
     """What readers may see, with what a page of articles shows, in fixed queries.
 
     A list's articles are ``listed(now, **list_values())``: the public ones, narrowed by what
-    ``list_filters`` names (a tag's page: its tag, kept as ``self.tag``). Its first page, the cold
-    page readers ask for most, is read by that query compiled once per connection (``first_page``,
-    articles.prepared).
+    ``list_filters`` names (a tag's page: its tag, kept as ``self.tag``), then newest first down
+    that join's own index (ArticleQuerySet.narrowed). Its first page, the cold page readers ask
+    for most, is read by that query compiled once per connection (``first_page``, articles.prepared).
     """
 
     paginate_by = 20
     paginator_class = ArticlePaginator
     anchored_pages = True  # newest first: "older" and "newer" links start from an article
     first_page = None  # a FirstPage of listed(now, **list_values()), where a list has one
-    list_filters = {}  # the view's attribute -> the relation of Article it narrows the list by
+    # The view's attribute -> the join of Article, and its field, it narrows the list by (one at most).
+    list_filters = {}
 
     @classmethod
     def listed(cls, now=None, **values):
         """The list's articles at ``now``; ``values``: the primary key of each of list_filters'."""
+        now = now or timezone.now()
         articles = Article.objects.published(now).cards()
-        return articles.filter(**{cls.list_filters[name]: value for name, value in values.items()})
+        if not values:
+            return articles
+        return articles.narrowed(now, **{cls.list_filters[name]: value for name, value in values.items()})
 
     def list_values(self):
         return {name: getattr(self, name).pk for name in self.list_filters}
@@ -84,6 +89,7 @@ class PublishedArticleMixin:
             anchored=self.anchored_pages,
             anchor=anchor,
             ids_first=bool(self.list_filters),
+            order=NARROWED_ORDER if self.list_filters else ("published_at", "id"),
             first_rows=first_rows,
             **kwargs,
         )
@@ -101,10 +107,7 @@ class FirstPage:
 
     def __init__(self, view):
         self.view = view
-        narrowing = {
-            name: ARTICLE_FIELD(relation).related_model._meta.pk
-            for name, relation in view.list_filters.items()
-        }
+        narrowing = {name: related_pk(path) for name, path in view.list_filters.items()}
         self.fields = {"now": ARTICLE_FIELD("published_at"), **narrowing}
         self.by_size = {}
 
@@ -118,6 +121,14 @@ class FirstPage:
         articles = self.view.listed(now, **values)
         rows = articles[: size + 1]
         return ids_first(articles, rows) if self.view.list_filters else rows
+
+
+def related_pk(path):
+    """The primary key of the model a path of Article's joins ends at: "taggedarticle__tag", Tag's."""
+    model = Article
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model._meta.pk
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
@@ -136,7 +147,7 @@ class ArticleListView(PublishedArticleMixin, ListView):
 
 class TagArticleListView(PublishedArticleMixin, ListView):
     template_name = "articles/tag_article_list.html"
-    list_filters = {"tag": "tags"}
+    list_filters = {"tag": "taggedarticle__tag"}
 
     def get_queryset(self):
         self.tag = public_tag(self.kwargs["slug"])

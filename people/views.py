@@ -28,7 +28,7 @@ REVIEWED_FIELDS = ("id", "title", "permalink", "published_at", "reviewed_on")
 
 class PersonArticleListView(PublishedArticleMixin, ListView):
     template_name = "people/person_detail.html"
-    list_filters = {"person": "authors"}
+    list_filters = {"person": "bylines__person"}
 
     def get_queryset(self):
         found = PERSON(now=timezone.now(), slug=self.kwargs["slug"])
