@@ -8,7 +8,7 @@ applied in api.urls to every address at once.
 import re
 from functools import wraps
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -93,11 +93,13 @@ def list_articles(
     date, key = "published_at", "pk"
     if tag is not None:
         slug = parameters.read_tag_slug(tag)
-        # Through the tag's slug, in the list's own query, down the tag's own index in the list's
-        # order (ArticleQuerySet.narrowed); the tag is looked up only when the page is empty (a
-        # public tag has a public article, but maybe none since ``since``).
-        tagged = {"taggedarticle__tag__slug": slug, "taggedarticle__tag__is_internal": False}
-        articles = articles.narrowed(now, **tagged)
+        # The tag's id from its slug, in the list's own query, then down the tag's own index in
+        # the list's order (ArticleQuerySet.narrowed): joined by its slug, PostgreSQL planned for
+        # any tag and sorted all of this one's taggings (53 ms against 11 at 100,000 articles).
+        # The tag is looked up only when the page is empty (a public tag has a public article,
+        # but maybe none since ``since``).
+        tag_id = Tag.objects.filter(slug=slug, is_internal=False).values("pk")[:1]
+        articles = articles.narrowed(now, taggedarticle__tag=Subquery(tag_id))
         date, key = NARROWED_ORDER
     if since is not None:
         moment = parameters.read_since(since)
