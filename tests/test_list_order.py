@@ -8,12 +8,14 @@ the pages.
 """
 
 import json
+import threading
+import time
 from datetime import timedelta
 from importlib import import_module
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -190,3 +192,33 @@ def test_list_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(client
 
     Article.objects.filter(pk=first.pk).update(published_at=hours_ago(3))
     assert both_lists(client) == (["Deux", "Un"],) * 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_tag_and_a_byline_added_while_another_editor_publishes_take_the_new_date(client, anne):
+    """Editor A publishes a scheduled article now, in a transaction still open; editor B adds a
+    tag and signs it meanwhile. Each transaction missed the other's uncommitted row, and the
+    copies kept the scheduled date: the article was public, but missing from its tag's and its
+    author's pages until then. B now waits for A's end and copies the date A wrote."""
+    article = make_article(title="Programmé", tags=["Cardiologie"], published_at=hours_ago(-48))
+    signed(anne, "Déjà publié", 3)
+    published = threading.Event()
+
+    def publish_now():
+        try:
+            with transaction.atomic():
+                Article.objects.filter(pk=article.pk).update(published_at=hours_ago(1))
+                published.set()
+                time.sleep(0.5)  # B writes now
+        finally:
+            connection.close()
+
+    editor_a = threading.Thread(target=publish_now)
+    editor_a.start()
+    assert published.wait(10)
+    article.tags.add("Oncologie")  # editor B, while A's transaction is open
+    ArticleAuthor.objects.create(article=article, person=anne)
+    editor_a.join()
+
+    assert both_lists(client) == (["Programmé", "Déjà publié"],) * 2

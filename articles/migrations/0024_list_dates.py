@@ -9,6 +9,15 @@ statement: a tagging or a byline takes its article's values when written (its ow
 a change of an article's ``published_at`` or ``modified_at`` is copied to its taggings and bylines,
 and an article written after its taggings (a fixture in that order) gives them its values.
 
+On PostgreSQL a tagging or byline reads its article ``FOR SHARE``: written while another
+transaction changes the article's date, it waits for that one to end and takes the new date.
+Without it, each side missed the other's uncommitted row, and a tag added while an editor
+published the article kept its scheduled date: the article was public, and missing from the
+tag's page and the author's until that date (found by an attack from outside, reproduced in
+tests/test_list_order.py). The site's writers of tags hold the article's row first (the one
+writer, articles.writing, saves the article before its tags; the admin's form locks it), so that
+two of them wait in turn rather than on each other.
+
 On SQLite a later migration that rebuilds one of these tables drops its triggers with it: those
 missing are made again after every migrate from ``SQLITE`` below, and the dates copied
 (articles.tagging.restore_sqlite_triggers).
@@ -27,7 +36,7 @@ POSTGRESQL = [
     BEGIN
         SELECT GREATEST(published_at, COALESCE(modified_at, published_at)), published_at
         INTO NEW.date_modified, NEW.published_at
-        FROM articles_article WHERE id = NEW.content_object_id;
+        FROM articles_article WHERE id = NEW.content_object_id FOR SHARE;
         RETURN NEW;
     END $$""",
     """CREATE TRIGGER articles_taggedarticle_dates
@@ -35,7 +44,7 @@ POSTGRESQL = [
     FOR EACH ROW EXECUTE FUNCTION articles_taggedarticle_dates()""",
     """CREATE FUNCTION articles_articleauthor_dates() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        SELECT published_at INTO NEW.published_at FROM articles_article WHERE id = NEW.article_id;
+        SELECT published_at INTO NEW.published_at FROM articles_article WHERE id = NEW.article_id FOR SHARE;
         RETURN NEW;
     END $$""",
     """CREATE TRIGGER articles_articleauthor_dates
