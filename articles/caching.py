@@ -32,6 +32,8 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
@@ -115,6 +117,29 @@ class TokenFileCache(FileBasedCache):
                 files.clear()
             found = files[key, version] = super()._key_to_file(key, version)
         return found
+
+
+class KeptRedisClient(RedisCacheClient):
+    """Django's Redis cache client with one ``redis.Redis`` per server kept, not one built for
+    every operation: building one fills its table of ~170 reply handlers, 0.18 ms each time,
+    three times for a page served from the cache (1.3 ms a page against 0.4 ms from memory).
+    A ``redis.Redis`` is safe to share between threads; its connections stay in their pool."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = super().get_client(key, write=write)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """The cache of pages and tokens when REDIS_URL is set (newsroom/settings.py)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = KeptRedisClient
 
 
 def bump(names):
@@ -305,16 +330,18 @@ class Lookup:
     its address if still current, else what ``keep`` needs to store the one rendered now.
 
     The tokens a page depends on are read before the view reads the database: a change
-    committed while it renders makes the page kept unreadable."""
+    committed while it renders makes the page kept unreadable. The lists' token is read with
+    the site's, in one read: a list kept is then served after two reads of the cache, the
+    tokens and the page (with Redis, two round trips, not three)."""
 
     def __init__(self, prefix, request):
         self.request = request
-        self.start = tokens([SITE])
+        self.start = tokens([SITE, LISTS])
         self.key = f"newsroom:{prefix}:{self.start[SITE]}:{digest(request.build_absolute_uri())}"
         stored = cache.get(self.key)
         self.stored = stored if stored is not None and stored.is_current(self.start) else None
         if self.stored is None:
-            self.start.update(tokens([LISTS, EPOCH]))
+            self.start.update(tokens([EPOCH]))
             self.seconds = lifetime(self.start)
         else:
             self.seconds = self.stored.seconds_left()

@@ -210,7 +210,7 @@ if env_flag("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"] == "django.db.b
 # Without Redis each process keeps its own pages.
 if os.environ.get("REDIS_URL"):
     _redis = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "articles.caching.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": "newsroom",
         # A cache that does not answer within a second is skipped (articles.caching).

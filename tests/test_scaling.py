@@ -6,6 +6,7 @@ import time
 import uuid
 
 import pytest
+import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -81,8 +82,6 @@ def redis_url(tmp_path):
         stdout=subprocess.DEVNULL,
     )
     try:
-        import redis
-
         client = redis.Redis(host="127.0.0.1", port=port)
         deadline = time.monotonic() + 10
         while True:
@@ -102,7 +101,7 @@ def redis_url(tmp_path):
 @pytest.mark.django_db
 def test_pages_shared_through_redis_are_forgotten_on_an_edit(client, settings, redis_url):
     shared = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "articles.caching.RedisCache",
         "LOCATION": redis_url,
         "KEY_PREFIX": f"test-{uuid.uuid4()}",
     }
@@ -110,10 +109,14 @@ def test_pages_shared_through_redis_are_forgotten_on_an_edit(client, settings, r
     article = make_article(title="Titre d’origine")
     client.get("/")
 
+    server = redis.Redis.from_url(redis_url)
+    commands = server.info("stats")["total_commands_processed"]
     with CaptureQueriesContext(connection) as captured:
         cached = client.get("/")
     assert len(captured) == 0
     assert "Titre d’origine" in cached.content.decode()
+    # Two round trips to Redis for a list kept there: the tokens, then the page.
+    assert server.info("stats")["total_commands_processed"] - commands == 2 + 1  # + our INFO
 
     article.title = "Titre corrigé"
     article.save()
@@ -124,7 +127,7 @@ def test_pages_shared_through_redis_are_forgotten_on_an_edit(client, settings, r
 @pytest.mark.django_db
 def test_a_cache_that_does_not_answer_costs_neither_a_page_nor_a_save(client, settings, caplog):
     silent = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "articles.caching.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
