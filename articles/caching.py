@@ -20,6 +20,7 @@ request gets 304, and a Cache-Control for a CDN in front: a short max-age for
 browsers, s-maxage for shared caches, neither beyond the next scheduled change.
 """
 
+import atexit
 import contextlib
 import hashlib
 import logging
@@ -142,19 +143,46 @@ class RedisCache(DjangoRedisCache):
         self._class = KeptRedisClient
 
 
+# Set when a change's tokens could not be replaced (the cache did not answer): this process
+# replaces the site-wide token at its next look into the cache, or its next change, or as it
+# exits, whichever comes first with the cache answering.
+_missed_change = False
+
+
 def bump(names):
-    """Replace the tokens of ``names``: every page kept under the old ones is never read again."""
+    """Replace the tokens of ``names``: every page kept under the old ones is never read again.
+
+    The epoch and the names in one write (a single MSET with Redis): a cache that stalls past
+    its timeout still applies all of them once it answers, never the epoch alone. A write the
+    cache refused is made up for by the site-wide token (``_missed_change``): a Redis that
+    stalled for a second during a save left every page it reached stale for ten minutes."""
+    global _missed_change
+    if _missed_change:
+        names = {*names, SITE}
     try:
         store = generation_store()
-        store.set(EPOCH_KEY, _new_token(), timeout=None)
-        store.set_many({key_of(name): _new_token() for name in names}, timeout=None)
+        # EPOCH first: on the file store each is its own write, and it must move before the others.
+        store.set_many(
+            {EPOCH_KEY: _new_token(), **{key_of(name): _new_token() for name in names}}, timeout=None
+        )
     except CACHE_ERRORS:
-        logger.exception("The cache does not answer: pages kept before this change live out their time")
+        logger.exception("The cache does not answer: every page is forgotten once it does")
+        if not _missed_change:
+            atexit.register(make_up_missed_change)
+        _missed_change = True
         return
+    _missed_change = False
     if names & {SITE, LISTS} and enabled():
         # Looked up once per change, not by every cold page.
         with contextlib.suppress(*CACHE_ERRORS, DatabaseError):
             next_change(tokens([SITE, LISTS]))
+
+
+def make_up_missed_change():
+    """Replace the site-wide token if a change's could not be (``_missed_change``): called before
+    this process reads the cache, and as it exits (a command run from cron)."""
+    if _missed_change:
+        bump({SITE})
 
 
 def bump_generation():
@@ -336,6 +364,7 @@ class Lookup:
 
     def __init__(self, prefix, request):
         self.request = request
+        make_up_missed_change()
         self.start = tokens([SITE, LISTS])
         self.key = f"newsroom:{prefix}:{self.start[SITE]}:{digest(request.build_absolute_uri())}"
         stored = cache.get(self.key)

@@ -1,6 +1,7 @@
 """Running on several machines: the shared Redis cache, pooled connections, images on S3."""
 
 import json
+import signal
 import subprocess
 import time
 import uuid
@@ -10,6 +11,7 @@ import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import caching
 from articles.models import Article
 
 from .conftest import debian_program
@@ -73,8 +75,13 @@ def test_a_connection_pool_on_postgresql_when_asked():
 
 
 @pytest.fixture
-def redis_url(tmp_path):
-    """A real redis-server on a free loopback port, for this test only."""
+def redis_url(redis_server):
+    return redis_server[0]
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real redis-server on a free loopback port, for this test only: (its URL, its process)."""
     executable = debian_program("redis-server")
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 -- our own arguments
@@ -92,8 +99,9 @@ def redis_url(tmp_path):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0", server
     finally:
+        server.send_signal(signal.SIGCONT)
         server.terminate()
         server.wait(timeout=10)
 
@@ -141,3 +149,60 @@ def test_a_cache_that_does_not_answer_costs_neither_a_page_nor_a_save(client, se
     assert Article.objects.get(pk=article.pk).title == "Titre corrigé"
     assert "Titre corrigé" in client.get("/").content.decode()
     assert "The cache does not answer" in caplog.text
+
+
+def shared_redis(url):
+    return {
+        "BACKEND": "articles.caching.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": f"test-{uuid.uuid4()}",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+@pytest.mark.django_db(transaction=True)  # the tokens are replaced on commit
+def test_an_edit_saved_while_redis_stalls_shows_once_it_answers(client, settings, redis_server, caplog):
+    """Redis stopped for longer than its timeout while an editor saves: the save goes through, and
+    the pages it reached are not served from the cache afterwards (they were, for ten minutes,
+    when the epoch alone reached Redis: found by an attack from outside)."""
+    url, server = redis_server
+    shared = shared_redis(url)
+    settings.CACHES = {"default": shared, "generation": shared}
+    article = make_article(title="Titre d’origine", tags=["Oncologie"])
+    pages = ["/", article.get_absolute_url(), "/tags/oncologie/", "/feed/", "/api/v1/articles"]
+    for page in pages:
+        client.get(page)
+
+    server.send_signal(signal.SIGSTOP)
+    try:
+        article.title = "Titre corrigé"
+        article.save()
+    finally:
+        server.send_signal(signal.SIGCONT)
+
+    assert "The cache does not answer" in caplog.text
+    for page in pages:
+        assert "Titre corrigé" in client.get(page).content.decode(), page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_the_cache_refused_makes_every_page_cold_once_it_answers(
+    client, settings, redis_url, monkeypatch
+):
+    """The tokens of a change could not be written at all (the cache refused the connection, its
+    pages still there): the process that made the change replaces the site-wide token at its next
+    look into the cache, so no page kept before the change is served again."""
+    shared = shared_redis(redis_url)
+    settings.CACHES = {"default": shared, "generation": shared}
+    article = make_article(title="Titre d’origine")
+    client.get("/")
+    client.get(article.get_absolute_url())
+
+    refused = caching.RedisCache(f"redis://127.0.0.1:{free_port()}/0", {"OPTIONS": shared["OPTIONS"]})
+    with monkeypatch.context() as patched:
+        patched.setattr(caching, "generation_store", lambda: refused)
+        article.title = "Titre corrigé"
+        article.save()
+
+    assert "Titre corrigé" in client.get("/").content.decode()
+    assert "Titre corrigé" in client.get(article.get_absolute_url()).content.decode()
