@@ -125,15 +125,20 @@ def test_a_permalink_that_collides_is_a_form_error_that_keeps_what_was_typed(adm
     from .admin_forms import form_data
     from .factories import make_article
 
-    make_article(title="Vaccin contre la grippe", published_at=timezone.now() - timezone.timedelta(minutes=5))
+    # Both on one day of the site's time zone, whatever the hour the test runs: five minutes
+    # before a new article typed at 00:03 in Paris is another day, and another address.
+    noon = (timezone.localtime() - timezone.timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    make_article(title="Vaccin contre la grippe", published_at=noon - timezone.timedelta(minutes=5))
     data = form_data(
         admin_client.get("/admin/articles/article/add/"),
         title="Vaccin contre la grippe",
         slug="vaccin-contre-la-grippe",
         summary="Un résumé tapé avec soin.",
         status="published",
-        published_at_0=timezone.localtime().strftime("%d/%m/%Y"),
-        published_at_1=timezone.localtime().strftime("%H:%M:%S"),
+        published_at_0=noon.strftime("%d/%m/%Y"),
+        published_at_1=noon.strftime("%H:%M:%S"),
     )
 
     response = admin_client.post("/admin/articles/article/add/", data)
