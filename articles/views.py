@@ -89,7 +89,7 @@ class PublishedArticleMixin:
             anchored=self.anchored_pages,
             anchor=anchor,
             ids_first=bool(self.list_filters),
-            order=NARROWED_ORDER if self.list_filters else ("published_at", "id"),
+            order=NARROWED_ORDER if self.list_filters else None,
             first_rows=first_rows,
             **kwargs,
         )
