@@ -3,12 +3,13 @@
 ``cached_page`` wraps every public view, in one place (articles/urls.py and
 newsroom/urls.py). A page is kept in Django's cache (local memory, or Redis
 when REDIS_URL is set: newsroom/settings.py) with the tokens of what it shows
-(``articles.cache_scope``): every list, or, for an article's page, the article,
-its tags and its story; and under a key that holds the site-wide token. A write
+(``articles.cache_scope``): the site-wide one, and every list or, for an
+article's page, the article, its tags and its story. A write
 replaces the tokens of what it reaches, once committed (``content_changed``,
 connected in apps.py to every write path): a page kept under an old token is
-never read again, and a draft saved or an item ingested replaces none. A hit
-reads its tokens back in one look; the next scheduled change and the site's
+never served again, and a draft saved or an item ingested replaces none. A hit
+reads its tokens back in one look (with Redis, each process keeps its own copy of
+the pages it served, so that a hit is one round trip: ``Lookup``); the next scheduled change and the site's
 identity are kept beside the tokens, so a cold page looks up neither. A page is
 also kept no longer than the next moment a scheduled article appears or a public
 one expires, so published() holds at every second without anyone saving anything.
@@ -54,6 +55,7 @@ BROWSER_SECONDS = 30  # Cache-Control max-age
 SHARED_SECONDS = 60  # Cache-Control s-maxage, for a CDN or proxy in front
 # The names pages depend on (cache_scope): everything, every list, and the one that moves with any.
 SITE, LISTS, EPOCH = "site", "lists", "epoch"
+NEAR = "near"  # the cache alias of a process's own copies of shared pages (near_store)
 # What a cached page answers: it only reads (OPTIONS says so).
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -98,6 +100,13 @@ def generation():
 
 def generation_store():
     return caches["generation"]
+
+
+def near_store():
+    """This process's own copies of the pages it served, in front of a shared cache (Redis; the
+    ``near`` alias in newsroom/settings.py), or None: without Redis, the pages already are in
+    this process's memory."""
+    return caches[NEAR] if NEAR in settings.CACHES else None
 
 
 class TokenFileCache(FileBasedCache):
@@ -358,17 +367,27 @@ class Lookup:
     its address if still current, else what ``keep`` needs to store the one rendered now.
 
     The tokens a page depends on are read before the view reads the database: a change
-    committed while it renders makes the page kept unreadable. The lists' token is read with
-    the site's, in one read: a list kept is then served after two reads of the cache, the
-    tokens and the page (with Redis, two round trips, not three)."""
+    committed while it renders makes the page kept unreadable. With Redis, each process also
+    holds the pages it served in its own memory (the ``near`` cache): the tokens of everything
+    that copy shows, the site's and the lists' among them, are then read in one look, and a page
+    this process served is answered after a single round trip to Redis, the page itself never
+    sent again while it is current. Otherwise the page is read from the shared cache and its
+    tokens checked (one more read for an article's own)."""
 
     def __init__(self, prefix, request):
         self.request = request
         make_up_missed_change()
-        self.start = tokens([SITE, LISTS])
-        self.key = f"newsroom:{prefix}:{self.start[SITE]}:{digest(request.build_absolute_uri())}"
-        stored = cache.get(self.key)
-        self.stored = stored if stored is not None and stored.is_current(self.start) else None
+        self.key = f"newsroom:{prefix}:{digest(request.build_absolute_uri())}"
+        near = near_store()
+        held = near.get(self.key) if near is not None else None
+        self.start = tokens([SITE, LISTS, *(held.depends if held is not None else ())])
+        if held is not None and held.is_current(self.start):
+            self.stored = held
+        else:
+            stored = cache.get(self.key)
+            self.stored = stored if stored is not None and stored.is_current(self.start) else None
+            if self.stored is not None and near is not None and self.stored.seconds_left():
+                near.set(self.key, self.stored, timeout=self.stored.seconds_left())
         if self.stored is None:
             self.start.update(tokens([EPOCH]))
             self.seconds = lifetime(self.start)
@@ -381,16 +400,19 @@ class Lookup:
         names = getattr(self.request, "page_depends_on", None)
         unchanged = True
         if names is None:
-            depends = {LISTS: self.start[LISTS]}
+            depends = {SITE: self.start[SITE], LISTS: self.start[LISTS]}
         else:
-            depends = tokens([*names, EPOCH])
+            depends = tokens([SITE, *names, EPOCH])
             # Something changed while it rendered: the page is served, not kept.
             unchanged = depends.pop(EPOCH) == self.start[EPOCH]
         stored = StoredPage(response, depends, self.seconds)
         whole = self.request.method == "GET" or head
-        if unchanged and depends and self.seconds and whole:
+        if unchanged and self.seconds and whole:
             with contextlib.suppress(CACHE_ERRORS):
                 cache.set(self.key, stored, timeout=self.seconds)
+            near = near_store()
+            if near is not None:
+                near.set(self.key, stored, timeout=self.seconds)
         return stored
 
 

@@ -24,6 +24,7 @@ SHOW_SETTINGS = (
     "from django.core.files.storage import storages; s = storages['default']; "
     "print(json.dumps({'cache': type(caches['default']).__name__, "
     "'cache_location': settings.CACHES['default'].get('LOCATION'), "
+    "'near': type(caches['near']).__name__ if 'near' in settings.CACHES else None, "
     "'pool': settings.DATABASES['default'].get('OPTIONS', {}).get('pool'), "
     "'conn_max_age': settings.DATABASES['default']['CONN_MAX_AGE'], "
     "'storage': type(s).__name__, 'image_url': s.url('images/2024/05/scanner.jpg')}))"
@@ -39,6 +40,7 @@ def test_one_machine_keeps_pages_in_its_own_memory_and_images_on_disk():
     found = effective_settings(REDIS_URL="", AWS_STORAGE_BUCKET_NAME="")
 
     assert found["cache"] == "LocMemCache"
+    assert found["near"] is None  # the pages already are in each worker's memory
     assert found["storage"] == "FileSystemStorage"
     assert found["image_url"] == "/media/images/2024/05/scanner.jpg"
 
@@ -48,6 +50,7 @@ def test_redis_url_gives_every_worker_one_shared_cache():
 
     assert found["cache"] == "RedisCache"
     assert found["cache_location"] == "redis://cache.internal:6379/1"
+    assert found["near"] == "LocMemCache"  # each worker's copies of the pages it served
 
 
 def test_images_go_to_the_s3_bucket_when_it_is_named():
@@ -106,30 +109,68 @@ def redis_server(tmp_path):
         server.wait(timeout=10)
 
 
+def machine(shared, name):
+    """The caches of one machine of several: Redis shared, its own memory for its copies."""
+    near = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"{name}-{uuid.uuid4()}"}
+    return {"default": shared, "generation": shared, "near": near}
+
+
+def commands_run(server, action, *args):
+    """``action(*args)``'s result and how many commands Redis ran for it (the first INFO is
+    counted by the second)."""
+    before = server.info("stats")["total_commands_processed"]
+    result = action(*args)
+    return result, server.info("stats")["total_commands_processed"] - before - 1
+
+
 @pytest.mark.django_db
 def test_pages_shared_through_redis_are_forgotten_on_an_edit(client, settings, redis_url):
-    shared = {
-        "BACKEND": "articles.caching.RedisCache",
-        "LOCATION": redis_url,
-        "KEY_PREFIX": f"test-{uuid.uuid4()}",
-    }
-    settings.CACHES = {"default": shared, "generation": shared}
-    article = make_article(title="Titre d’origine")
+    shared = shared_redis(redis_url)
+    settings.CACHES = machine(shared, "one")
+    article = make_article(title="Titre d’origine", tags=["Oncologie"])
     client.get("/")
+    client.get(article.get_absolute_url())
 
     server = redis.Redis.from_url(redis_url)
-    commands = server.info("stats")["total_commands_processed"]
-    with CaptureQueriesContext(connection) as captured:
-        cached = client.get("/")
-    assert len(captured) == 0
-    assert "Titre d’origine" in cached.content.decode()
-    # Two round trips to Redis for a list kept there: the tokens, then the page.
-    assert server.info("stats")["total_commands_processed"] - commands == 2 + 1  # + our INFO
+    for page in ("/", article.get_absolute_url()):
+        with CaptureQueriesContext(connection) as captured:
+            cached, run = commands_run(server, client.get, page)
+        assert len(captured) == 0
+        assert "Titre d’origine" in cached.content.decode()
+        # One round trip to Redis for a page this process served: the tokens of what it shows.
+        assert run == 1, page
 
     article.title = "Titre corrigé"
     article.save()
 
     assert "Titre corrigé" in client.get("/").content.decode()
+    assert "Titre corrigé" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_edit_on_one_machine_reaches_the_pages_another_holds(client, settings, redis_url):
+    """Two machines share Redis, each with its own copies: an edit saved on one is never answered
+    from the other's copy, and a page one rendered is served by the other without rendering."""
+    shared = shared_redis(redis_url)
+    article = make_article(title="Titre d’origine", tags=["Oncologie"])
+    pages = ["/", article.get_absolute_url(), "/tags/oncologie/", "/api/v1/articles"]
+    first, second = machine(shared, "first"), machine(shared, "second")
+    settings.CACHES = first
+    for page in pages:
+        client.get(page)
+    settings.CACHES = second
+    for page in pages:
+        with CaptureQueriesContext(connection) as captured:
+            assert "Titre d’origine" in client.get(page).content.decode()
+        assert len(captured) == 0, page  # the first machine's page, from Redis
+
+    settings.CACHES = first
+    article.title = "Titre corrigé"
+    article.save()
+
+    settings.CACHES = second
+    for page in pages:
+        assert "Titre corrigé" in client.get(page).content.decode(), page
 
 
 @pytest.mark.django_db
