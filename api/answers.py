@@ -69,7 +69,7 @@ def cached_answer(view, request, *args, **kwargs):
     if enabled():
         try:
             lookup = Lookup("api", request)
-            stored, seconds = lookup.stored, lookup.seconds
+            stored = lookup.stored
         except CACHE_ERRORS:
             logger.exception("The cache does not answer: %s answered without it", request.path)
             lookup = None
@@ -78,10 +78,12 @@ def cached_answer(view, request, *args, **kwargs):
         if response.status_code != 200:
             patch_cache_control(response, no_cache=True)
             return response
-        stored = StoredPage(response)
+        stored = StoredPage(response, until=lookup and lookup.until)
         if lookup is not None:
             with contextlib.suppress(CACHE_ERRORS):
                 stored = lookup.keep(response, head=True)  # a HEAD was answered as a GET
+    if lookup is not None:
+        seconds = stored.seconds_left()
     response = stored.response()
     if seconds is None:
         seconds = BROWSER_SECONDS  # no server cache (tests, DummyCache): browsers may still keep it

@@ -168,14 +168,19 @@ def bump(names):
     global _missed_change
     if _missed_change:
         names = {*names, SITE}
+    store = generation_store()
     try:
-        store = generation_store()
         # EPOCH first: on the file store each is its own write, and it must move before the others.
         store.set_many(
             {EPOCH_KEY: _new_token(), **{key_of(name): _new_token() for name in names}}, timeout=None
         )
     except CACHE_ERRORS:
         logger.exception("The cache does not answer: every page is forgotten once it does")
+        # A cache that refuses writes may still delete (a full Redis whose policy is noeviction):
+        # without the site-wide token, no process serves a page kept before this change, even
+        # once this one has exited (a command run from cron).
+        with contextlib.suppress(*CACHE_ERRORS):
+            store.delete(GENERATION_KEY)
         if not _missed_change:
             atexit.register(make_up_missed_change)
         _missed_change = True
@@ -279,12 +284,17 @@ def next_change(current):
     return found[1]
 
 
-def lifetime(current):
-    """How many seconds a page rendered now stays true, at most PAGE_SECONDS."""
+def deadline(current):
+    """The moment (a timestamp) a page rendered now stops being true: the next scheduled change,
+    at most PAGE_SECONDS from now."""
     moment = next_change(current)
-    if moment is None:
-        return PAGE_SECONDS
-    return max(0, min(PAGE_SECONDS, math.floor((moment - timezone.now()).total_seconds())))
+    limit = time.time() + PAGE_SECONDS
+    return limit if moment is None else min(limit, moment.timestamp())
+
+
+def lifetime(current):
+    """How many whole seconds a page rendered now stays true, at most PAGE_SECONDS."""
+    return max(0, math.floor(deadline(current) - time.time()))
 
 
 def cached_count(name, queryset):
@@ -332,13 +342,13 @@ class StoredPage:
     """What the cache keeps of a response: its bytes, headers, validator and time, the tokens it
     was rendered under and the moment it stops being true."""
 
-    def __init__(self, response, depends=None, seconds=0):
+    def __init__(self, response, depends=None, until=None):
         self.content = response.content
         self.headers = dict(response.headers)
         self.etag = f'"{hashlib.md5(self.content, usedforsecurity=False).hexdigest()}"'
         self.last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
         self.depends = depends or {}
-        self.until = time.time() + seconds
+        self.until = until or time.time()
 
     def response(self):
         response = HttpResponse(self.content)
@@ -390,9 +400,9 @@ class Lookup:
                 near.set(self.key, self.stored, timeout=self.stored.seconds_left())
         if self.stored is None:
             self.start.update(tokens([EPOCH]))
-            self.seconds = lifetime(self.start)
-        else:
-            self.seconds = self.stored.seconds_left()
+            # Counted from now, not from when the page is kept: a render that took seconds
+            # must not carry a page past the next scheduled change.
+            self.until = deadline(self.start)
 
     def keep(self, response, head=False):
         """The response as stored, kept when it may be (for the lifetime read before rendering);
@@ -405,14 +415,15 @@ class Lookup:
             depends = tokens([SITE, *names, EPOCH])
             # Something changed while it rendered: the page is served, not kept.
             unchanged = depends.pop(EPOCH) == self.start[EPOCH]
-        stored = StoredPage(response, depends, self.seconds)
+        stored = StoredPage(response, depends, self.until)
+        seconds = stored.seconds_left()
         whole = self.request.method == "GET" or head
-        if unchanged and self.seconds and whole:
+        if unchanged and seconds and whole:
             with contextlib.suppress(CACHE_ERRORS):
-                cache.set(self.key, stored, timeout=self.seconds)
+                cache.set(self.key, stored, timeout=seconds)
             near = near_store()
             if near is not None:
-                near.set(self.key, stored, timeout=self.seconds)
+                near.set(self.key, stored, timeout=seconds)
         return stored
 
 
@@ -440,7 +451,7 @@ def cached_page(view):
         except CACHE_ERRORS:
             logger.exception("The cache does not answer: %s rendered without it", request.path)
             return view(request, *args, **kwargs)
-        stored, seconds = lookup.stored, lookup.seconds
+        stored = lookup.stored
         if stored is None:
             response = view(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
@@ -450,7 +461,8 @@ def cached_page(view):
             try:
                 stored = lookup.keep(response)
             except CACHE_ERRORS:
-                stored = StoredPage(response)
+                stored = StoredPage(response, until=lookup.until)
+        seconds = stored.seconds_left()
         response = stored.response()
         patch_cache_control(
             response,

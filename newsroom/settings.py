@@ -220,10 +220,11 @@ if os.environ.get("REDIS_URL"):
         "default": _redis,
         "generation": _redis,
         # Each process's own copies of the pages it served, checked against Redis's tokens on
-        # every request (articles.caching.Lookup): one round trip a page, not two or three.
+        # every request (articles.caching.Lookup): one round trip a page, not two or three. The
+        # most read ones: a page is ~50 KB, and anyone can ask for a new address.
         "near": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 1000},
         },
     }
 else:

@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
+from django.template.response import SimpleTemplateResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -200,6 +201,30 @@ def test_scheduled_and_expiring_articles_change_the_page_on_time(client):
     after = text(get(client, "/")[0])
     assert "Article programmé" in after
     assert "Article qui expire" not in after
+
+
+def test_a_slow_render_does_not_keep_the_page_past_the_scheduled_moment(client, monkeypatch):
+    """A page's life is counted from when its render began: counted from when it was kept, a
+    render of 1.5 s kept it that long past a scheduled article (found by an attack from outside)."""
+    soon = timezone.now() + timedelta(seconds=3)
+    make_article(title="Article programmé", published_at=soon)
+    make_article(title="Article en ligne")
+    render = SimpleTemplateResponse.render
+
+    def slow_render(response):
+        time.sleep(1.5)
+        return render(response)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SimpleTemplateResponse, "render", slow_render)
+        first, _ = get(client, "/")
+    assert "Article en ligne" in text(first) and "Article programmé" not in text(first)
+    max_age = int(first["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert max_age <= (soon - timezone.now()).total_seconds()
+
+    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.1)
+
+    assert "Article programmé" in text(get(client, "/")[0])
 
 
 def test_a_logged_in_editor_never_gets_a_cached_page(client, editor_client):

@@ -247,3 +247,38 @@ def test_an_edit_the_cache_refused_makes_every_page_cold_once_it_answers(
 
     assert "Titre corrigé" in client.get("/").content.decode()
     assert "Titre corrigé" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_saved_while_redis_refuses_writes_reaches_every_machine(
+    client, settings, redis_url, monkeypatch, caplog
+):
+    """Redis full (its memory limit reached, policy noeviction: it answers reads and refuses
+    writes) while a command saves an edit and exits: no machine serves a page kept from before
+    the edit, while Redis is full or after. Found by an attack from outside: every machine
+    confirmed its copies against tokens that could not move, until they expired."""
+    shared = shared_redis(redis_url)
+    first, second = machine(shared, "first"), machine(shared, "second")
+    article = make_article(title="Titre d’origine", tags=["Oncologie"])
+    pages = ["/", article.get_absolute_url(), "/tags/oncologie/", "/api/v1/articles"]
+    settings.CACHES = second
+    for page in pages:
+        client.get(page)
+
+    server = redis.Redis.from_url(redis_url)
+    server.config_set("maxmemory", "1")
+    try:
+        settings.CACHES = first
+        article.title = "Titre corrigé"
+        article.save()
+        monkeypatch.setattr(caching, "_missed_change", False)  # the command has exited
+        assert "The cache does not answer" in caplog.text
+
+        settings.CACHES = second
+        for page in pages:
+            assert "Titre corrigé" in client.get(page).content.decode(), page
+    finally:
+        server.config_set("maxmemory", "0")
+
+    for page in pages:
+        assert "Titre corrigé" in client.get(page).content.decode(), page
