@@ -10,7 +10,12 @@ from .factories import make_article
 
 
 def add_article_form(**overrides):
-    now = timezone.localtime()
+    # A past moment typed as the editor types it, whatever the hour the test runs: "today at now
+    # minus a minute" is tomorrow's 23:59 between 00:00 and 00:01 (a scheduled article), and a
+    # time that does not exist, or exists twice, around the changes of hour.
+    moment = (timezone.localtime() - timezone.timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
     data = {
         "title": "Nouvelle recommandation de la HAS",
         "slug": "nouvelle-recommandation-de-la-has",
@@ -18,8 +23,8 @@ def add_article_form(**overrides):
         "body": "Un **commentaire** de la rédaction.",
         "tags": 'Oncologie, "Santé publique"',
         "status": "published",
-        "published_at_0": now.strftime("%d/%m/%Y"),
-        "published_at_1": (now - timezone.timedelta(minutes=1)).strftime("%H:%M:%S"),
+        "published_at_0": moment.strftime("%d/%m/%Y"),
+        "published_at_1": moment.strftime("%H:%M:%S"),
         "importance": "3",
         "permalink": "",
         "author": "",

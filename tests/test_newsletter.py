@@ -180,8 +180,11 @@ class _Out:
         pass
 
 
-def test_without_a_week_the_last_complete_one_is_sent(smtp_server, weeks):
+def test_without_a_week_the_last_complete_one_is_sent(smtp_server, weeks, monkeypatch):
     _before, last = weeks
+    # The week the fixture wrote stays the last complete one for the command, even if Monday
+    # 00:00 in Paris passes between the two.
+    monkeypatch.setattr(Week, "current", classmethod(lambda cls, now=None: last.next))
     Subscriber.objects.create(email=READER, status=Subscriber.Status.CONFIRMED)
     call_command("send_digest", stdout=_Out())
     [message] = smtp_server.to(READER)

@@ -33,7 +33,7 @@ from datetime import timedelta
 from newsletter.models import Subscriber
 from newsletter.weeks import Week
 from tests.factories import make_article
-last = Week.last_complete()
+last = Week.parse("{last}")
 for week in (last, last.previous):
     for day in range(3):
         moment = week.start + timedelta(days=day, hours=9)
@@ -70,7 +70,14 @@ def postgres_database():
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
+def last_week():
+    """The last complete week when the module starts: SETUP's weeks, whatever Monday 00:00 in Paris
+    passes while the module runs."""
+    return Week.last_complete()
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory, last_week):
     """The environment of ``manage.py`` processes sharing one migrated database with the readers and
     articles of SETUP (module-wide: migrating takes a while)."""
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -84,7 +91,7 @@ def database(tmp_path_factory):
         "DJANGO_CACHE_DIR": str(tmp_path_factory.mktemp("generation")),
     }
     manage("migrate", "--no-input", "-v0", env=env)
-    manage("shell", "--no-imports", "-c", SETUP.format(readers=READERS), env=env)
+    manage("shell", "--no-imports", "-c", SETUP.format(readers=READERS, last=last_week.label), env=env)
     return env
 
 
@@ -154,8 +161,8 @@ def sent(env, week):
     return int(manage("shell", "--no-imports", "-c", SENT.format(monday=week.monday), env=env).stdout)
 
 
-def test_a_run_killed_halfway_is_finished_by_the_next_and_nobody_gets_two(database, mail_server):
-    week = Week.last_complete()
+def test_a_run_killed_halfway_is_finished_by_the_next_and_nobody_gets_two(database, mail_server, last_week):
+    week = last_week
     mailbox = mail_server(hold_at=3)
     env = smtp_env(database, mailbox)
 
@@ -180,8 +187,8 @@ def test_a_run_killed_halfway_is_finished_by_the_next_and_nobody_gets_two(databa
     assert len(mailbox.messages) == READERS
 
 
-def test_a_server_that_stops_answering_stops_the_run_and_the_next_finishes(database, mail_server):
-    week = Week.last_complete().previous.previous
+def test_a_server_that_stops_answering_stops_the_run_and_the_next_finishes(database, mail_server, last_week):
+    week = last_week.previous.previous
     manage("shell", "--no-imports", "-c", EARLIER.format(label=week.label), env=database)
     mailbox = mail_server(hold_at=2)
     mailbox.released = True  # the third letter gets « 451 try again later » at once
@@ -196,8 +203,8 @@ def test_a_server_that_stops_answering_stops_the_run_and_the_next_finishes(datab
     assert letters_by_reader(mailbox, week) == {f"lecteur{n}@example.net": 1 for n in range(READERS)}
 
 
-def test_two_runs_at_once_never_send_a_letter_twice(database, mail_server):
-    week = Week.last_complete().previous
+def test_two_runs_at_once_never_send_a_letter_twice(database, mail_server, last_week):
+    week = last_week.previous
     mailbox = mail_server()
     env = smtp_env(database, mailbox)
 

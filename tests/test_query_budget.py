@@ -82,7 +82,11 @@ def test_every_public_page_and_api_answer_costs_the_same_for_5_and_50_articles(c
     other_source = make_article(tags=["Santé"], source=True)
     Article.objects.filter(pk__in=[covered.pk, other_source.pk]).update(story=make_story())
     now = timezone.localtime()
-    week = Week.last_complete().label
+    # The digest page of the last complete week needs an article in it: the five above span four
+    # days back from now, in the current week alone from Friday morning to Sunday night.
+    last_week = Week.last_complete()
+    make_article(tags=["Santé"], published_at=last_week.start + timedelta(days=2, hours=12))
+    week = last_week.label
     addresses = {
         address: address.format(
             article=article.get_absolute_url(),
