@@ -16,7 +16,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
@@ -399,6 +401,21 @@ class TestALongWeek:
         assert "Juillet 3" not in page and "Juillet 6" in page
         assert '<a href="/archives/2025/07/">juillet 2025</a>.' in page and "/archives/2025/06/" not in page
         assert client.get("/archives/2025/06/").status_code == 404
+
+    @pytest.mark.skipif(
+        connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL's hangs on its statistics"
+    )
+    def test_the_most_important_articles_are_found_in_the_index_alone(self, client, weeks):
+        """The articles a digest holds are picked by importance among all its week's: from the
+        lists' index, not from the table (2,740 rows read a week at 1,000,000 articles)."""
+        before, _last = weeks
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/digest/{before.label}/").status_code == 200
+        (cards,) = [query["sql"] for query in captured if '"importance" DESC' in query["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {cards}")  # noqa: S608 -- the page's own SQL, values inline
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "USING COVERING INDEX article_public_idx" in plan, plan
 
     def test_a_week_of_exactly_the_length_says_nothing_more(self, client, weeks):
         before, _last = weeks
