@@ -266,7 +266,13 @@ class TagQuerySet(ContentQuerySet):
         to the public until an article using it is public; an internal tag stays unknown for good."""
         from .models import Article
 
-        return self.for_readers().used_by(Article.objects.published(now))
+        # The tag's newest public article, down its own list's index (ArticleQuerySet.narrowed):
+        # found at the first public row. As an EXISTS, PostgreSQL joined by hashing every
+        # tagging of the tag first (« France » at 1,000,000 articles: 83,000 rows, 14.5 ms).
+        now = now or timezone.now()
+        newest = Article.objects.published(now).narrowed(now, taggedarticle__tag=models.OuterRef("pk"))
+        newest = models.Subquery(newest.values("pk")[:1])
+        return self.for_readers().alias(newest_public=newest).filter(newest_public__isnull=False)
 
 
 class TagManager(models.Manager.from_queryset(TagQuerySet)):
