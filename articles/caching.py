@@ -8,9 +8,10 @@ article's page, the article, its tags and its story. A write
 replaces the tokens of what it reaches, once committed (``content_changed``,
 connected in apps.py to every write path): a page kept under an old token is
 never served again, and a draft saved or an item ingested replaces none. A hit
-reads its tokens back in one look (with Redis, each process keeps its own copy of
-the pages it served, so that a hit is one round trip: ``Lookup``); the next scheduled change and the site's
-identity are kept beside the tokens, so a cold page looks up neither. A page is
+reads its tokens back in one look (with Redis, each process keeps its own copy
+of the pages it served, so that a hit is one round trip: ``Lookup``); the next
+scheduled change and the site's identity are kept beside the tokens, so a cold
+page looks up neither. A page is
 also kept no longer than the next moment a scheduled article appears or a public
 one expires, so published() holds at every second without anyone saving anything.
 
@@ -396,8 +397,9 @@ class Lookup:
         else:
             stored = cache.get(self.key)
             self.stored = stored if stored is not None and stored.is_current(self.start) else None
-            if self.stored is not None and near is not None and self.stored.seconds_left():
-                near.set(self.key, self.stored, timeout=self.stored.seconds_left())
+            seconds = self.stored.seconds_left() if self.stored is not None else 0
+            if near is not None and seconds:
+                near.set(self.key, self.stored, timeout=seconds)
         if self.stored is None:
             self.start.update(tokens([EPOCH]))
             # Counted from now, not from when the page is kept: a render that took seconds
